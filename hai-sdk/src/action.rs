@@ -1,0 +1,44 @@
+//! The binding between generated action types and the runtime.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::error::ActionError;
+
+/// Static facts about one Tencent Cloud service at one API version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServiceMeta {
+    /// Short name, e.g. `hai`; selects `TENCENTCLOUD_ENDPOINT_URL_<NAME>`.
+    pub name: &'static str,
+    /// API version, sent as `X-TC-Version`.
+    pub version: &'static str,
+    /// Default endpoint host.
+    pub host: &'static str,
+    /// Regional host template containing `{region}`, if the service has one.
+    pub regional_host: Option<&'static str>,
+    /// Service name in the TC3 credential scope; never derived from the endpoint host.
+    pub signing_service: &'static str,
+}
+
+/// Static facts about one action, generated from the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActionMeta {
+    /// The service the action belongs to.
+    pub service: &'static ServiceMeta,
+    /// Wire name, sent as `X-TC-Action`.
+    pub name: &'static str,
+    /// Documented request rate limit per second, if any.
+    pub rate_limit: Option<u32>,
+    /// Whether repeating the call is harmless, which allows retrying transient failures.
+    pub idempotent: bool,
+}
+
+/// Implemented by every generated request type: ties it to its action, output and error.
+pub trait Action: Serialize + Send + Sync + 'static {
+    /// The decoded `Response` object of a successful call.
+    type Output: DeserializeOwned + Send + 'static;
+    /// The action's typed service error.
+    type Error: ActionError;
+    /// Name, version, rate limit and idempotency of the action.
+    const META: &'static ActionMeta;
+}

@@ -1,0 +1,186 @@
+//! The typed model of a spec file, as it is deserialised (before validation).
+
+use serde::Deserialize;
+
+use crate::unique::UniqueMap;
+
+/// A whole spec: one service at one API version.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// Version of the spec format itself; only `1` exists.
+    pub format: u32,
+    /// Service metadata shared by every action.
+    pub service: Service,
+    /// Actions by their wire name (`StopInstance`), sorted.
+    pub actions: UniqueMap<Action>,
+    /// Named shapes by name, sorted.
+    pub shapes: UniqueMap<Shape>,
+    /// Every error code the service may return, with an English description.
+    pub errors: ErrorCatalogue,
+}
+
+/// Service metadata.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// Short service name, e.g. `hai`; also the endpoint variable suffix.
+    pub name: String,
+    /// API version sent as `X-TC-Version`, e.g. `2023-08-12`.
+    pub version: String,
+    /// Default endpoint host, e.g. `hai.tencentcloudapi.com`.
+    pub host: String,
+    /// Regional host template with a `{region}` placeholder.
+    #[serde(default)]
+    pub regional_host: Option<String>,
+    /// Service name used in the TC3 credential scope (never derived from the host).
+    pub signing_service: String,
+    /// English description of the service.
+    #[serde(default)]
+    pub doc: String,
+}
+
+/// One API action.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Action {
+    /// English description.
+    pub doc: String,
+    /// Name of the input structure shape.
+    pub input: String,
+    /// Name of the output structure shape.
+    pub output: String,
+    /// Service error codes this action may return (each must be in the catalogue).
+    #[serde(default)]
+    pub errors: Vec<String>,
+    /// Documented request rate limit per second; `None` means unlimited.
+    #[serde(default)]
+    pub rate_limit: Option<u32>,
+    /// Whether repeating the call has no further effect (enables transient retries).
+    #[serde(default)]
+    pub idempotent: bool,
+    /// Worked examples.
+    #[serde(default)]
+    pub examples: Vec<Example>,
+}
+
+/// A request/response example of an action.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    /// Short title.
+    pub title: String,
+    /// Optional longer description.
+    #[serde(default)]
+    pub doc: String,
+    /// The request body (action parameters only).
+    pub request: serde_json::Value,
+    /// The whole response envelope (`{"Response": {...}}`).
+    pub response: serde_json::Value,
+}
+
+/// A named shape.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Shape {
+    /// A JSON object with ordered members.
+    Structure(Structure),
+    /// A string restricted to known values (unknown ones are still accepted on decode).
+    Enum(EnumShape),
+    /// A JSON array.
+    List(ListShape),
+    /// A JSON object with string keys and uniform values.
+    Map(MapShape),
+}
+
+/// A structure shape.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Structure {
+    /// English description.
+    #[serde(default)]
+    pub doc: String,
+    /// Members in wire order.
+    pub members: Vec<Member>,
+}
+
+/// One member of a structure.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    /// Wire name, e.g. `InstanceId`.
+    pub name: String,
+    /// Type reference: a primitive (`string`, `boolean`, `int64`, `uint64`, `float64`),
+    /// a shape name, `list<T>` or `map<T>`.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Input: the caller must give it. Output: the service documents it as always present.
+    #[serde(default)]
+    pub required: bool,
+    /// The service may send `null`.
+    #[serde(default)]
+    pub nullable: bool,
+    /// English description.
+    #[serde(default)]
+    pub doc: String,
+    /// Example value.
+    #[serde(default)]
+    pub example: Option<serde_json::Value>,
+    /// The value the service assumes when the member is absent.
+    #[serde(default)]
+    pub default: Option<serde_json::Value>,
+}
+
+/// A string enum shape.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumShape {
+    /// English description.
+    #[serde(default)]
+    pub doc: String,
+    /// Known values, in documentation order.
+    pub values: Vec<EnumValue>,
+}
+
+/// One known value of an enum.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumValue {
+    /// The wire string, e.g. `STOP_CHARGE`.
+    pub value: String,
+    /// English description.
+    #[serde(default)]
+    pub doc: String,
+}
+
+/// A list shape.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListShape {
+    /// English description.
+    #[serde(default)]
+    pub doc: String,
+    /// Type reference of the elements.
+    pub member: String,
+}
+
+/// A map shape.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapShape {
+    /// English description.
+    #[serde(default)]
+    pub doc: String,
+    /// Type reference of the values (keys are strings).
+    pub value: String,
+}
+
+/// The error catalogue: code -> English description.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorCatalogue {
+    /// Codes any Tencent Cloud action may return.
+    pub common: UniqueMap<String>,
+    /// Codes specific to this service.
+    pub service: UniqueMap<String>,
+}
