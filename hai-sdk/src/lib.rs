@@ -4,6 +4,7 @@
 extern crate self as hai_sdk;
 
 pub mod action;
+pub mod credentials;
 pub mod error;
 pub mod primitives;
 
