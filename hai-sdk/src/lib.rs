@@ -7,6 +7,7 @@ pub mod action;
 pub mod credentials;
 pub mod error;
 pub mod primitives;
+pub mod signer;
 
 mod generated;
 pub use generated::*;
