@@ -5,6 +5,7 @@
 pub mod model;
 mod types;
 mod unique;
+mod validate;
 
 pub use model::*;
 pub use types::TypeRef;
@@ -44,16 +45,31 @@ impl std::error::Error for SpecError {}
 
 /// Parses and validates a spec from JSON text.
 pub fn parse(text: &str) -> Result<Spec, SpecError> {
-    let de = &mut serde_json::Deserializer::from_str(text);
-    let spec: Spec = serde_path_to_error::deserialize(de).map_err(|e| {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let spec: Spec = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         SpecError {
             path: if path == "." { String::new() } else { path },
-            message: inner.to_string(),
+            message: json_message(&inner),
         }
     })?;
+    // Without this, `{...} garbage` would be accepted.
+    de.end().map_err(|e| SpecError {
+        path: String::new(),
+        message: json_message(&e),
+    })?;
+    spec.validate()?;
     Ok(spec)
+}
+
+/// serde_json's message, which ends with "at line L column C".
+fn json_message(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Syntax | Category::Eof => format!("malformed JSON: {e}"),
+        Category::Data | Category::Io => e.to_string(),
+    }
 }
 
 /// Reads, parses and validates a spec file.
