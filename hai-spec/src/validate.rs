@@ -569,13 +569,15 @@ impl<'a> Validator<'a> {
                 match self.spec.shapes.get(shape.as_str()) {
                     None => return Err(err(path, format!("unknown shape \"{shape}\""))),
                     Some(Shape::Structure(_)) => {}
-                    Some(other) => return Err(err(
-                        path,
-                        format!(
+                    Some(other) => {
+                        return Err(err(
+                            path,
+                            format!(
                             "shape \"{shape}\" is a {}, but an action {role} must be a structure",
                             other.kind()
                         ),
-                    )),
+                        ))
+                    }
                 }
                 if let Some((a, r)) = used.insert(shape.as_str(), (name.as_str(), role)) {
                     let whose = if a == name {
