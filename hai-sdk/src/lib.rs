@@ -12,6 +12,8 @@ pub mod signer;
 mod client_stub;
 pub use client_stub::{Call, Client};
 
+// Formatted by prettyplease at generation time; rustfmt would fight `regen --check`.
+#[rustfmt::skip]
 mod generated;
 pub use generated::*;
 

@@ -129,14 +129,18 @@ impl CommonError {
     pub fn classify(meta: ErrorMetadata) -> Result<Self, ErrorMetadata> {
         match meta.code() {
             "ActionOffline" => Ok(Self::ActionOffline(meta)),
-            "AuthFailure.InvalidAuthorization" => Ok(Self::AuthFailureInvalidAuthorization(meta)),
+            "AuthFailure.InvalidAuthorization" => {
+                Ok(Self::AuthFailureInvalidAuthorization(meta))
+            }
             "AuthFailure.InvalidSecretId" => Ok(Self::AuthFailureInvalidSecretId(meta)),
             "AuthFailure.MFAFailure" => Ok(Self::AuthFailureMFAFailure(meta)),
             "AuthFailure.SecretIdNotFound" => Ok(Self::AuthFailureSecretIdNotFound(meta)),
             "AuthFailure.SignatureExpire" => Ok(Self::AuthFailureSignatureExpire(meta)),
             "AuthFailure.SignatureFailure" => Ok(Self::AuthFailureSignatureFailure(meta)),
             "AuthFailure.TokenFailure" => Ok(Self::AuthFailureTokenFailure(meta)),
-            "AuthFailure.UnauthorizedOperation" => Ok(Self::AuthFailureUnauthorizedOperation(meta)),
+            "AuthFailure.UnauthorizedOperation" => {
+                Ok(Self::AuthFailureUnauthorizedOperation(meta))
+            }
             "DryRunOperation" => Ok(Self::DryRunOperation(meta)),
             "FailedOperation" => Ok(Self::FailedOperation(meta)),
             "InternalError" => Ok(Self::InternalError(meta)),

@@ -35,7 +35,7 @@ use ::hai_sdk::ErrorMetadata;
     Debug,
     PartialEq,
     ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize,
+    ::hai_sdk::__private::serde::Deserialize
 )]
 #[serde(crate = "::hai_sdk::__private::serde")]
 #[non_exhaustive]
@@ -85,7 +85,7 @@ impl StopInstanceRequest {
     PartialEq,
     Default,
     ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize,
+    ::hai_sdk::__private::serde::Deserialize
 )]
 #[serde(crate = "::hai_sdk::__private::serde")]
 #[non_exhaustive]
@@ -183,7 +183,9 @@ impl From<ErrorMetadata> for StopInstanceError {
                 Self::FailedOperationOperateInstanceRepeatedly(meta)
             }
             "InternalError" => Self::InternalError(meta),
-            "InvalidParameterValue.Duplicated" => Self::InvalidParameterValueDuplicated(meta),
+            "InvalidParameterValue.Duplicated" => {
+                Self::InvalidParameterValueDuplicated(meta)
+            }
             "InvalidParameterValue.InstanceIdNotFound" => {
                 Self::InvalidParameterValueInstanceIdNotFound(meta)
             }
@@ -208,13 +210,19 @@ impl From<ErrorMetadata> for StopInstanceError {
             "UnsupportedOperation.InstanceStateTerminated" => {
                 Self::UnsupportedOperationInstanceStateTerminated(meta)
             }
-            _ => match super::common_error::CommonError::classify(meta) {
-                Ok(common) => Self::Common(common),
-                Err(meta) => Self::Unhandled(::hai_sdk::__private::unhandled(
-                    ::hai_sdk::__private::SEALED,
-                    meta,
-                )),
-            },
+            _ => {
+                match super::common_error::CommonError::classify(meta) {
+                    Ok(common) => Self::Common(common),
+                    Err(meta) => {
+                        Self::Unhandled(
+                            ::hai_sdk::__private::unhandled(
+                                ::hai_sdk::__private::SEALED,
+                                meta,
+                            ),
+                        )
+                    }
+                }
+            }
         }
     }
 }

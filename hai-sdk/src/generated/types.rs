@@ -24,10 +24,14 @@ impl StopMode {
     pub fn from_wire(value: &str) -> Self {
         match value {
             "STOP_CHARGE" => Self::StopCharge,
-            other => Self::Unknown(::hai_sdk::__private::unknown_value(
-                ::hai_sdk::__private::SEALED,
-                other,
-            )),
+            other => {
+                Self::Unknown(
+                    ::hai_sdk::__private::unknown_value(
+                        ::hai_sdk::__private::SEALED,
+                        other,
+                    ),
+                )
+            }
         }
     }
 }
