@@ -205,7 +205,12 @@ fn field_type(f: &FieldIr, module: &str) -> TokenStream {
 fn structure(s: &StructIr, module: &str) -> TokenStream {
     let name = ident(&s.name);
     let d = doc(&s.doc);
-    let default = if s.output { quote!(Default,) } else { quote!() };
+    // Input-only shapes with required members get no Default: it would bypass `new(...)`.
+    let default = if s.output || s.fields.iter().all(|f| !f.required) {
+        quote!(Default,)
+    } else {
+        quote!()
+    };
     let fields = s.fields.iter().map(|f| {
         let fd = field_doc(f, s.input);
         let fname = ident(&f.ident);
@@ -269,7 +274,11 @@ fn input_impl(s: &StructIr, module: &str) -> TokenStream {
         let fname = ident(&f.ident);
         if f.required {
             let (_, expr) = arg(f, module, &fname);
-            quote!(#fname: #expr)
+            if fname == expr.to_string() {
+                quote!(#fname)
+            } else {
+                quote!(#fname: #expr)
+            }
         } else if f.optional {
             quote!(#fname: None)
         } else {
@@ -492,6 +501,22 @@ fn action_error(a: &ActionIr) -> TokenStream {
         "A service error of `{}`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.",
         a.wire
     ));
+    let fallback = quote! {
+        match super::common_error::CommonError::classify(meta) {
+            Ok(common) => Self::Common(common),
+            Err(meta) => Self::Unhandled(::hai_sdk::__private::unhandled(::hai_sdk::__private::SEALED, meta)),
+        }
+    };
+    let classify = if codes.is_empty() {
+        fallback
+    } else {
+        quote! {
+            match meta.code() {
+                #( #codes => Self::#variants(meta), )*
+                _ => #fallback,
+            }
+        }
+    };
     let retryable = if a.idempotent {
         quote!(m.is_throttling() || m.is_transient())
     } else {
@@ -526,13 +551,7 @@ fn action_error(a: &ActionIr) -> TokenStream {
         }
         impl From<ErrorMetadata> for #error {
             fn from(meta: ErrorMetadata) -> Self {
-                match meta.code() {
-                    #( #codes => Self::#variants(meta), )*
-                    _ => match super::common_error::CommonError::classify(meta) {
-                        Ok(common) => Self::Common(common),
-                        Err(meta) => Self::Unhandled(::hai_sdk::__private::unhandled(::hai_sdk::__private::SEALED, meta)),
-                    },
-                }
+                #classify
             }
         }
         impl ::hai_sdk::ProvideErrorMetadata for #error {

@@ -7,8 +7,33 @@ use std::path::Path;
 
 use hai_codegen::{ClientMethods, GeneratedFile, Options};
 
-/// Where the HAI tree is written, relative to the workspace root.
-pub const GENERATED_DIR: &str = "hai-sdk/src/generated";
+/// One spec and the directory its tree is generated into.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// Spec file, relative to the workspace root.
+    pub spec: &'static str,
+    /// Output directory, relative to the workspace root.
+    pub out: &'static str,
+    /// How client methods are emitted.
+    pub methods: ClientMethods,
+}
+
+/// What `cargo xtask regen` writes: the HAI tree of hai-sdk, and the generator's snapshot
+/// fixture (compiled by the `hai-tests` crate as a crate outside hai-sdk).
+pub fn default_targets() -> Vec<Target> {
+    vec![
+        Target {
+            spec: "hai-spec/spec/hai-2023-08-12.json",
+            out: "hai-sdk/src/generated",
+            methods: ClientMethods::Inherent,
+        },
+        Target {
+            spec: "tests/fixtures/demo-spec.json",
+            out: "tests/src/fixture_generated",
+            methods: ClientMethods::Trait("DemoClientExt".into()),
+        },
+    ]
+}
 
 /// Loads `spec_path` and generates its tree. `root` makes the header path relative.
 pub fn generate_files(

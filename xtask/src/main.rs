@@ -54,52 +54,64 @@ fn regen(args: &[String]) -> Result<ExitCode, String> {
         }
     }
     let root = workspace_root();
-    let (spec_path, out_dir, methods) = match (spec, out) {
-        (None, None) => (
-            hai_spec::hai_spec_path(),
-            root.join(xtask::GENERATED_DIR),
-            ClientMethods::Inherent,
-        ),
-        (Some(s), Some(o)) => (s, o, ClientMethods::Trait(trait_name.unwrap_or_default())),
+    let targets: Vec<(PathBuf, PathBuf, ClientMethods)> = match (spec, out) {
+        (None, None) => xtask::default_targets()
+            .into_iter()
+            .map(|t| (root.join(t.spec), root.join(t.out), t.methods))
+            .collect(),
+        (Some(s), Some(o)) => vec![(s, o, ClientMethods::Trait(trait_name.unwrap_or_default()))],
         _ => return Err("--spec and --out go together".into()),
     };
-    let started = Instant::now();
-    let files = xtask::generate_files(&spec_path, &root, methods)?;
-    let elapsed = started.elapsed();
-    let stale =
-        xtask::stale_files(&out_dir, &files).map_err(|e| format!("{}: {e}", out_dir.display()))?;
-    if check {
-        if stale.is_empty() {
-            println!(
-                "generated code is fresh ({} files, generated in {:.1} ms)",
-                files.len(),
-                ms(elapsed)
-            );
-            return Ok(ExitCode::SUCCESS);
+    let mut all_fresh = true;
+    for (spec_path, out_dir, methods) in targets {
+        let started = Instant::now();
+        let files = xtask::generate_files(&spec_path, &root, methods)?;
+        let elapsed = started.elapsed();
+        let stale = xtask::stale_files(&out_dir, &files)
+            .map_err(|e| format!("{}: {e}", out_dir.display()))?;
+        let spec_shown = display_rel(&root, &spec_path);
+        if check {
+            if stale.is_empty() {
+                println!(
+                    "fresh: {} ({} files, generated in {:.1} ms)",
+                    display_rel(&root, &out_dir),
+                    files.len(),
+                    ms(elapsed)
+                );
+            } else {
+                all_fresh = false;
+                for s in &stale {
+                    eprintln!(
+                        "stale ({}): {}",
+                        s.change,
+                        display_rel(&root, &out_dir.join(&s.path))
+                    );
+                }
+            }
+            continue;
         }
+        xtask::write_files(&out_dir, &files, &stale)
+            .map_err(|e| format!("{}: {e}", out_dir.display()))?;
         for s in &stale {
-            eprintln!("stale: {}", display_rel(&root, &out_dir.join(&s.path)));
+            println!(
+                "{} {}",
+                s.change,
+                display_rel(&root, &out_dir.join(&s.path))
+            );
         }
-        eprintln!("generated code is stale: run `cargo xtask regen`");
-        return Ok(ExitCode::FAILURE);
-    }
-    xtask::write_files(&out_dir, &files, &stale)
-        .map_err(|e| format!("{}: {e}", out_dir.display()))?;
-    for s in &stale {
         println!(
-            "{} {}",
-            s.change,
-            display_rel(&root, &out_dir.join(&s.path))
+            "generated {} files from {spec_shown} in {:.1} ms ({} changed)",
+            files.len(),
+            ms(elapsed),
+            stale.len()
         );
     }
-    println!(
-        "generated {} files from {} in {:.1} ms ({} changed)",
-        files.len(),
-        display_rel(&root, &spec_path),
-        ms(elapsed),
-        stale.len()
-    );
-    Ok(ExitCode::SUCCESS)
+    if all_fresh {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!("generated code is stale: run `cargo xtask regen`");
+        Ok(ExitCode::FAILURE)
+    }
 }
 
 fn ms(d: std::time::Duration) -> f64 {
