@@ -127,7 +127,19 @@ struct StsCredentials {
 
 impl StsClient {
     pub(crate) fn new(config: StsConfig) -> Self {
-        let http = LazyClient::new(config.connect_timeout, config.timeout, true);
+        // A proxy for loopback makes no sense (and breaks tests on machines with `HTTP_PROXY`).
+        let loopback = reqwest::Url::parse(&config.endpoint)
+            .ok()
+            .and_then(|u| {
+                u.host_str().map(|h| {
+                    let h = h.trim_start_matches('[').trim_end_matches(']');
+                    h.eq_ignore_ascii_case("localhost")
+                        || h.parse::<std::net::IpAddr>()
+                            .is_ok_and(|ip| ip.is_loopback())
+                })
+            })
+            .unwrap_or(false);
+        let http = LazyClient::new(config.connect_timeout, config.timeout, !loopback);
         Self { config, http }
     }
 
