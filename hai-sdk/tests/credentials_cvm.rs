@@ -191,7 +191,11 @@ async fn silent_metadata_host_falls_through_within_the_default_timeout() {
     let silent = silent_server().await;
     let p = CvmRoleProvider::builder().metadata_url(&silent.url).build();
     let started = Instant::now();
-    let e = p.provide_credentials().await.unwrap_err();
+    // Bounded here too, so a missing timeout fails the test instead of hanging it.
+    let e = tokio::time::timeout(Duration::from_secs(10), p.provide_credentials())
+        .await
+        .expect("metadata lookup hung: no timeout")
+        .unwrap_err();
     let took = started.elapsed();
     assert!(took >= Duration::from_millis(2900), "{took:?}");
     assert!(took < Duration::from_millis(3900), "{took:?}");

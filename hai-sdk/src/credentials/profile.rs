@@ -39,7 +39,7 @@ pub struct ProfileProvider {
 #[derive(Debug)]
 enum Loaded {
     Static(Credentials),
-    Role(AssumeRoleProvider),
+    Role(Box<AssumeRoleProvider>),
 }
 
 /// Options of a [`ProfileProvider`]; paths are injectable so tests never read a real home.
@@ -171,7 +171,7 @@ impl ProfileProvider {
                 if let Some(s) = session {
                     b = b.session_name(s);
                 }
-                Ok(Loaded::Role(b.build(creds)))
+                Ok(Loaded::Role(Box::new(b.build(creds))))
             }
         }
     }
