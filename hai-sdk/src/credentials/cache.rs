@@ -163,7 +163,7 @@ impl Cache {
                 Ok(c)
             }
             Err(e) => {
-                st.retry_after = Some(now + RETRY_AFTER_FAILURE);
+                st.retry_after = now.checked_add(RETRY_AFTER_FAILURE);
                 st.last_error = Some(e.clone());
                 match Self::unexpired(&st, now) {
                     Some(old) => {
@@ -182,7 +182,8 @@ impl Cache {
 }
 
 /// Wraps any provider so its temporary credentials are reused until shortly before expiry,
-/// with at most one refresh in flight however many tasks ask at once.
+/// with at most one refresh in flight however many tasks ask at once. Credentials without an
+/// expiry are kept for good; a failed refresh keeps serving unexpired old credentials.
 ///
 /// The refreshing providers of this module ([`super::CvmRoleProvider`],
 /// [`super::TkeOidcProvider`], [`super::AssumeRoleProvider`]) already cache; use this for your
