@@ -198,7 +198,7 @@ async fn silent_metadata_host_falls_through_within_the_default_timeout() {
         .unwrap_err();
     let took = started.elapsed();
     assert!(took >= Duration::from_millis(2900), "{took:?}");
-    assert!(took < Duration::from_millis(3900), "{took:?}");
+    assert!(took < Duration::from_millis(4500), "{took:?}");
     match e {
         CredentialsError::NotConfigured { reason, .. } => {
             assert!(reason.contains("timed out"), "{reason}")
