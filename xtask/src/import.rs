@@ -43,43 +43,109 @@ pub struct ImportOptions {
 /// names them.
 pub const COMMON_CODES: &[(&str, &str)] = &[
     ("ActionOffline", "The action has been taken offline."),
-    ("AuthFailure.InvalidAuthorization", "The Authorization header is malformed."),
-    ("AuthFailure.InvalidSecretId", "The SecretId is not a valid key (for example, not a cloud API key)."),
-    ("AuthFailure.MFAFailure", "Multi-factor authentication failed."),
-    ("AuthFailure.SecretIdNotFound", "The SecretId does not exist or has been disabled."),
-    ("AuthFailure.SignatureExpire", "The request timestamp is too far from the server's clock (more than 5 minutes)."),
-    ("AuthFailure.SignatureFailure", "The signature does not match the request."),
-    ("AuthFailure.TokenFailure", "The session token is invalid or has expired."),
-    ("AuthFailure.UnauthorizedOperation", "The caller is not authorised for this action (CAM)."),
-    ("DryRunOperation", "A dry run: the request would have succeeded, nothing was changed."),
+    (
+        "AuthFailure.InvalidAuthorization",
+        "The Authorization header is malformed.",
+    ),
+    (
+        "AuthFailure.InvalidSecretId",
+        "The SecretId is not a valid key (for example, not a cloud API key).",
+    ),
+    (
+        "AuthFailure.MFAFailure",
+        "Multi-factor authentication failed.",
+    ),
+    (
+        "AuthFailure.SecretIdNotFound",
+        "The SecretId does not exist or has been disabled.",
+    ),
+    (
+        "AuthFailure.SignatureExpire",
+        "The request timestamp is too far from the server's clock (more than 5 minutes).",
+    ),
+    (
+        "AuthFailure.SignatureFailure",
+        "The signature does not match the request.",
+    ),
+    (
+        "AuthFailure.TokenFailure",
+        "The session token is invalid or has expired.",
+    ),
+    (
+        "AuthFailure.UnauthorizedOperation",
+        "The caller is not authorised for this action (CAM).",
+    ),
+    (
+        "DryRunOperation",
+        "A dry run: the request would have succeeded, nothing was changed.",
+    ),
     ("FailedOperation", "The operation failed."),
-    ("InternalError", "An internal error occurred in the service."),
+    (
+        "InternalError",
+        "An internal error occurred in the service.",
+    ),
     ("InvalidAction", "The action does not exist."),
     ("InvalidParameter", "A parameter is invalid."),
     ("InvalidParameterValue", "A parameter value is invalid."),
-    ("InvalidRequest", "The request body or multipart format is invalid."),
-    ("IpInBlacklist", "The caller's IP address is in the blocklist."),
-    ("IpNotInWhitelist", "The caller's IP address is not in the allowlist."),
+    (
+        "InvalidRequest",
+        "The request body or multipart format is invalid.",
+    ),
+    (
+        "IpInBlacklist",
+        "The caller's IP address is in the blocklist.",
+    ),
+    (
+        "IpNotInWhitelist",
+        "The caller's IP address is not in the allowlist.",
+    ),
     ("LimitExceeded", "A quota limit was exceeded."),
     ("MissingParameter", "A required parameter is missing."),
     ("NoSuchProduct", "The product does not exist."),
     ("NoSuchVersion", "The API version does not exist."),
-    ("RequestLimitExceeded", "The request rate limit was exceeded."),
-    ("RequestLimitExceeded.GlobalRegionUinLimitExceeded", "The account's rate limit across regions was exceeded."),
-    ("RequestLimitExceeded.IPLimitExceeded", "The rate limit for the caller's IP address was exceeded."),
-    ("RequestLimitExceeded.UinLimitExceeded", "The rate limit for the account was exceeded."),
+    (
+        "RequestLimitExceeded",
+        "The request rate limit was exceeded.",
+    ),
+    (
+        "RequestLimitExceeded.GlobalRegionUinLimitExceeded",
+        "The account's rate limit across regions was exceeded.",
+    ),
+    (
+        "RequestLimitExceeded.IPLimitExceeded",
+        "The rate limit for the caller's IP address was exceeded.",
+    ),
+    (
+        "RequestLimitExceeded.UinLimitExceeded",
+        "The rate limit for the account was exceeded.",
+    ),
     ("RequestSizeLimitExceeded", "The request body is too large."),
     ("ResourceInUse", "The resource is in use."),
     ("ResourceInsufficient", "Resources are insufficient."),
     ("ResourceNotFound", "The resource does not exist."),
     ("ResourceUnavailable", "The resource is unavailable."),
-    ("ResponseSizeLimitExceeded", "The response would be too large."),
-    ("ServiceUnavailable", "The service is temporarily unavailable."),
+    (
+        "ResponseSizeLimitExceeded",
+        "The response would be too large.",
+    ),
+    (
+        "ServiceUnavailable",
+        "The service is temporarily unavailable.",
+    ),
     ("UnauthorizedOperation", "The operation is not authorised."),
-    ("UnknownParameter", "The request has a parameter the action does not define."),
+    (
+        "UnknownParameter",
+        "The request has a parameter the action does not define.",
+    ),
     ("UnsupportedOperation", "The operation is not supported."),
-    ("UnsupportedProtocol", "The HTTP method or protocol is not supported."),
-    ("UnsupportedRegion", "The action is not supported in this region."),
+    (
+        "UnsupportedProtocol",
+        "The HTTP method or protocol is not supported.",
+    ),
+    (
+        "UnsupportedRegion",
+        "The action is not supported in this region.",
+    ),
 ];
 
 struct Ctx {
@@ -88,10 +154,15 @@ struct Ctx {
 
 impl Ctx {
     fn err(&self, path: impl Into<String>, message: impl Into<String>) -> ImportError {
-        ImportError { file: self.file, path: path.into(), message: message.into() }
+        ImportError {
+            file: self.file,
+            path: path.into(),
+            message: message.into(),
+        }
     }
     fn obj<'a>(&self, v: &'a Value, path: &str) -> Result<&'a Map<String, Value>, ImportError> {
-        v.as_object().ok_or_else(|| self.err(path, "expected an object"))
+        v.as_object()
+            .ok_or_else(|| self.err(path, "expected an object"))
     }
     fn str<'a>(&self, v: &'a Value, key: &str, path: &str) -> Result<&'a str, ImportError> {
         v.get(key)
@@ -108,9 +179,12 @@ pub fn import(
     options: &ImportOptions,
 ) -> Result<Value, ImportError> {
     let cx = Ctx { file: "api.json" };
-    let api: Value = serde_json::from_str(api_json).map_err(|e| cx.err("", format!("malformed JSON: {e}")))?;
+    let api: Value =
+        serde_json::from_str(api_json).map_err(|e| cx.err("", format!("malformed JSON: {e}")))?;
     cx.obj(&api, "")?;
-    let meta = api.get("metadata").ok_or_else(|| cx.err("metadata", "missing"))?;
+    let meta = api
+        .get("metadata")
+        .ok_or_else(|| cx.err("metadata", "missing"))?;
     let service = cx.str(meta, "serviceShortName", "metadata")?.to_owned();
     let version = cx.str(meta, "apiVersion", "metadata")?.to_owned();
     let actions = cx.obj(api.get("actions").unwrap_or(&Value::Null), "actions")?;
@@ -118,7 +192,11 @@ pub fn import(
 
     let (common, per_action, extra) = match errors_json {
         Some(text) => read_errors(text)?,
-        None => (COMMON_CODES.iter().map(|(c, _)| (*c).to_owned()).collect(), Map::new(), Vec::new()),
+        None => (
+            COMMON_CODES.iter().map(|(c, _)| (*c).to_owned()).collect(),
+            Map::new(),
+            Vec::new(),
+        ),
     };
 
     let mut shapes = Map::new();
@@ -149,16 +227,28 @@ pub fn import(
             if m.get("value_allowed_null").and_then(Value::as_bool) == Some(true) {
                 member["nullable"] = json!(true);
             }
-            if let Some(doc) = m.get("document").and_then(Value::as_str).filter(|d| !d.trim().is_empty()) {
+            if let Some(doc) = m
+                .get("document")
+                .and_then(Value::as_str)
+                .filter(|d| !d.trim().is_empty())
+            {
                 member["doc"] = json!(doc.trim());
             }
-            if let Some(ex) = m.get("example").and_then(Value::as_str).and_then(|e| example(&ty, e)) {
+            if let Some(ex) = m
+                .get("example")
+                .and_then(Value::as_str)
+                .and_then(|e| example(&ty, e))
+            {
                 member["example"] = ex;
             }
             out.push(member);
         }
         let mut shape = json!({"type": "structure", "members": out});
-        if let Some(doc) = object.get("document").and_then(Value::as_str).filter(|d| !d.trim().is_empty()) {
+        if let Some(doc) = object
+            .get("document")
+            .and_then(Value::as_str)
+            .filter(|d| !d.trim().is_empty())
+        {
             shape["doc"] = json!(doc.trim());
         }
         shapes.insert(name.clone(), shape);
@@ -173,13 +263,21 @@ pub fn import(
         let output = cx.str(action, "output", &path)?;
         for (which, shape) in [("input", input), ("output", output)] {
             if !objects.contains_key(shape) {
-                return Err(cx.err(format!("{path}.{which}"), format!("unknown object \"{shape}\"")));
+                return Err(cx.err(
+                    format!("{path}.{which}"),
+                    format!("unknown object \"{shape}\""),
+                ));
             }
         }
         let codes: Vec<String> = match per_action.get(name) {
             Some(list) => list
                 .as_array()
-                .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
                 .unwrap_or_default(),
             None => Vec::new(),
         };
@@ -215,11 +313,19 @@ pub fn import(
             .map(|(_, d)| (*d).to_owned())
             .unwrap_or_else(|| describe_code(c))
     };
-    let common_map: Map<String, Value> = common.iter().map(|c| (c.clone(), json!(describe(c)))).collect();
-    let service_map: Map<String, Value> =
-        service_codes.iter().map(|c| (c.clone(), json!(describe_code(c)))).collect();
+    let common_map: Map<String, Value> = common
+        .iter()
+        .map(|c| (c.clone(), json!(describe(c))))
+        .collect();
+    let service_map: Map<String, Value> = service_codes
+        .iter()
+        .map(|c| (c.clone(), json!(describe_code(c))))
+        .collect();
 
-    let host = options.host.clone().unwrap_or_else(|| format!("{service}.tencentcloudapi.com"));
+    let host = options
+        .host
+        .clone()
+        .unwrap_or_else(|| format!("{service}.tencentcloudapi.com"));
     Ok(json!({
         "format": 1,
         "service": {
@@ -236,11 +342,28 @@ pub fn import(
     }))
 }
 
+/// [`import`], then validation with `hai_spec::parse`: the text is only returned when it is a
+/// valid spec, so an import can never write a file that `regen` would refuse.
+pub fn import_to_string(
+    api_json: &str,
+    errors_json: Option<&str>,
+    options: &ImportOptions,
+) -> Result<String, String> {
+    let value = import(api_json, errors_json, options).map_err(|e| e.to_string())?;
+    let mut text = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?;
+    text.push('\n');
+    hai_spec::parse(&text).map_err(|e| format!("the imported spec does not validate: {e}"))?;
+    Ok(text)
+}
+
 type ErrorLists = (Vec<String>, Map<String, Value>, Vec<String>);
 
 fn read_errors(text: &str) -> Result<ErrorLists, ImportError> {
-    let cx = Ctx { file: "errors.json" };
-    let v: Value = serde_json::from_str(text).map_err(|e| cx.err("", format!("malformed JSON: {e}")))?;
+    let cx = Ctx {
+        file: "errors.json",
+    };
+    let v: Value =
+        serde_json::from_str(text).map_err(|e| cx.err("", format!("malformed JSON: {e}")))?;
     let strings = |key: &str| -> Result<Vec<String>, ImportError> {
         match v.get(key) {
             None => Ok(Vec::new()),
@@ -248,7 +371,9 @@ fn read_errors(text: &str) -> Result<ErrorLists, ImportError> {
                 .iter()
                 .enumerate()
                 .map(|(i, c)| {
-                    c.as_str().map(str::to_owned).ok_or_else(|| cx.err(format!("{key}[{i}]"), "expected a string"))
+                    c.as_str()
+                        .map(str::to_owned)
+                        .ok_or_else(|| cx.err(format!("{key}[{i}]"), "expected a string"))
                 })
                 .collect(),
             Some(_) => Err(cx.err(key, "expected an array of codes")),
@@ -261,7 +386,11 @@ fn read_errors(text: &str) -> Result<ErrorLists, ImportError> {
         Some(a) => {
             let map = cx.obj(a, "actions")?.clone();
             for (name, list) in &map {
-                let ok = list.as_array().is_some_and(|l| l.iter().all(Value::is_string));
+                // `null` means "no published list" (GetServicePodLogs).
+                let ok = list.is_null()
+                    || list
+                        .as_array()
+                        .is_some_and(|l| l.iter().all(Value::is_string));
                 if !ok {
                     return Err(cx.err(format!("actions.{name}"), "expected an array of codes"));
                 }
@@ -305,7 +434,11 @@ fn example(ty: &str, text: &str) -> Option<Value> {
         },
         "int64" => t.parse::<i64>().ok().map(|n| json!(n)),
         "uint64" => t.parse::<u64>().ok().map(|n| json!(n)),
-        "float64" => t.parse::<f64>().ok().filter(|f| f.is_finite()).map(|f| json!(f)),
+        "float64" => t
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(|f| json!(f)),
         _ if ty.starts_with("list<") => {
             let v: Value = serde_json::from_str(t).ok()?;
             let inner = &ty[5..ty.len() - 1];
@@ -350,7 +483,15 @@ fn words(part: &str) -> String {
     }
     // Lower-case words, keep acronyms (`IP`, `CVM`) as they are.
     out.split(' ')
-        .map(|w| if w.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) { w.to_owned() } else { w.to_ascii_lowercase() })
+        .map(|w| {
+            if w.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            {
+                w.to_owned()
+            } else {
+                w.to_ascii_lowercase()
+            }
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -361,8 +502,14 @@ mod tests {
 
     #[test]
     fn code_descriptions() {
-        assert_eq!(describe_code("InvalidParameterValue.InstanceIdNotFound"), "Invalid parameter value: instance id not found.");
-        assert_eq!(describe_code("RequestLimitExceeded.IPLimitExceeded"), "Request limit exceeded: IP limit exceeded.");
+        assert_eq!(
+            describe_code("InvalidParameterValue.InstanceIdNotFound"),
+            "Invalid parameter value: instance id not found."
+        );
+        assert_eq!(
+            describe_code("RequestLimitExceeded.IPLimitExceeded"),
+            "Request limit exceeded: IP limit exceeded."
+        );
     }
 
     #[test]
