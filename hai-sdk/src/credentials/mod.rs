@@ -89,7 +89,10 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("secret_id", &self.inner.secret_id)
             .field("secret_key", &"** redacted **")
-            .field("token", &self.inner.token.as_ref().map(|_| "** redacted **"))
+            .field(
+                "token",
+                &self.inner.token.as_ref().map(|_| "** redacted **"),
+            )
             .field("expiry", &self.inner.expiry)
             .field("provider", &self.inner.provider)
             .finish()
