@@ -166,21 +166,50 @@ pub(crate) fn verify(
     }
 
     let signed = auth.signed_headers.join(";");
+    let standard = signed == hai_sdk::signer::SIGNED_HEADERS;
     let mut choice = vec![0usize; candidates.len()];
     loop {
-        let mut canonical_headers = String::new();
-        for (i, name) in auth.signed_headers.iter().enumerate() {
-            canonical_headers.push_str(name);
-            canonical_headers.push(':');
-            canonical_headers.push_str(&candidates[i][choice[i]]);
-            canonical_headers.push('\n');
-        }
-        let canonical = format!(
-            "{}\n/\n{query}\n{canonical_headers}\n{signed}\n{payload_hash}",
-            req.method.as_str()
-        );
-        let expected = tc3::sign_canonical(secret_key, service, timestamp, &canonical);
-        if tc3::same_signature(&expected, &auth.signature) {
+        let expected = if standard {
+            // content-type;host: exactly what the SDK signs, so ask the SDK's signer.
+            let value = |name: &str| {
+                let i = auth
+                    .signed_headers
+                    .iter()
+                    .position(|h| h == name)
+                    .unwrap_or(0);
+                candidates[i][choice[i]].as_str()
+            };
+            hai_sdk::signer::sign(&hai_sdk::signer::SigningInput {
+                secret_id: &auth.secret_id,
+                secret_key,
+                service,
+                host: value("host"),
+                content_type: value("content-type"),
+                method: req.method.as_str(),
+                query,
+                payload: if unsigned {
+                    hai_sdk::signer::Payload::Unsigned
+                } else {
+                    hai_sdk::signer::Payload::Bytes(req.body)
+                },
+                timestamp,
+            })
+            .signature
+        } else {
+            let mut canonical_headers = String::new();
+            for (i, name) in auth.signed_headers.iter().enumerate() {
+                canonical_headers.push_str(name);
+                canonical_headers.push(':');
+                canonical_headers.push_str(&candidates[i][choice[i]]);
+                canonical_headers.push('\n');
+            }
+            let canonical = format!(
+                "{}\n/\n{query}\n{canonical_headers}\n{signed}\n{payload_hash}",
+                req.method.as_str()
+            );
+            tc3::sign_canonical(secret_key, service, timestamp, &canonical)
+        };
+        if tc3::same_secret(&expected, &auth.signature) {
             return Ok(());
         }
         // Next combination (odometer).

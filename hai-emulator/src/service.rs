@@ -212,7 +212,7 @@ impl Shared {
         let token = header("x-tc-token");
         let token_ok = match (&credential.token, token) {
             (None, None) => true,
-            (Some(want), Some(got)) => crate::tc3::same_signature(want, got),
+            (Some(want), Some(got)) => crate::tc3::same_secret(want, got),
             _ => false,
         };
         if !token_ok {

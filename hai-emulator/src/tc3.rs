@@ -1,50 +1,17 @@
-//! TC3-HMAC-SHA256 verification.
+//! TC3-HMAC-SHA256 helpers for verification.
 //!
-//! The common case (`SignedHeaders=content-type;host`) is recomputed with the SDK's own signer,
-//! so the emulator and the SDK agree by construction; any other header list a client chooses
-//! to sign is handled by [`sign_canonical`], which the unit tests pin against the SDK's signer.
+//! The common case (`SignedHeaders=content-type;host`) is recomputed with the SDK's own signer
+//! (`hai_sdk::signer::sign`); any other header list a client chooses to sign goes through
+//! [`sign_canonical`], built on the SDK's key derivation and pinned against `sign` by a test.
 
+use hai_sdk::signer;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 type HmacSha256 = Hmac<Sha256>;
 
 pub(crate) fn sha256_hex(data: &[u8]) -> String {
-    hex(&Sha256::digest(data))
-}
-
-fn hmac(key: &[u8], data: &[u8]) -> Vec<u8> {
-    // HMAC accepts keys of any length, so this cannot fail.
-    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes any key length");
-    mac.update(data);
-    mac.finalize().into_bytes().to_vec()
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[(b >> 4) as usize] as char);
-        s.push(DIGITS[(b & 0xf) as usize] as char);
-    }
-    s
-}
-
-/// UTC calendar date (`YYYY-MM-DD`) of a Unix timestamp.
-pub(crate) fn utc_date(timestamp: u64) -> String {
-    // Howard Hinnant's days-to-civil algorithm.
-    let days = (timestamp / 86_400) as i64;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if m <= 2 { y + 1 } else { y };
-    format!("{y:04}-{m:02}-{d:02}")
+    signer::hex(&Sha256::digest(data))
 }
 
 /// Signature over an already built canonical request.
@@ -54,20 +21,21 @@ pub(crate) fn sign_canonical(
     timestamp: u64,
     canonical_request: &str,
 ) -> String {
-    let date = utc_date(timestamp);
-    let scope = format!("{date}/{service}/tc3_request");
+    let date = signer::utc_date(timestamp);
     let string_to_sign = format!(
-        "TC3-HMAC-SHA256\n{timestamp}\n{scope}\n{}",
+        "{}\n{timestamp}\n{date}/{service}/tc3_request\n{}",
+        signer::ALGORITHM,
         sha256_hex(canonical_request.as_bytes())
     );
-    let k_date = hmac(format!("TC3{secret_key}").as_bytes(), date.as_bytes());
-    let k_service = hmac(&k_date, service.as_bytes());
-    let k_signing = hmac(&k_service, b"tc3_request");
-    hex(&hmac(&k_signing, string_to_sign.as_bytes()))
+    let key = signer::signing_key(secret_key, &date, service);
+    // HMAC accepts keys of any length, so this cannot fail.
+    let mut mac = HmacSha256::new_from_slice(&key).expect("HMAC takes any key length");
+    mac.update(string_to_sign.as_bytes());
+    signer::hex(&mac.finalize().into_bytes())
 }
 
-/// Constant-time comparison of two signatures, so timing does not leak how much matched.
-pub(crate) fn same_signature(a: &str, b: &str) -> bool {
+/// Constant-time comparison, so timing does not leak how much of a secret matched.
+pub(crate) fn same_secret(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
         return false;
@@ -78,15 +46,7 @@ pub(crate) fn same_signature(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates() {
-        assert_eq!(utc_date(1_551_113_065), "2019-02-25");
-        assert_eq!(utc_date(1_704_067_200), "2024-01-01");
-        assert_eq!(utc_date(1_704_067_199), "2023-12-31");
-        assert_eq!(utc_date(1_700_000_000), "2023-11-14");
-        assert_eq!(utc_date(951_782_400), "2000-02-29");
-    }
+    use hai_sdk::signer::{Payload, SigningInput};
 
     #[test]
     fn published_vector() {
@@ -99,6 +59,26 @@ mod tests {
                 canonical
             ),
             "72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168"
+        );
+    }
+
+    #[test]
+    fn generic_path_agrees_with_the_sdk_signer() {
+        let body = br#"{"InstanceId": "hai-dunyfddn"}"#;
+        let s = signer::sign(&SigningInput {
+            secret_id: "id",
+            secret_key: "key",
+            service: "hai",
+            host: "127.0.0.1:9",
+            content_type: "application/json",
+            method: "POST",
+            query: "",
+            payload: Payload::Bytes(body),
+            timestamp: 1_700_000_000,
+        });
+        assert_eq!(
+            sign_canonical("key", "hai", 1_700_000_000, &s.canonical_request),
+            s.signature
         );
     }
 }

@@ -8,18 +8,11 @@ use crate::error::ApiError;
 use crate::service::Shared;
 use crate::state::{ChargeType, Instance, InstanceState, Transition};
 
-// Request types. These are the seam where the SDK's generated request types slot in
-// (`hai_sdk::stop_instance::StopInstanceRequest`, ...): only `decode::<T>` names them.
+// Request types: the SDK's generated ones where they exist; local stand-ins for actions the
+// spec does not carry yet (swap them for `hai_sdk::<action>::<Action>Request` when it does).
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct StopInstanceRequest {
-    instance_id: String,
-    #[serde(default)]
-    stop_mode: Option<String>,
-    #[serde(default)]
-    dry_run: Option<bool>,
-}
+use hai_sdk::stop_instance::StopInstanceRequest;
+use hai_sdk::types::StopMode;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -74,7 +67,13 @@ pub(crate) async fn stop_instance(
 ) -> Result<Map<String, Value>, ApiError> {
     let req: StopInstanceRequest = decode(params)?;
     // Only STOP_CHARGE exists; the spec's enum check already refused anything else.
-    let _mode = req.stop_mode.as_deref().unwrap_or("STOP_CHARGE");
+    let mode = req.stop_mode.clone().unwrap_or(StopMode::StopCharge);
+    if mode != StopMode::StopCharge {
+        return Err(ApiError::invalid_value(
+            "StopMode",
+            &format!("`{mode}` is not supported"),
+        ));
+    }
     let t = Transition {
         action: "StopInstance",
         check: stop_check,
@@ -234,7 +233,7 @@ pub(crate) fn describe_instances(
         .filter(|i| {
             req.instance_ids
                 .as_ref()
-                .is_none_or(|ids| ids.iter().any(|id| *id == i.instance_id))
+                .is_none_or(|ids| ids.contains(&i.instance_id))
         })
         .filter(|i| req.filters.iter().flatten().all(|f| matches(i, f)))
         .collect();
