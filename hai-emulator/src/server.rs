@@ -1,6 +1,7 @@
 //! The HTTP/1.1 server: accept loop, per-connection control, response bodies, shutdown.
 
 use std::convert::Infallible;
+use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
@@ -408,7 +409,7 @@ fn fault_response(
             let mut res = with_type(
                 StatusCode::OK,
                 "application/json",
-                BoxBody::new(Truncated { chunk: Some(sent) }),
+                BoxBody::new(Truncated::new(sent)),
             );
             res.headers_mut()
                 .insert(header::CONTENT_LENGTH, HeaderValue::from(whole.len()));
@@ -451,9 +452,20 @@ fn full(bytes: Vec<u8>) -> ResBody {
         .boxed()
 }
 
-/// Sends one chunk, then fails so hyper closes the connection short of Content-Length.
+/// Sends one chunk, pauses so hyper flushes it, then fails so hyper closes the connection
+/// short of the announced Content-Length.
 struct Truncated {
     chunk: Option<Bytes>,
+    pause: Pin<Box<tokio::time::Sleep>>,
+}
+
+impl Truncated {
+    fn new(chunk: Bytes) -> Self {
+        Truncated {
+            chunk: Some(chunk),
+            pause: Box::pin(tokio::time::sleep(Duration::from_millis(50))),
+        }
+    }
 }
 
 impl Body for Truncated {
@@ -462,12 +474,17 @@ impl Body for Truncated {
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
+        cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
-        Poll::Ready(Some(match self.chunk.take() {
-            Some(c) => Ok(Frame::data(c)),
-            None => Err(io::Error::other("truncated by fault injection")),
-        }))
+        if let Some(c) = self.chunk.take() {
+            return Poll::Ready(Some(Ok(Frame::data(c))));
+        }
+        match self.pause.as_mut().poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(()) => {
+                Poll::Ready(Some(Err(io::Error::other("truncated by fault injection"))))
+            }
+        }
     }
 }
 
