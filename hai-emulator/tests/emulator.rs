@@ -783,3 +783,204 @@ async fn keep_alive_connection_serves_several_requests() {
         assert_eq!(r.code().as_deref(), Some("DryRunOperation"));
     }
 }
+
+// ---------------------------------------------------------------- a grown spec
+
+/// The embedded spec plus StartInstance and DescribeInstances, as the spec will carry them.
+fn grown_spec() -> String {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../hai-spec/spec/hai-2023-08-12.json"
+    );
+    let mut spec: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let actions = spec["actions"].as_object_mut().unwrap();
+    actions.insert(
+        "StartInstance".into(),
+        json!({"doc": "Starts an instance.", "input": "StartInstanceRequest",
+               "output": "StartInstanceResponse", "rate_limit": 20}),
+    );
+    actions.insert(
+        "DescribeInstances".into(),
+        json!({"doc": "Lists instances.", "input": "DescribeInstancesRequest",
+               "output": "DescribeInstancesResponse", "rate_limit": 20, "idempotent": true}),
+    );
+    let shapes = spec["shapes"].as_object_mut().unwrap();
+    let s =
+        |members: serde_json::Value| json!({"type": "structure", "doc": "x", "members": members});
+    shapes.insert(
+        "StartInstanceRequest".into(),
+        s(json!([
+        {"name": "InstanceId", "type": "string", "required": true},
+        {"name": "DryRun", "type": "boolean"}])),
+    );
+    shapes.insert(
+        "StartInstanceResponse".into(),
+        s(json!([
+        {"name": "TaskId", "type": "uint64"},
+        {"name": "RequestId", "type": "string", "required": true}])),
+    );
+    shapes.insert(
+        "Filter".into(),
+        s(json!([
+        {"name": "Name", "type": "string", "required": true},
+        {"name": "Values", "type": "list<string>", "required": true}])),
+    );
+    shapes.insert(
+        "DescribeInstancesRequest".into(),
+        s(json!([
+        {"name": "InstanceIds", "type": "list<string>"},
+        {"name": "Filters", "type": "list<Filter>"},
+        {"name": "Offset", "type": "int64"},
+        {"name": "Limit", "type": "int64"}])),
+    );
+    shapes.insert(
+        "DescribeInstancesResponse".into(),
+        s(json!([
+        {"name": "TotalCount", "type": "int64"},
+        {"name": "RequestId", "type": "string", "required": true}])),
+    );
+    spec.to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn describe_and_start_with_a_grown_spec() {
+    let emu = start_with(
+        EmulatorConfig::default()
+            .spec_json(grown_spec())
+            .rate_limit(false)
+            .timings(Timings {
+                stop: Duration::from_millis(100),
+                start: Duration::from_millis(100),
+                ..Timings::default()
+            }),
+    )
+    .await;
+    let addr = emu.addr();
+    let describe = |v: serde_json::Value| Call::new("DescribeInstances", v);
+
+    let r = send(addr, &describe(json!({}))).await.json();
+    assert_eq!(r["Response"]["TotalCount"], 10);
+    assert_eq!(r["Response"]["InstanceSet"].as_array().unwrap().len(), 10);
+    assert_eq!(
+        r["Response"]["InstanceSet"][0]["InstanceId"],
+        "hai-dunyfddn"
+    );
+
+    let r = send(
+        addr,
+        &describe(json!({"Filters": [{"Name": "instance-state", "Values": ["RUNNING"]}]})),
+    )
+    .await
+    .json();
+    assert_eq!(r["Response"]["TotalCount"], 4);
+
+    let r = send(
+        addr,
+        &describe(json!({"Filters": [{"Name": "charge-type", "Values": ["PREPAID_BY_MONTH"]}]})),
+    )
+    .await
+    .json();
+    assert_eq!(
+        r["Response"]["InstanceSet"][0]["InstanceId"],
+        "hai-prepaid1"
+    );
+
+    let r = send(
+        addr,
+        &Call::get(
+            "DescribeInstances",
+            "Filters.0.Name=instance-state&Filters.0.Values.0=STOPPED&Filters.0.Values.1=ARREARS",
+        ),
+    )
+    .await
+    .json();
+    assert_eq!(r["Response"]["TotalCount"], 2, "{r}");
+
+    let r = send(addr, &describe(json!({"Offset": 2, "Limit": 3})))
+        .await
+        .json();
+    assert_eq!(r["Response"]["TotalCount"], 10);
+    assert_eq!(r["Response"]["InstanceSet"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        r["Response"]["InstanceSet"][0]["InstanceId"],
+        "hai-pending1"
+    );
+
+    let r = send(
+        addr,
+        &describe(json!({"InstanceIds": ["hai-stopped1", "hai-nothere0"]})),
+    )
+    .await
+    .json();
+    assert_eq!(r["Response"]["TotalCount"], 1);
+
+    for (body, want) in [
+        (
+            json!({"Filters": [{"Name": "zone", "Values": ["x"]}]}),
+            "InvalidParameterValue",
+        ),
+        (json!({"Filters": [{"Values": ["x"]}]}), "MissingParameter"),
+        (
+            json!({"Filters": [{"Name": "instance-id", "Values": "x"}]}),
+            "InvalidParameter",
+        ),
+        (
+            json!({"InstanceIds": ["hai-dunyfddn", "hai-dunyfddn"]}),
+            "InvalidParameterValue.Duplicated",
+        ),
+        (
+            json!({"InstanceIds": ["nope"]}),
+            "InvalidParameterValue.InvalidInstanceIdMalformed",
+        ),
+        (
+            json!({"InstanceIds": ["hai-dunyfddn"], "Filters": []}),
+            "InvalidParameter.AtMostOne",
+        ),
+        (json!({"Limit": 101}), "InvalidParameterValue"),
+    ] {
+        let r = send(addr, &describe(body.clone())).await;
+        assert_eq!(r.code().as_deref(), Some(want), "{body}");
+    }
+
+    // Stop, wait, start, wait.
+    let start = |id: &str| Call::new("StartInstance", json!({"InstanceId": id}));
+    assert_eq!(
+        send(addr, &start("hai-dunyfddn")).await.code().as_deref(),
+        Some("UnsupportedOperation.InstanceStateRunning")
+    );
+    assert_eq!(send(addr, &Call::stop("hai-dunyfddn")).await.code(), None);
+    assert_eq!(
+        send(addr, &start("hai-dunyfddn")).await.code().as_deref(),
+        Some("OperationDenied.InstanceOperationInProgress")
+    );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let r = send(addr, &describe(json!({"InstanceIds": ["hai-dunyfddn"]})))
+        .await
+        .json();
+    assert_eq!(
+        r["Response"]["InstanceSet"][0]["InstanceState"],
+        "STOPPED_NO_CHARGE"
+    );
+    assert_eq!(
+        r["Response"]["InstanceSet"][0]["LatestOperation"],
+        "StopInstance"
+    );
+    let r = send(addr, &start("hai-dunyfddn")).await;
+    assert!(r.json()["Response"]["TaskId"].as_u64().is_some());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        emu.instance_state("hai-dunyfddn"),
+        Some(InstanceState::Running)
+    );
+    assert_eq!(
+        send(addr, &start("hai-termnatd")).await.code().as_deref(),
+        Some("UnsupportedOperation.InstanceStateTerminated")
+    );
+
+    // Actions the spec carries but the emulator does not emulate answer a documented code.
+    let bad_spec = grown_spec().replace("\"DescribeInstances\":", "\"DescribeScenes\":");
+    let emu2 = start_with(EmulatorConfig::default().spec_json(bad_spec)).await;
+    let r = send(emu2.addr(), &Call::new("DescribeScenes", json!({}))).await;
+    assert_eq!(r.code().as_deref(), Some("UnsupportedOperation"));
+}
