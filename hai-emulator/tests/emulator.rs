@@ -808,6 +808,11 @@ fn grown_spec() -> String {
         json!({"doc": "Lists instances.", "input": "DescribeInstancesRequest",
                "output": "DescribeInstancesResponse", "rate_limit": 20, "idempotent": true}),
     );
+    actions.insert(
+        "TerminateInstances".into(),
+        json!({"doc": "Terminates instances.", "input": "TerminateInstancesRequest",
+               "output": "TerminateInstancesResponse", "rate_limit": 20}),
+    );
     let shapes = spec["shapes"].as_object_mut().unwrap();
     let s =
         |members: serde_json::Value| json!({"type": "structure", "doc": "x", "members": members});
@@ -821,6 +826,17 @@ fn grown_spec() -> String {
         "StartInstanceResponse".into(),
         s(json!([
         {"name": "TaskId", "type": "uint64"},
+        {"name": "RequestId", "type": "string", "required": true}])),
+    );
+    shapes.insert(
+        "TerminateInstancesRequest".into(),
+        s(json!([
+        {"name": "InstanceIds", "type": "list<string>", "required": true},
+        {"name": "DryRun", "type": "boolean"}])),
+    );
+    shapes.insert(
+        "TerminateInstancesResponse".into(),
+        s(json!([
         {"name": "RequestId", "type": "string", "required": true}])),
     );
     shapes.insert(
@@ -979,6 +995,39 @@ async fn describe_and_start_with_a_grown_spec() {
     assert_eq!(
         send(addr, &start("hai-termnatd")).await.code().as_deref(),
         Some("UnsupportedOperation.InstanceStateTerminated")
+    );
+
+    // Terminate: all-or-nothing checks, TERMINATING, then TERMINATED.
+    let terminate =
+        |ids: serde_json::Value| Call::new("TerminateInstances", json!({"InstanceIds": ids}));
+    assert_eq!(
+        send(addr, &terminate(json!(["hai-running2", "hai-prepaid1"])))
+            .await
+            .code()
+            .as_deref(),
+        Some("UnsupportedOperation.NotSupportTerminatePrePaidAndPostPaid")
+    );
+    assert_eq!(
+        send(addr, &terminate(json!(["hai-running2", "hai-termnatd"])))
+            .await
+            .code()
+            .as_deref(),
+        Some("UnsupportedOperation.InstanceStateTerminated")
+    );
+    assert_eq!(
+        emu.instance_state("hai-running2"),
+        Some(InstanceState::Running)
+    );
+    let r = send(addr, &terminate(json!(["hai-running2", "hai-stopped1"]))).await;
+    assert_eq!(r.code(), None, "{:?}", r.json());
+    assert_eq!(
+        emu.instance_state("hai-stopped1"),
+        Some(InstanceState::Terminating)
+    );
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(
+        emu.instance_state("hai-running2"),
+        Some(InstanceState::Terminated)
     );
 
     // Actions the spec carries but the emulator does not emulate answer a documented code.

@@ -108,6 +108,60 @@ pub(crate) async fn start_instance(
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+struct TerminateInstancesRequest {
+    instance_ids: Vec<String>,
+    #[serde(default)]
+    dry_run: Option<bool>,
+}
+
+fn terminate_check(i: &Instance) -> Result<(), ApiError> {
+    match i.instance_state {
+        InstanceState::Terminated => Err(InstanceState::Terminated.unsupported()),
+        _ => Ok(()),
+    }
+}
+
+/// TerminateInstances: any live state -> `TERMINATING` (for `Timings::terminate`) -> `TERMINATED`.
+/// All ids are checked before any changes; prepaid and postpaid cannot be mixed.
+pub(crate) async fn terminate_instances(
+    shared: &Shared,
+    params: Map<String, Value>,
+) -> Result<Map<String, Value>, ApiError> {
+    let req: TerminateInstancesRequest = decode(params)?;
+    if req.instance_ids.is_empty() || req.instance_ids.len() > 100 {
+        return Err(ApiError::invalid_value("InstanceIds", "give 1 to 100 IDs"));
+    }
+    let ids: Vec<&str> = req.instance_ids.iter().map(String::as_str).collect();
+    {
+        let mut store = shared.store();
+        let now = std::time::Instant::now();
+        let kinds: std::collections::HashSet<ChargeType> = ids
+            .iter()
+            .filter_map(|id| store.get(id, now))
+            .map(|i| i.charge_type)
+            .collect();
+        if kinds.len() > 1 {
+            return Err(ApiError::new(
+                "UnsupportedOperation.NotSupportTerminatePrePaidAndPostPaid",
+                "Prepaid and postpaid instances cannot be terminated in one request.",
+            ));
+        }
+    }
+    let t = Transition {
+        action: "TerminateInstances",
+        check: terminate_check,
+        during: Some(InstanceState::Terminating),
+        target: InstanceState::Terminated,
+        duration: shared.timings().terminate,
+    };
+    shared
+        .transition(&ids, &t, req.dry_run.unwrap_or(false))
+        .await?;
+    Ok(Map::new())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
 struct Filter {
     name: String,
     values: Vec<String>,

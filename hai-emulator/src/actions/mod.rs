@@ -10,7 +10,12 @@ use crate::error::ApiError;
 use crate::service::Shared;
 
 /// Action names the emulator implements (others in the spec get `UnsupportedOperation`).
-pub const EMULATED_ACTIONS: &[&str] = &["DescribeInstances", "StartInstance", "StopInstance"];
+pub const EMULATED_ACTIONS: &[&str] = &[
+    "DescribeInstances",
+    "StartInstance",
+    "StopInstance",
+    "TerminateInstances",
+];
 
 pub(crate) async fn dispatch(
     shared: &Shared,
@@ -21,6 +26,7 @@ pub(crate) async fn dispatch(
         "StopInstance" => instances::stop_instance(shared, params).await,
         "StartInstance" => instances::start_instance(shared, params).await,
         "DescribeInstances" => instances::describe_instances(shared, params),
+        "TerminateInstances" => instances::terminate_instances(shared, params).await,
         other => Err(ApiError::new(
             "UnsupportedOperation",
             format!("hai-emulator does not emulate `{other}` yet."),
