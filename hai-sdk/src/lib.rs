@@ -4,17 +4,23 @@
 extern crate self as hai_sdk;
 
 pub mod action;
+pub mod client;
 pub mod credentials;
 pub mod error;
 pub mod primitives;
+mod rate_limit;
+pub mod retry;
 pub mod signer;
 
 mod generated;
 pub use generated::*;
 
 pub use action::{Action, ActionMeta, ServiceMeta};
+pub use client::{BuildError, Call, Client, ClientBuilder, Language};
+pub use credentials::Credentials;
 pub use error::{ActionError, Error, ErrorMetadata, ProvideErrorMetadata};
 pub use primitives::UnknownValue;
+pub use retry::{RetryDecision, RetryPolicy};
 
 /// Items only generated code may use. Not part of the public API.
 #[doc(hidden)]
