@@ -465,11 +465,7 @@ impl fmt::Display for Excerpt<'_> {
         }
         let cut = &self.0[..self.0.len().min(SHOWN)];
         write!(f, "\"{}", String::from_utf8_lossy(cut).escape_debug())?;
-        if self.0.len() > SHOWN {
-            write!(f, "...\" ({} bytes)", self.0.len())
-        } else {
-            f.write_str("\"")
-        }
+        f.write_str(if self.0.len() > SHOWN { "...\"" } else { "\"" })
     }
 }
 
