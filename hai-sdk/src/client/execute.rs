@@ -55,11 +55,13 @@ pub(crate) async fn execute(
         outcome = field::Empty,
     );
     let started = std::time::Instant::now();
-    let result = attempts(inner, meta, &body, options, decode, &span)
+    let mut attempt = 0;
+    let result = attempts(inner, meta, &body, options, decode, &mut attempt)
         .instrument(span.clone())
         .await;
     if !span.is_disabled() {
         let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        span.record("attempts", attempt);
         span.record("latency_ms", latency_ms);
         match &result {
             Ok(body) => {
@@ -100,7 +102,7 @@ async fn attempts(
     body: &Bytes,
     options: &CallOptions,
     decode: &mut Decode<'_>,
-    span: &tracing::Span,
+    attempt: &mut u32,
 ) -> Result<Bytes> {
     let Some((_, region)) = &inner.region else {
         return Err(Error::Build(BuildRequestError::new(
@@ -122,10 +124,9 @@ async fn attempts(
     let timeout = options.timeout.unwrap_or(inner.timeout);
 
     let mut last_timestamp = 0;
-    let mut attempt = 0u32;
     loop {
-        attempt += 1;
-        span.record("attempts", attempt);
+        *attempt += 1;
+        let attempt = *attempt;
         if let Some(limiter) = &inner.limiter {
             if let Some(wait) = limiter.reserve(meta) {
                 tracing::trace!(

@@ -436,7 +436,7 @@ pub fn date_of(ts: u64) -> String {
     let mut days = ts / 86_400;
     let mut year = 1970u64;
     loop {
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let leap = matches!((year % 4, year % 100, year % 400), (0, 1.., _) | (_, _, 0));
         let n = if leap { 366 } else { 365 };
         if days < n {
             let months = [
