@@ -12,6 +12,11 @@ mod rate_limit;
 pub mod retry;
 pub mod signer;
 
+mod client_stub;
+pub use client_stub::{Call, Client};
+
+// Formatted by prettyplease at generation time; rustfmt would fight `regen --check`.
+#[rustfmt::skip]
 mod generated;
 pub use generated::*;
 
@@ -37,4 +42,34 @@ pub mod __private {
 
     pub use crate::error::__unhandled as unhandled;
     pub use crate::primitives::__unknown_value as unknown_value;
+
+    use std::fmt;
+
+    /// Decodes `null` (and absence, with `#[serde(default)]`) as the type's default.
+    pub fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+        T: serde::Deserialize<'de> + Default,
+    {
+        let value = <Option<T> as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(value.unwrap_or_default())
+    }
+
+    /// Decodes a string and maps it without an owned copy when the input allows.
+    pub fn deserialize_str<'de, D, T>(deserializer: D, map: fn(&str) -> T) -> Result<T, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        struct V<T>(fn(&str) -> T);
+        impl<T> serde::de::Visitor<'_> for V<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+                Ok((self.0)(v))
+            }
+        }
+        deserializer.deserialize_str(V(map))
+    }
 }

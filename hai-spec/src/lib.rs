@@ -1,10 +1,239 @@
-//! The hai-rs spec format (see `SPEC_FORMAT` docs below) and its loader.
+//! The hai-rs spec format, its typed model and its validating loader.
 //!
-//! TODO(spec-format-docs): complete example and validation rules.
+//! A spec is one JSON file describing one Tencent Cloud service at one API
+//! version: service metadata, actions, named shapes and an error catalogue. It is
+//! the single source of truth of the SDK: `hai-codegen` turns a [`Spec`] into Rust,
+//! nothing reads it at run time. [`parse`] and [`load`] accept a spec only if it
+//! passes every rule below, so a generator can rely on them; anything else is a
+//! [`SpecError`] naming the JSON path of the problem, never a panic.
+//!
+//! # Example
+//!
+//! A complete, small spec (a made-up `demo` service):
+//!
+//! ```
+//! let spec = hai_spec::parse(r#"{
+//!   "format": 1,
+//!   "service": {
+//!     "name": "demo",
+//!     "version": "2024-01-01",
+//!     "host": "demo.tencentcloudapi.com",
+//!     "regional_host": "demo.{region}.tencentcloudapi.com",
+//!     "signing_service": "demo",
+//!     "doc": "A demonstration service."
+//!   },
+//!   "actions": {
+//!     "ResizeDisk": {
+//!       "doc": "Resizes a disk.",
+//!       "input": "ResizeDiskRequest",
+//!       "output": "ResizeDiskResponse",
+//!       "errors": ["InvalidParameterValue.DiskNotFound", "InternalError"],
+//!       "rate_limit": 20,
+//!       "idempotent": true,
+//!       "examples": [{
+//!         "title": "Grow a disk to 100 GB",
+//!         "request": {"DiskId": "disk-1", "SizeGb": 100, "Mode": "ONLINE"},
+//!         "response": {"Response": {"TaskId": 42, "RequestId": "6c3b-..."}}
+//!       }]
+//!     }
+//!   },
+//!   "shapes": {
+//!     "ResizeDiskRequest": {
+//!       "type": "structure",
+//!       "doc": "Parameters of ResizeDisk.",
+//!       "members": [
+//!         {"name": "DiskId", "type": "string", "required": true,
+//!          "doc": "The disk.", "example": "disk-1"},
+//!         {"name": "SizeGb", "type": "int64", "required": true, "example": "100"},
+//!         {"name": "Mode", "type": "ResizeMode", "default": "ONLINE"},
+//!         {"name": "Tags", "type": "map<string>", "example": {"team": "infra"}},
+//!         {"name": "Notify", "type": "list<Contact>"}
+//!       ]
+//!     },
+//!     "ResizeDiskResponse": {
+//!       "type": "structure",
+//!       "members": [
+//!         {"name": "TaskId", "type": "uint64", "nullable": true},
+//!         {"name": "RequestId", "type": "string", "required": true}
+//!       ]
+//!     },
+//!     "ResizeMode": {
+//!       "type": "enum",
+//!       "values": [
+//!         {"value": "ONLINE", "doc": "Without stopping the instance."},
+//!         {"value": "OFFLINE"}
+//!       ]
+//!     },
+//!     "Contact": {
+//!       "type": "structure",
+//!       "members": [{"name": "Email", "type": "string", "required": true}]
+//!     },
+//!     "Contacts": {"type": "list", "member": "Contact"},
+//!     "ContactsByTeam": {"type": "map", "value": "Contacts"}
+//!   },
+//!   "errors": {
+//!     "common": {"InternalError": "An internal error occurred."},
+//!     "service": {"InvalidParameterValue.DiskNotFound": "The disk does not exist."}
+//!   }
+//! }"#)?;
+//!
+//! let action = &spec.actions["ResizeDisk"];
+//! assert_eq!(action.rate_limit, Some(20));
+//! let input = spec.structure(&action.input).expect("validated");
+//! assert_eq!(
+//!     input.members[4].type_ref(),
+//!     Ok(hai_spec::TypeRef::List(Box::new(hai_spec::TypeRef::Shape("Contact".into()))))
+//! );
+//!
+//! // A bad spec names the JSON path of the problem.
+//! let err = hai_spec::parse(r#"{"format": 2}"#).unwrap_err();
+//! assert_eq!(err.to_string(), "missing field `service` at line 1 column 13");
+//! # Ok::<(), hai_spec::SpecError>(())
+//! ```
+//!
+//! # Format
+//!
+//! Keys not listed here are errors everywhere. Optional keys may be omitted; a
+//! `null` for an optional key means the same as omitting it. Objects keyed by name
+//! (`actions`, `shapes`, the catalogue) must not repeat a key.
+//!
+//! ## Top level
+//!
+//! | key | type | |
+//! |---|---|---|
+//! | `format` | integer | version of this format; must be `1` |
+//! | `service` | object | [service metadata](#service) |
+//! | `actions` | object | action name -> [action](#actions) |
+//! | `shapes` | object | shape name -> [shape](#shapes) |
+//! | `errors` | object | the [error catalogue](#error-catalogue) |
+//!
+//! ## Service
+//!
+//! | key | type | |
+//! |---|---|---|
+//! | `name` | string, required | short service name (`hai`): lower-case letters and digits, starting with a letter |
+//! | `version` | string, required | API version sent as `X-TC-Version`, `YYYY-MM-DD` |
+//! | `host` | string, required | default endpoint host name (letters, digits, `.`, `-`; no scheme, port or path) |
+//! | `regional_host` | string | host template containing `{region}`, e.g. `hai.{region}.tencentcloudapi.com` |
+//! | `signing_service` | string, required | service in the TC3 credential scope, same syntax as `name`; never derived from the host, so custom endpoints still sign correctly |
+//! | `doc` | string | English description |
+//!
+//! ## Actions
+//!
+//! Action names (the `Action` header value) match `[A-Za-z][A-Za-z0-9_]*`, and no two
+//! may differ only in case or underscores (they would map to one Rust module).
+//!
+//! | key | type | |
+//! |---|---|---|
+//! | `doc` | string, required | English description, not blank |
+//! | `input` | string, required | name of a structure shape: the request parameters |
+//! | `output` | string, required | name of a structure shape: the content of `Response`; it must have a member `RequestId` of type `string` |
+//! | `errors` | array of strings | service error codes the action documents; each in the catalogue (service or common part), no repeats |
+//! | `rate_limit` | integer | documented requests per second, greater than 0; omitted means no documented limit |
+//! | `idempotent` | boolean, default `false` | repeating the call has no further effect, so the SDK may retry it after transient failures; otherwise only failures that provably never reached the server are retried |
+//! | `examples` | array | worked [examples](#examples) |
+//!
+//! Each input and output shape belongs to exactly one action in one role (it is
+//! generated into that action's module), and cannot be used as a member type.
+//!
+//! ## Examples
+//!
+//! | key | type | |
+//! |---|---|---|
+//! | `title` | string, required | short title, not blank |
+//! | `doc` | string | longer description |
+//! | `request` | object, required | the request body: members of the input shape, all required ones present |
+//! | `response` | object, required | the whole envelope `{"Response": {...}}` |
+//!
+//! A success `Response` holds members of the output shape, all required ones
+//! present. An error `Response` holds only `Error` (`{"Code", "Message"}`, strings,
+//! the code among the action's `errors` or in `errors.common`) and `RequestId`.
+//! Example values must fit their member types exactly as on the wire: 64-bit
+//! integers are JSON integers here, not strings.
+//!
+//! ## Shapes
+//!
+//! Shape names match `[A-Za-z][A-Za-z0-9_]*`, are not a primitive type name, and no
+//! two differ only in case or underscores. Each shape is an object whose `type`
+//! key says its kind; the other keys depend on the kind (a key of another kind is an
+//! error):
+//!
+//! | `type` | keys | meaning |
+//! |---|---|---|
+//! | `structure` | `doc`, `members` (array of [members](#members), required) | a JSON object with members in wire order |
+//! | `enum` | `doc`, `values` (array, at least one) | a string with known values; each value is `{"value", "doc"}` |
+//! | `list` | `doc`, `member` (type, required) | a JSON array of `member` |
+//! | `map` | `doc`, `value` (type, required) | a JSON object with string keys and `value` values |
+//!
+//! Enum values are non-empty printable ASCII without white space, contain a letter
+//! or digit, and are unique even ignoring case and punctuation (each names a Rust
+//! variant). The SDK still accepts unknown values when decoding.
+//!
+//! A structure may not contain itself by value, directly or through other
+//! structures (it would have no finite size): every cycle of structures must pass
+//! through a list or map, named or not. Optional members do not break a cycle.
+//! Shapes that no action reaches are allowed.
+//!
+//! ## Members
+//!
+//! | key | type | |
+//! |---|---|---|
+//! | `name` | string, required | wire name, `[A-Za-z][A-Za-z0-9_]*`; unique in the structure even ignoring case and underscores (`GPUCount` and `GpuCount` would both become `gpu_count`) |
+//! | `type` | string, required | a [type](#types) |
+//! | `required` | boolean, default `false` | input: the caller must give it (an argument of `new`); output: the service documents it as always present |
+//! | `nullable` | boolean, default `false` | the service may send `null` for it |
+//! | `doc` | string | English description |
+//! | `example` | any | an example value, for documentation |
+//! | `default` | any | the value the service assumes when the member is absent; documentation only, the SDK never sends it. Not allowed on required members |
+//!
+//! `default` and `example` must fit the type: a string for `string` and enums (and
+//! for an enum one of its values), a boolean for `boolean`, any number for
+//! `float64`, an array for lists, an object for maps and structures (keys are
+//! members; required members may be left out), recursively. For `int64` and
+//! `uint64` they may be a JSON integer in range or a decimal string in range
+//! (`"-5"`, `"18446744073709551615"`; no `+`, no blanks), because Tencent's
+//! documentation often quotes 64-bit numbers. `null` fits only a nullable member's
+//! `example`.
+//!
+//! ## Types
+//!
+//! ```text
+//! type   = "string" | "boolean" | "int64" | "uint64" | "float64"
+//!        | shape                  ; a name in `shapes`
+//!        | "list<" type ">"      ; JSON array
+//!        | "map<" type ">"       ; JSON object, string keys
+//! shape  = [A-Za-z][A-Za-z0-9_]*
+//! ```
+//!
+//! No white space anywhere, `list`/`map` nest at most [`TypeRef::MAX_DEPTH`] deep,
+//! and the named shape must exist and not be an action's input or output.
+//! `int64`/`uint64` are signed/unsigned 64-bit integers, kept as integers end to
+//! end (never a float round trip). [`TypeRef`] is the parsed form.
+//!
+//! ## Error catalogue
+//!
+//! `errors` has two objects mapping an error code to an English description (not
+//! blank): `common`, the codes any Tencent Cloud action may return
+//! (`AuthFailure.SignatureFailure`, `RequestLimitExceeded`, ...), and `service`,
+//! the codes specific to this service. A code may be in both. Codes are
+//! `Word(.Word)*` with each word `[A-Za-z][A-Za-z0-9_]*`.
+//!
+//! # Errors
+//!
+//! [`SpecError::path`] is a dotted path into the document: object keys joined by
+//! `.`, array indices in brackets (`shapes.StopInstanceRequest.members[1].type`).
+//! An unknown key's path ends with that key; a problem with a name that is itself
+//! invalid (a shape, action or catalogue key) is reported at the enclosing object,
+//! with the name quoted in the message. Malformed JSON gives a message starting
+//! `malformed JSON:` and ending with the line and column. When a spec breaks several
+//! rules, the first one found is reported, in a fixed order.
+
+#![warn(missing_docs)]
 
 pub mod model;
 mod types;
 mod unique;
+mod validate;
 
 pub use model::*;
 pub use types::TypeRef;
@@ -42,21 +271,38 @@ impl fmt::Display for SpecError {
 
 impl std::error::Error for SpecError {}
 
-/// Parses and validates a spec from JSON text.
+/// Parses a spec from JSON text and checks every rule of the format (see the crate
+/// docs); the first problem found is the error.
 pub fn parse(text: &str) -> Result<Spec, SpecError> {
-    let de = &mut serde_json::Deserializer::from_str(text);
-    let spec: Spec = serde_path_to_error::deserialize(de).map_err(|e| {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let spec: Spec = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         SpecError {
             path: if path == "." { String::new() } else { path },
-            message: inner.to_string(),
+            message: json_message(&inner),
         }
     })?;
+    // Without this, `{...} garbage` would be accepted.
+    de.end().map_err(|e| SpecError {
+        path: String::new(),
+        message: json_message(&e),
+    })?;
+    spec.validate()?;
     Ok(spec)
 }
 
-/// Reads, parses and validates a spec file.
+/// serde_json's message, which ends with "at line L column C".
+fn json_message(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Syntax | Category::Eof => format!("malformed JSON: {e}"),
+        Category::Data | Category::Io => e.to_string(),
+    }
+}
+
+/// Reads a spec file and [`parse`]s it. An unreadable file is an error with an
+/// empty path.
 pub fn load(path: &Path) -> Result<Spec, SpecError> {
     let text = std::fs::read_to_string(path).map_err(|e| SpecError {
         path: String::new(),

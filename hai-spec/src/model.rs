@@ -2,6 +2,7 @@
 
 use serde::Deserialize;
 
+use crate::types::TypeRef;
 use crate::unique::UniqueMap;
 
 /// A whole spec: one service at one API version.
@@ -79,9 +80,11 @@ pub struct Example {
     pub response: serde_json::Value,
 }
 
-/// A named shape.
+/// A named shape, told apart by its `type` key.
+// Deserialised through `RawShape`: serde's internally tagged enums buffer their
+// content, which loses the JSON path of errors inside a shape.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(try_from = "RawShape")]
 pub enum Shape {
     /// A JSON object with ordered members.
     Structure(Structure),
@@ -91,6 +94,102 @@ pub enum Shape {
     List(ListShape),
     /// A JSON object with string keys and uniform values.
     Map(MapShape),
+}
+
+impl Shape {
+    /// The `type` key of this shape: `structure`, `enum`, `list` or `map`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Shape::Structure(_) => "structure",
+            Shape::Enum(_) => "enum",
+            Shape::List(_) => "list",
+            Shape::Map(_) => "map",
+        }
+    }
+
+    /// English description of the shape.
+    pub fn doc(&self) -> &str {
+        match self {
+            Shape::Structure(s) => &s.doc,
+            Shape::Enum(e) => &e.doc,
+            Shape::List(l) => &l.doc,
+            Shape::Map(m) => &m.doc,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ShapeKind {
+    Structure,
+    Enum,
+    List,
+    Map,
+}
+
+/// Every key any shape kind may have; `TryFrom` then checks they fit the kind.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawShape {
+    #[serde(rename = "type")]
+    kind: ShapeKind,
+    #[serde(default)]
+    doc: String,
+    members: Option<Vec<Member>>,
+    values: Option<Vec<EnumValue>>,
+    member: Option<String>,
+    value: Option<String>,
+}
+
+impl TryFrom<RawShape> for Shape {
+    type Error = String;
+
+    fn try_from(raw: RawShape) -> Result<Self, String> {
+        let RawShape {
+            kind,
+            doc,
+            members,
+            values,
+            member,
+            value,
+        } = raw;
+        let (kind, wanted) = match kind {
+            ShapeKind::Structure => ("structure", "members"),
+            ShapeKind::Enum => ("enum", "values"),
+            ShapeKind::List => ("list", "member"),
+            ShapeKind::Map => ("map", "value"),
+        };
+        let present = [
+            ("members", members.is_some()),
+            ("values", values.is_some()),
+            ("member", member.is_some()),
+            ("value", value.is_some()),
+        ];
+        if let Some((key, _)) = present.iter().find(|(k, p)| *p && *k != wanted) {
+            return Err(format!(
+                "key \"{key}\" does not belong in a {kind} shape (its keys are type, doc, {wanted})"
+            ));
+        }
+        let missing = || format!("a {kind} shape needs the key \"{wanted}\"");
+        Ok(match kind {
+            "structure" => Shape::Structure(Structure {
+                doc,
+                members: members.ok_or_else(missing)?,
+            }),
+            "enum" => Shape::Enum(EnumShape {
+                doc,
+                values: values.ok_or_else(missing)?,
+            }),
+            "list" => Shape::List(ListShape {
+                doc,
+                member: member.ok_or_else(missing)?,
+            }),
+            _ => Shape::Map(MapShape {
+                doc,
+                value: value.ok_or_else(missing)?,
+            }),
+        })
+    }
 }
 
 /// A structure shape.
@@ -131,6 +230,13 @@ pub struct Member {
     pub default: Option<serde_json::Value>,
 }
 
+impl Member {
+    /// The parsed [`Member::ty`]; only fails for a spec that was not validated.
+    pub fn type_ref(&self) -> Result<TypeRef, String> {
+        TypeRef::parse(&self.ty)
+    }
+}
+
 /// A string enum shape.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -164,6 +270,13 @@ pub struct ListShape {
     pub member: String,
 }
 
+impl ListShape {
+    /// The parsed [`ListShape::member`]; only fails for a spec that was not validated.
+    pub fn member_type(&self) -> Result<TypeRef, String> {
+        TypeRef::parse(&self.member)
+    }
+}
+
 /// A map shape.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -175,6 +288,13 @@ pub struct MapShape {
     pub value: String,
 }
 
+impl MapShape {
+    /// The parsed [`MapShape::value`]; only fails for a spec that was not validated.
+    pub fn value_type(&self) -> Result<TypeRef, String> {
+        TypeRef::parse(&self.value)
+    }
+}
+
 /// The error catalogue: code -> English description.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -183,4 +303,37 @@ pub struct ErrorCatalogue {
     pub common: UniqueMap<String>,
     /// Codes specific to this service.
     pub service: UniqueMap<String>,
+}
+
+impl ErrorCatalogue {
+    /// The description of `code`, looked up in `service` first, then `common`.
+    pub fn get(&self, code: &str) -> Option<&str> {
+        self.service
+            .get(code)
+            .or_else(|| self.common.get(code))
+            .map(String::as_str)
+    }
+
+    /// Whether `code` is in either part of the catalogue.
+    pub fn contains(&self, code: &str) -> bool {
+        self.get(code).is_some()
+    }
+}
+
+impl Spec {
+    /// The structure shape called `name`, if there is one.
+    pub fn structure(&self, name: &str) -> Option<&Structure> {
+        match self.shapes.get(name) {
+            Some(Shape::Structure(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The enum shape called `name`, if there is one.
+    pub fn enum_shape(&self, name: &str) -> Option<&EnumShape> {
+        match self.shapes.get(name) {
+            Some(Shape::Enum(e)) => Some(e),
+            _ => None,
+        }
+    }
 }

@@ -24,41 +24,56 @@ pub enum TypeRef {
 }
 
 impl TypeRef {
+    /// Deepest `list<`/`map<` nesting [`TypeRef::parse`] accepts; real APIs use two or three.
+    pub const MAX_DEPTH: usize = 16;
+
     /// Parses `list<map<Foo>>` and friends. The error says what is wrong with the text.
+    ///
+    /// Iterative, so a hostile `list<list<...` string cannot exhaust the stack.
     pub fn parse(text: &str) -> Result<TypeRef, String> {
-        let t = text.trim();
-        if t != text {
+        if text.trim() != text {
             return Err(format!("type \"{text}\" has surrounding white space"));
         }
-        for (prefix, wrap) in [
-            ("list<", TypeRef::List as fn(Box<TypeRef>) -> TypeRef),
-            ("map<", TypeRef::Map as fn(Box<TypeRef>) -> TypeRef),
-        ] {
-            if let Some(rest) = t.strip_prefix(prefix) {
-                let inner = rest
-                    .strip_suffix('>')
-                    .ok_or_else(|| format!("type \"{text}\" lacks its closing '>'"))?;
-                return Ok(wrap(Box::new(TypeRef::parse(inner)?)));
+        let mut wrappers: Vec<fn(Box<TypeRef>) -> TypeRef> = Vec::new();
+        let mut t = text;
+        loop {
+            let (rest, wrap) = if let Some(rest) = t.strip_prefix("list<") {
+                (rest, TypeRef::List as fn(Box<TypeRef>) -> TypeRef)
+            } else if let Some(rest) = t.strip_prefix("map<") {
+                (rest, TypeRef::Map as fn(Box<TypeRef>) -> TypeRef)
+            } else {
+                break;
+            };
+            t = rest
+                .strip_suffix('>')
+                .ok_or_else(|| format!("type \"{text}\" lacks a closing '>'"))?;
+            wrappers.push(wrap);
+            if wrappers.len() > Self::MAX_DEPTH {
+                return Err(format!(
+                    "type \"{text}\" nests list/map more than {} deep",
+                    Self::MAX_DEPTH
+                ));
             }
         }
-        Ok(match t {
+        let mut ty = match t {
             "string" => TypeRef::String,
             "boolean" => TypeRef::Boolean,
             "int64" => TypeRef::Int64,
             "uint64" => TypeRef::UInt64,
             "float64" => TypeRef::Float64,
-            "" => return Err("empty type".to_owned()),
-            name if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                && name.starts_with(|c: char| c.is_ascii_alphabetic()) =>
-            {
-                TypeRef::Shape(name.to_owned())
-            }
+            "" => return Err(format!("type \"{text}\" names no type")),
+            name if crate::validate::is_identifier(name) => TypeRef::Shape(name.to_owned()),
             other => {
                 return Err(format!(
-                    "type \"{other}\" is not a primitive, a shape name, list<T> or map<T>"
+                    "type \"{other}\" is not a primitive (string, boolean, int64, uint64, \
+                     float64), a shape name, list<T> or map<T>"
                 ))
             }
-        })
+        };
+        while let Some(wrap) = wrappers.pop() {
+            ty = wrap(Box::new(ty));
+        }
+        Ok(ty)
     }
 
     /// Every shape name this reference mentions.

@@ -5,7 +5,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::ops::Deref;
 
-use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, Visitor};
+use serde::de::{Deserialize, DeserializeSeed, Deserializer, Error as _, MapAccess, Visitor};
 
 /// A `BTreeMap<String, T>` whose JSON form must not repeat a key.
 ///
@@ -27,6 +27,21 @@ impl<T> Deref for UniqueMap<T> {
     }
 }
 
+/// A seed that refuses its value with a "duplicate key" error.
+struct Duplicate(String);
+
+enum Never {}
+
+impl<'de> DeserializeSeed<'de> for Duplicate {
+    type Value = Never;
+    fn deserialize<D: Deserializer<'de>>(self, _: D) -> Result<Never, D::Error> {
+        Err(D::Error::custom(format_args!(
+            "duplicate key \"{}\"",
+            self.0
+        )))
+    }
+}
+
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for UniqueMap<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct V<T>(PhantomData<T>);
@@ -39,7 +54,11 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for UniqueMap<T> {
                 let mut out = BTreeMap::new();
                 while let Some(key) = map.next_key::<String>()? {
                     if out.contains_key(&key) {
-                        return Err(A::Error::custom(format_args!("duplicate key \"{key}\"")));
+                        // Fail while "reading the value", so path trackers
+                        // (serde_path_to_error) report `parent.key`, not `parent`.
+                        return map
+                            .next_value_seed(Duplicate(key))
+                            .map(|never| match never {});
                     }
                     let value = map.next_value::<T>()?;
                     out.insert(key, value);

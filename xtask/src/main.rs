@@ -1,1 +1,123 @@
-fn main() {}
+//! Maintainer tasks. `cargo xtask regen [--check] [--spec FILE --out DIR [--trait NAME]]`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use hai_codegen::ClientMethods;
+
+const USAGE: &str = "usage:
+  cargo xtask regen [--check]                 regenerate hai-sdk/src/generated from the HAI spec
+  cargo xtask regen --spec FILE --out DIR [--trait NAME] [--check]
+                                              generate the tree of any spec into DIR (client
+                                              methods as extension trait NAME, default <Service>ClientExt)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("regen") => regen(&args[1..]),
+        Some("-h" | "--help") | None => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown task `{other}`\n{USAGE}")),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+fn regen(args: &[String]) -> Result<ExitCode, String> {
+    let mut check = false;
+    let mut spec: Option<PathBuf> = None;
+    let mut out: Option<PathBuf> = None;
+    let mut trait_name: Option<String> = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--check" => check = true,
+            "--spec" => spec = Some(it.next().ok_or("--spec needs a file")?.into()),
+            "--out" => out = Some(it.next().ok_or("--out needs a directory")?.into()),
+            "--trait" => trait_name = Some(it.next().ok_or("--trait needs a name")?.clone()),
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    let root = workspace_root();
+    let targets: Vec<(PathBuf, PathBuf, ClientMethods)> = match (spec, out) {
+        (None, None) => xtask::default_targets()
+            .into_iter()
+            .map(|t| (root.join(t.spec), root.join(t.out), t.methods))
+            .collect(),
+        (Some(s), Some(o)) => vec![(s, o, ClientMethods::Trait(trait_name.unwrap_or_default()))],
+        _ => return Err("--spec and --out go together".into()),
+    };
+    let mut all_fresh = true;
+    for (spec_path, out_dir, methods) in targets {
+        let started = Instant::now();
+        let files = xtask::generate_files(&spec_path, &root, methods)?;
+        let elapsed = started.elapsed();
+        let stale = xtask::stale_files(&out_dir, &files)
+            .map_err(|e| format!("{}: {e}", out_dir.display()))?;
+        let spec_shown = display_rel(&root, &spec_path);
+        if check {
+            if stale.is_empty() {
+                println!(
+                    "fresh: {} ({} files, generated in {:.1} ms)",
+                    display_rel(&root, &out_dir),
+                    files.len(),
+                    ms(elapsed)
+                );
+            } else {
+                all_fresh = false;
+                for s in &stale {
+                    eprintln!(
+                        "stale ({}): {}",
+                        s.change,
+                        display_rel(&root, &out_dir.join(&s.path))
+                    );
+                }
+            }
+            continue;
+        }
+        xtask::write_files(&out_dir, &files, &stale)
+            .map_err(|e| format!("{}: {e}", out_dir.display()))?;
+        for s in &stale {
+            println!(
+                "{} {}",
+                s.change,
+                display_rel(&root, &out_dir.join(&s.path))
+            );
+        }
+        println!(
+            "generated {} files from {spec_shown} in {:.1} ms ({} changed)",
+            files.len(),
+            ms(elapsed),
+            stale.len()
+        );
+    }
+    if all_fresh {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!("generated code is stale: run `cargo xtask regen`");
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+fn ms(d: std::time::Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn display_rel(root: &Path, p: &Path) -> String {
+    p.strip_prefix(root).unwrap_or(p).display().to_string()
+}

@@ -56,6 +56,17 @@ impl ErrorMetadata {
     }
 }
 
+impl ErrorMetadata {
+    /// Whether the code says the service failed transiently (`InternalError*`, `ServiceUnavailable`):
+    /// worth retrying only when repeating the call is harmless.
+    pub fn is_transient(&self) -> bool {
+        let c = self.code.as_str();
+        c == "ServiceUnavailable"
+            || c.strip_prefix("InternalError")
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+    }
+}
+
 /// `RequestLimitExceeded` and every `RequestLimitExceeded.*` sub-code.
 pub fn is_throttling_code(code: &str) -> bool {
     code.strip_prefix("RequestLimitExceeded")

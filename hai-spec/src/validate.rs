@@ -1,0 +1,824 @@
+//! Semantic checks that run after deserialisation (see the crate docs for the rules).
+//!
+//! Every check returns the first problem it meets, in a fixed order, so the same
+//! bad spec always yields the same error.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::{Map, Value};
+
+use crate::model::{Action, EnumShape, Example, Shape, Spec, Structure};
+use crate::{SpecError, TypeRef};
+
+/// `^[A-Za-z][A-Za-z0-9_]*$`: member, shape and action names, error code parts.
+pub(crate) fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// `Word(.Word)*` where each word is an identifier.
+fn is_error_code(s: &str) -> bool {
+    s.split('.').all(is_identifier)
+}
+
+/// Names with the same fold differ only in case or underscores; the generator's
+/// case conversion (`GPUCount`, `GpuCount` -> `gpu_count`) would merge them.
+fn fold(s: &str) -> String {
+    s.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+fn err(path: impl Into<String>, message: impl Into<String>) -> SpecError {
+    SpecError {
+        path: path.into(),
+        message: message.into(),
+    }
+}
+
+/// A short description of a JSON value for messages, never the whole value.
+fn describe(v: &Value) -> String {
+    match v {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) if s.chars().count() <= 40 => format!("{s:?}"),
+        Value::String(_) => "a long string".to_owned(),
+        Value::Array(_) => "an array".to_owned(),
+        Value::Object(_) => "an object".to_owned(),
+    }
+}
+
+const PRIMITIVES: [&str; 5] = ["string", "boolean", "int64", "uint64", "float64"];
+
+/// The role an action gives a shape: `(action, "input" | "output")`.
+type Roles<'a> = BTreeMap<&'a str, (&'a str, &'static str)>;
+
+impl Spec {
+    /// Checks every rule listed in the crate docs. [`crate::parse`] calls it; call it
+    /// yourself only for a `Spec` built or changed in code.
+    pub fn validate(&self) -> Result<(), SpecError> {
+        let v = Validator { spec: self };
+        v.format()?;
+        v.service()?;
+        v.catalogue()?;
+        let roles = v.roles();
+        v.shapes(&roles)?;
+        v.member_values()?;
+        v.cycles()?;
+        v.actions()
+    }
+}
+
+struct Validator<'a> {
+    spec: &'a Spec,
+}
+
+/// How strictly values are checked against member types.
+#[derive(Clone, Copy)]
+struct ValueRules {
+    /// Accept decimal strings for int64/uint64 (documentation-only values).
+    int_strings: bool,
+    /// Demand every required structure member (whole request/response examples).
+    complete: bool,
+}
+
+impl<'a> Validator<'a> {
+    fn format(&self) -> Result<(), SpecError> {
+        if self.spec.format != 1 {
+            return Err(err(
+                "format",
+                format!(
+                    "unsupported spec format {}; this crate reads format 1",
+                    self.spec.format
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn service(&self) -> Result<(), SpecError> {
+        let s = &self.spec.service;
+        let lower_word = |path: &str, value: &str| {
+            let mut chars = value.chars();
+            let ok = matches!(chars.next(), Some(c) if c.is_ascii_lowercase())
+                && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+            if value.is_empty() {
+                Err(err(path, "must not be empty"))
+            } else if !ok {
+                Err(err(
+                    path,
+                    format!("\"{value}\" must be lower-case ASCII letters and digits, starting with a letter"),
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        lower_word("service.name", &s.name)?;
+        lower_word("service.signing_service", &s.signing_service)?;
+
+        let b = s.version.as_bytes();
+        let date = b.len() == 10
+            && b.iter().enumerate().all(|(i, c)| match i {
+                4 | 7 => *c == b'-',
+                _ => c.is_ascii_digit(),
+            });
+        if s.version.is_empty() {
+            return Err(err("service.version", "must not be empty"));
+        }
+        if !date {
+            return Err(err(
+                "service.version",
+                format!("\"{}\" is not a YYYY-MM-DD API version", s.version),
+            ));
+        }
+
+        check_host("service.host", &s.host)?;
+        if let Some(regional) = &s.regional_host {
+            if !regional.contains("{region}") {
+                return Err(err(
+                    "service.regional_host",
+                    format!("\"{regional}\" lacks the {{region}} placeholder"),
+                ));
+            }
+            check_host(
+                "service.regional_host",
+                &regional.replace("{region}", "region"),
+            )?;
+        }
+        Ok(())
+    }
+
+    fn catalogue(&self) -> Result<(), SpecError> {
+        let errors = &self.spec.errors;
+        for (part, map) in [("common", &errors.common), ("service", &errors.service)] {
+            for (code, description) in map.iter() {
+                if !is_error_code(code) {
+                    return Err(err(
+                        format!("errors.{part}"),
+                        format!("invalid error code \"{code}\": expected Word(.Word)*, each word [A-Za-z][A-Za-z0-9_]*"),
+                    ));
+                }
+                if description.trim().is_empty() {
+                    return Err(err(
+                        format!("errors.{part}.{code}"),
+                        "an error code needs a description",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Which shapes actions use as input or output (first use wins; `actions`
+    /// reports the conflicts).
+    fn roles(&self) -> Roles<'a> {
+        let mut roles = Roles::new();
+        for (name, action) in self.spec.actions.iter() {
+            // Non-structures are reported by `actions` with a better message.
+            let is_structure = |n: &str| self.spec.structure(n).is_some();
+            if is_structure(&action.input) {
+                roles
+                    .entry(action.input.as_str())
+                    .or_insert((name.as_str(), "input"));
+            }
+            if is_structure(&action.output) {
+                roles
+                    .entry(action.output.as_str())
+                    .or_insert((name.as_str(), "output"));
+            }
+        }
+        roles
+    }
+
+    fn shapes(&self, roles: &Roles<'_>) -> Result<(), SpecError> {
+        let mut folded: HashMap<String, &str> = HashMap::new();
+        for name in self.spec.shapes.keys() {
+            if !is_identifier(name) {
+                return Err(err(
+                    "shapes",
+                    format!("invalid shape name \"{name}\": expected [A-Za-z][A-Za-z0-9_]*"),
+                ));
+            }
+            if PRIMITIVES.contains(&name.as_str()) {
+                return Err(err(
+                    "shapes",
+                    format!("shape name \"{name}\" is a primitive type name"),
+                ));
+            }
+            if let Some(other) = folded.insert(fold(name), name) {
+                return Err(err(
+                    format!("shapes.{name}"),
+                    format!("shape names \"{other}\" and \"{name}\" differ only in case or underscores, so they collide as Rust identifiers"),
+                ));
+            }
+        }
+
+        for (name, shape) in self.spec.shapes.iter() {
+            let base = format!("shapes.{name}");
+            match shape {
+                Shape::Structure(s) => self.structure(&base, s, roles)?,
+                Shape::Enum(e) => enum_values(&base, e)?,
+                Shape::List(l) => {
+                    self.type_ref(&l.member, &format!("{base}.member"), roles)?;
+                }
+                Shape::Map(m) => {
+                    self.type_ref(&m.value, &format!("{base}.value"), roles)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn structure(&self, base: &str, s: &Structure, roles: &Roles<'_>) -> Result<(), SpecError> {
+        let mut seen: HashMap<String, (usize, &str)> = HashMap::new();
+        for (i, m) in s.members.iter().enumerate() {
+            let path = format!("{base}.members[{i}]");
+            if !is_identifier(&m.name) {
+                return Err(err(
+                    format!("{path}.name"),
+                    format!(
+                        "invalid member name \"{}\": expected [A-Za-z][A-Za-z0-9_]*",
+                        m.name
+                    ),
+                ));
+            }
+            if let Some((j, other)) = seen.insert(fold(&m.name), (i, &m.name)) {
+                let message = if other == m.name {
+                    format!("duplicate member \"{}\" (also members[{j}])", m.name)
+                } else {
+                    format!(
+                        "member \"{}\" collides with \"{other}\" (members[{j}]): names that differ only in case or underscores give the same Rust identifier",
+                        m.name
+                    )
+                };
+                return Err(err(format!("{path}.name"), message));
+            }
+            self.type_ref(&m.ty, &format!("{path}.type"), roles)?;
+            if m.required && m.default.is_some() {
+                return Err(err(
+                    format!("{path}.default"),
+                    "a required member cannot have a default: it is never absent",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Parses a type reference and checks the shape it names exists and may be used.
+    fn type_ref(&self, text: &str, path: &str, roles: &Roles<'_>) -> Result<TypeRef, SpecError> {
+        let ty = TypeRef::parse(text).map_err(|m| err(path, m))?;
+        if let Some(name) = ty.shape_name() {
+            if !self.spec.shapes.contains_key(name) {
+                return Err(err(path, format!("unknown shape \"{name}\"")));
+            }
+            if let Some((action, role)) = roles.get(name) {
+                return Err(err(
+                    path,
+                    format!("shape \"{name}\" is the {role} of action {action}; action inputs and outputs cannot be used as member types"),
+                ));
+            }
+        }
+        Ok(ty)
+    }
+
+    /// `default` and `example` of every member fit its type. Runs after `shapes`,
+    /// so every type parses and every named shape exists.
+    fn member_values(&self) -> Result<(), SpecError> {
+        let rules = ValueRules {
+            int_strings: true,
+            complete: false,
+        };
+        for (name, shape) in self.spec.shapes.iter() {
+            let Shape::Structure(s) = shape else { continue };
+            for (i, m) in s.members.iter().enumerate() {
+                let path = format!("shapes.{name}.members[{i}]");
+                let ty = TypeRef::parse(&m.ty).map_err(|e| err(format!("{path}.type"), e))?;
+                if let Some(default) = &m.default {
+                    if default.is_null() {
+                        return Err(err(
+                            format!("{path}.default"),
+                            "a default cannot be null; omit it instead",
+                        ));
+                    }
+                    self.value(&ty, default, false, rules, &format!("{path}.default"))?;
+                }
+                if let Some(example) = &m.example {
+                    self.value(&ty, example, m.nullable, rules, &format!("{path}.example"))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks a JSON value against a type. Depth is bounded by serde_json's own
+    /// nesting limit on the value.
+    fn value(
+        &self,
+        ty: &TypeRef,
+        v: &Value,
+        nullable: bool,
+        rules: ValueRules,
+        path: &str,
+    ) -> Result<(), SpecError> {
+        if v.is_null() {
+            return if nullable {
+                Ok(())
+            } else {
+                Err(err(path, "null is not allowed: the member is not nullable"))
+            };
+        }
+        let expected = |what: &str| err(path, format!("expected {what}, found {}", describe(v)));
+        match ty {
+            TypeRef::String => v
+                .is_string()
+                .then_some(())
+                .ok_or_else(|| expected("a string")),
+            TypeRef::Boolean => v
+                .is_boolean()
+                .then_some(())
+                .ok_or_else(|| expected("a boolean")),
+            TypeRef::Float64 => v
+                .is_number()
+                .then_some(())
+                .ok_or_else(|| expected("a number")),
+            TypeRef::Int64 => {
+                let ok = v.as_i64().is_some()
+                    || (rules.int_strings
+                        && v.as_str().is_some_and(|s| {
+                            decimal(s, true).is_some_and(|s| s.parse::<i64>().is_ok())
+                        }));
+                ok.then_some(()).ok_or_else(|| {
+                    expected(if rules.int_strings {
+                        "an int64 integer or decimal string"
+                    } else {
+                        "an int64 integer"
+                    })
+                })
+            }
+            TypeRef::UInt64 => {
+                let ok = v.as_u64().is_some()
+                    || (rules.int_strings
+                        && v.as_str().is_some_and(|s| {
+                            decimal(s, false).is_some_and(|s| s.parse::<u64>().is_ok())
+                        }));
+                ok.then_some(()).ok_or_else(|| {
+                    expected(if rules.int_strings {
+                        "a uint64 integer or decimal string"
+                    } else {
+                        "a uint64 integer"
+                    })
+                })
+            }
+            TypeRef::List(t) => self.list(t, v, rules, path),
+            TypeRef::Map(t) => self.map(t, v, rules, path),
+            TypeRef::Shape(name) => match self.spec.shapes.get(name) {
+                Some(Shape::Structure(s)) => {
+                    let obj = v.as_object().ok_or_else(|| expected("an object"))?;
+                    self.object(name, s, obj, rules, path)
+                }
+                Some(Shape::Enum(e)) => {
+                    let s = v.as_str().ok_or_else(|| expected("a string"))?;
+                    if e.values.iter().any(|x| x.value == s) {
+                        Ok(())
+                    } else {
+                        let known: Vec<&str> = e.values.iter().map(|x| x.value.as_str()).collect();
+                        Err(err(
+                            path,
+                            format!(
+                                "{} is not a value of enum {name} (values: {})",
+                                describe(v),
+                                known.join(", ")
+                            ),
+                        ))
+                    }
+                }
+                Some(Shape::List(l)) => {
+                    let t = l.member_type().map_err(|e| err(path, e))?;
+                    self.list(&t, v, rules, path)
+                }
+                Some(Shape::Map(m)) => {
+                    let t = m.value_type().map_err(|e| err(path, e))?;
+                    self.map(&t, v, rules, path)
+                }
+                None => Err(err(path, format!("unknown shape \"{name}\""))),
+            },
+        }
+    }
+
+    fn list(&self, t: &TypeRef, v: &Value, rules: ValueRules, path: &str) -> Result<(), SpecError> {
+        let items = v
+            .as_array()
+            .ok_or_else(|| err(path, format!("expected an array, found {}", describe(v))))?;
+        for (i, item) in items.iter().enumerate() {
+            self.value(t, item, false, rules, &format!("{path}[{i}]"))?;
+        }
+        Ok(())
+    }
+
+    fn map(&self, t: &TypeRef, v: &Value, rules: ValueRules, path: &str) -> Result<(), SpecError> {
+        let entries = v
+            .as_object()
+            .ok_or_else(|| err(path, format!("expected an object, found {}", describe(v))))?;
+        for (key, item) in entries {
+            self.value(t, item, false, rules, &format!("{path}.{key}"))?;
+        }
+        Ok(())
+    }
+
+    /// A JSON object as a structure: known keys, fitting values, and with
+    /// `rules.complete` every required member present.
+    fn object(
+        &self,
+        name: &str,
+        s: &Structure,
+        obj: &Map<String, Value>,
+        rules: ValueRules,
+        path: &str,
+    ) -> Result<(), SpecError> {
+        for (key, item) in obj {
+            let member = s.members.iter().find(|m| &m.name == key).ok_or_else(|| {
+                err(
+                    format!("{path}.{key}"),
+                    format!("\"{key}\" is not a member of {name}"),
+                )
+            })?;
+            let ty = member
+                .type_ref()
+                .map_err(|e| err(format!("{path}.{key}"), e))?;
+            let inner = ValueRules {
+                complete: false,
+                ..rules
+            };
+            self.value(&ty, item, member.nullable, inner, &format!("{path}.{key}"))?;
+        }
+        if rules.complete {
+            if let Some(m) = s
+                .members
+                .iter()
+                .find(|m| m.required && !obj.contains_key(&m.name))
+            {
+                return Err(err(
+                    path,
+                    format!("required member \"{}\" of {name} is missing", m.name),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Structures that contain themselves by value have no finite size. Members
+    /// whose type is a list or map (named or not) break a cycle.
+    fn cycles(&self) -> Result<(), SpecError> {
+        // Edges: structure -> (member index, structure it holds by value).
+        let mut edges: BTreeMap<&str, Vec<(usize, &str)>> = BTreeMap::new();
+        for (name, shape) in self.spec.shapes.iter() {
+            let Shape::Structure(s) = shape else { continue };
+            let out = edges.entry(name.as_str()).or_default();
+            for (i, m) in s.members.iter().enumerate() {
+                if let Ok(TypeRef::Shape(target)) = m.type_ref() {
+                    if let Some((target, Shape::Structure(_))) =
+                        self.spec.shapes.get_key_value(&target)
+                    {
+                        out.push((i, target.as_str()));
+                    }
+                }
+            }
+        }
+
+        // Iterative depth-first search, so a long chain cannot overflow the stack.
+        #[derive(Clone, Copy, PartialEq)]
+        enum Mark {
+            Unseen,
+            OnStack,
+            Done,
+        }
+        let mut mark: HashMap<&str, Mark> = edges.keys().map(|k| (*k, Mark::Unseen)).collect();
+        for &root in edges.keys() {
+            if mark.get(root) != Some(&Mark::Unseen) {
+                continue;
+            }
+            mark.insert(root, Mark::OnStack);
+            let mut stack: Vec<(&str, usize)> = vec![(root, 0)];
+            while let Some(&(node, next)) = stack.last() {
+                let out = edges.get(node).map(Vec::as_slice).unwrap_or_default();
+                let Some(&(member, target)) = out.get(next) else {
+                    mark.insert(node, Mark::Done);
+                    stack.pop();
+                    continue;
+                };
+                if let Some(top) = stack.last_mut() {
+                    top.1 += 1;
+                }
+                match mark.get(target).copied().unwrap_or(Mark::Done) {
+                    Mark::Unseen => {
+                        mark.insert(target, Mark::OnStack);
+                        stack.push((target, 0));
+                    }
+                    Mark::OnStack => {
+                        let start = stack.iter().position(|(n, _)| *n == target).unwrap_or(0);
+                        let mut chain: Vec<&str> = stack[start..].iter().map(|(n, _)| *n).collect();
+                        chain.push(target);
+                        let member_name = self
+                            .spec
+                            .structure(node)
+                            .and_then(|s| s.members.get(member))
+                            .map_or("", |m| m.name.as_str());
+                        return Err(err(
+                            format!("shapes.{node}.members[{member}]"),
+                            format!(
+                                "structure cycle by value: {} (closed by member \"{member_name}\"); hold one link in a list or map",
+                                chain.join(" -> ")
+                            ),
+                        ));
+                    }
+                    Mark::Done => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn actions(&self) -> Result<(), SpecError> {
+        let mut folded: HashMap<String, &str> = HashMap::new();
+        for name in self.spec.actions.keys() {
+            if !is_identifier(name) {
+                return Err(err(
+                    "actions",
+                    format!("invalid action name \"{name}\": expected [A-Za-z][A-Za-z0-9_]*"),
+                ));
+            }
+            if let Some(other) = folded.insert(fold(name), name) {
+                return Err(err(
+                    format!("actions.{name}"),
+                    format!("action names \"{other}\" and \"{name}\" differ only in case or underscores, so they collide as Rust identifiers"),
+                ));
+            }
+        }
+
+        let mut used: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
+        for (name, action) in self.spec.actions.iter() {
+            let base = format!("actions.{name}");
+            if action.doc.trim().is_empty() {
+                return Err(err(format!("{base}.doc"), "an action needs a description"));
+            }
+            for (role, shape) in [("input", &action.input), ("output", &action.output)] {
+                let path = format!("{base}.{role}");
+                match self.spec.shapes.get(shape.as_str()) {
+                    None => return Err(err(path, format!("unknown shape \"{shape}\""))),
+                    Some(Shape::Structure(_)) => {}
+                    Some(other) => {
+                        return Err(err(
+                            path,
+                            format!(
+                            "shape \"{shape}\" is a {}, but an action {role} must be a structure",
+                            other.kind()
+                        ),
+                        ))
+                    }
+                }
+                if let Some((a, r)) = used.insert(shape.as_str(), (name.as_str(), role)) {
+                    let whose = if a == name {
+                        "this action's".to_owned()
+                    } else {
+                        format!("action {a}'s")
+                    };
+                    return Err(err(
+                        path,
+                        format!("shape \"{shape}\" is already {whose} {r}; every action needs its own input and output shapes"),
+                    ));
+                }
+            }
+            let output = self.spec.structure(&action.output);
+            let has_request_id = output.is_some_and(|s| {
+                s.members
+                    .iter()
+                    .any(|m| m.name == "RequestId" && m.ty == "string")
+            });
+            if !has_request_id {
+                return Err(err(
+                    format!("{base}.output"),
+                    format!(
+                        "output shape \"{}\" needs a member \"RequestId\" of type string",
+                        action.output
+                    ),
+                ));
+            }
+
+            let mut seen: HashMap<&str, usize> = HashMap::new();
+            for (i, code) in action.errors.iter().enumerate() {
+                let path = format!("{base}.errors[{i}]");
+                if !is_error_code(code) {
+                    return Err(err(
+                        path,
+                        format!("invalid error code \"{code}\": expected Word(.Word)*"),
+                    ));
+                }
+                if !self.spec.errors.contains(code) {
+                    return Err(err(
+                        path,
+                        format!("error code \"{code}\" is not in the catalogue (errors.service or errors.common)"),
+                    ));
+                }
+                if let Some(j) = seen.insert(code, i) {
+                    return Err(err(
+                        path,
+                        format!("duplicate error code \"{code}\" (also errors[{j}])"),
+                    ));
+                }
+            }
+
+            if action.rate_limit == Some(0) {
+                return Err(err(
+                    format!("{base}.rate_limit"),
+                    "a rate limit must be greater than 0; omit it for no limit",
+                ));
+            }
+
+            for (i, example) in action.examples.iter().enumerate() {
+                self.example(action, example, &format!("{base}.examples[{i}]"))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn example(&self, action: &Action, example: &Example, path: &str) -> Result<(), SpecError> {
+        let rules = ValueRules {
+            int_strings: false,
+            complete: true,
+        };
+        if example.title.trim().is_empty() {
+            return Err(err(format!("{path}.title"), "an example needs a title"));
+        }
+        let (Some(input), Some(output)) = (
+            self.spec.structure(&action.input),
+            self.spec.structure(&action.output),
+        ) else {
+            return Ok(()); // `actions` reported it already
+        };
+
+        let request_path = format!("{path}.request");
+        let request = example.request.as_object().ok_or_else(|| {
+            err(
+                &request_path,
+                format!(
+                    "a request must be an object of {} members, found {}",
+                    action.input,
+                    describe(&example.request)
+                ),
+            )
+        })?;
+        self.object(&action.input, input, request, rules, &request_path)?;
+
+        let response_path = format!("{path}.response");
+        let body = match example.response.as_object() {
+            Some(envelope) if envelope.len() == 1 => envelope.get("Response"),
+            _ => None,
+        };
+        let Some(body) = body else {
+            return Err(err(
+                response_path,
+                "a response must be {\"Response\": {...}}",
+            ));
+        };
+        let response_path = format!("{response_path}.Response");
+        let body = body.as_object().ok_or_else(|| {
+            err(
+                &response_path,
+                format!("expected an object, found {}", describe(body)),
+            )
+        })?;
+
+        let Some(error) = body.get("Error") else {
+            return self.object(&action.output, output, body, rules, &response_path);
+        };
+        // An error envelope: {"Error": {"Code", "Message"}, "RequestId"}.
+        if let Some(key) = body.keys().find(|k| *k != "Error" && *k != "RequestId") {
+            return Err(err(
+                format!("{response_path}.{key}"),
+                "an error response carries only Error and RequestId",
+            ));
+        }
+        if let Some(id) = body.get("RequestId") {
+            self.value(
+                &TypeRef::String,
+                id,
+                false,
+                rules,
+                &format!("{response_path}.RequestId"),
+            )?;
+        }
+        let error_path = format!("{response_path}.Error");
+        let error = error.as_object().ok_or_else(|| {
+            err(
+                &error_path,
+                format!("expected an object, found {}", describe(error)),
+            )
+        })?;
+        if let Some(key) = error.keys().find(|k| *k != "Code" && *k != "Message") {
+            return Err(err(
+                format!("{error_path}.{key}"),
+                "an error has only Code and Message",
+            ));
+        }
+        for key in ["Code", "Message"] {
+            match error.get(key) {
+                Some(Value::String(_)) => {}
+                Some(other) => {
+                    return Err(err(
+                        format!("{error_path}.{key}"),
+                        format!("expected a string, found {}", describe(other)),
+                    ))
+                }
+                None => return Err(err(&error_path, format!("an error needs \"{key}\""))),
+            }
+        }
+        let code = error
+            .get("Code")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let listed =
+            action.errors.iter().any(|c| c == code) || self.spec.errors.common.contains_key(code);
+        if !listed {
+            return Err(err(
+                format!("{error_path}.Code"),
+                format!(
+                    "error code \"{code}\" is neither in this action's errors nor in errors.common"
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn enum_values(base: &str, e: &EnumShape) -> Result<(), SpecError> {
+    if e.values.is_empty() {
+        return Err(err(
+            format!("{base}.values"),
+            "an enum needs at least one value",
+        ));
+    }
+    let mut seen: HashMap<String, (usize, &str)> = HashMap::new();
+    for (i, v) in e.values.iter().enumerate() {
+        let path = format!("{base}.values[{i}].value");
+        let value = v.value.as_str();
+        if value.is_empty() {
+            return Err(err(path, "an enum value cannot be empty"));
+        }
+        if !value.chars().all(|c| c.is_ascii_graphic()) {
+            return Err(err(
+                path,
+                format!("enum value {value:?} must be printable ASCII without white space"),
+            ));
+        }
+        if !value.chars().any(|c| c.is_ascii_alphanumeric()) {
+            return Err(err(
+                path,
+                format!("enum value \"{value}\" needs a letter or digit to name its variant"),
+            ));
+        }
+        if let Some((j, other)) = seen.insert(fold(value), (i, value)) {
+            let message = if other == value {
+                format!("duplicate enum value \"{value}\" (also values[{j}])")
+            } else {
+                format!("enum value \"{value}\" collides with \"{other}\" (values[{j}]): they differ only in case or punctuation, so they give the same variant name")
+            };
+            return Err(err(path, message));
+        }
+    }
+    Ok(())
+}
+
+/// A host name: ASCII letters, digits, dots and hyphens; no scheme, port or path.
+fn check_host(path: &str, host: &str) -> Result<(), SpecError> {
+    if host.is_empty() {
+        return Err(err(path, "must not be empty"));
+    }
+    let ok = host
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        && !host.starts_with('.')
+        && !host.ends_with('.')
+        && !host.contains("..");
+    if !ok {
+        return Err(err(
+            path,
+            format!("\"{host}\" is not a host name (letters, digits, dots and hyphens; no scheme or path)"),
+        ));
+    }
+    Ok(())
+}
+
+/// The digits of a decimal integer string (optional leading `-` when `signed`),
+/// or `None`. Rejects `+`, blanks and empty strings, which `str::parse` would
+/// partly accept.
+fn decimal(s: &str, signed: bool) -> Option<&str> {
+    let digits = if signed {
+        s.strip_prefix('-').unwrap_or(s)
+    } else {
+        s
+    };
+    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then_some(s)
+}
