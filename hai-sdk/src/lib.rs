@@ -12,9 +12,6 @@ mod rate_limit;
 pub mod retry;
 pub mod signer;
 
-mod client_stub;
-pub use client_stub::{Call, Client};
-
 // Formatted by prettyplease at generation time; rustfmt would fight `regen --check`.
 #[rustfmt::skip]
 mod generated;

@@ -10,7 +10,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::error::{is_transient_code, Delivery, Error, ErrorMetadata, ResponseErrorKind};
+use crate::error::{Delivery, Error, ErrorMetadata, ResponseErrorKind};
 
 /// How often and how patiently a call is retried.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,7 +144,7 @@ pub(crate) enum Retryability {
 pub(crate) fn classify(err: &Error<ErrorMetadata>) -> Retryability {
     match err {
         Error::Service(m) if m.is_throttling() => Retryability::Safe,
-        Error::Service(m) if is_transient_code(m.code()) => Retryability::Transient,
+        Error::Service(m) if m.is_transient() => Retryability::Transient,
         Error::Dispatch(e) if e.delivery() == Delivery::NotSent => Retryability::Safe,
         Error::Timeout(e) if e.delivery() == Delivery::NotSent => Retryability::Safe,
         Error::Dispatch(_) | Error::Timeout(_) => Retryability::Transient,

@@ -5,7 +5,7 @@ mod runtime_support;
 use std::time::Duration;
 
 use hai_sdk::error::{Delivery, DispatchErrorKind, ResponseErrorKind, TimeoutKind, EXCERPT_LIMIT};
-use hai_sdk::{Error, ProvideErrorMetadata, RetryPolicy};
+use hai_sdk::{Error, RetryPolicy};
 use runtime_support::*;
 
 type CallError = Error<StopInstanceError>;
@@ -75,9 +75,8 @@ async fn defect_5xx_error_envelope_keeps_code_and_request_id() {
     assert_eq!(svc.message(), "oops");
     assert_eq!(svc.request_id(), "req-500-1");
     assert_eq!(svc.meta().http_status(), 500);
-    assert!(matches!(svc, StopInstanceError::Unhandled(_)));
+    assert!(matches!(svc, StopInstanceError::InternalError(_)));
     assert!(err.to_string().contains("req-500-1"));
-    assert!(err.is_retryable());
 }
 
 #[tokio::test]
@@ -273,7 +272,7 @@ async fn dry_run_operation_is_recognised_without_string_matching() {
     assert!(err.is_dry_run_operation());
     assert!(matches!(
         err.service_error(),
-        Some(StopInstanceError::DryRunOperation(_))
+        Some(StopInstanceError::Common(CommonError::DryRunOperation(_)))
     ));
     assert!(!err.is_retryable());
 }

@@ -30,10 +30,9 @@ async fn signature_recomputed_from_captured_request_and_all_headers_present() {
         .request_client_suffix("hai-tests")
         .build()
         .unwrap();
-    let mut input = StopInstanceRequest::new("hai-abc123");
-    input.stop_mode = Some("STOP_CHARGING".into());
+    let input = StopInstanceRequest::new("hai-abc123").stop_mode(StopMode::StopCharge);
     let before = now();
-    let out = client.call(input.clone()).await.unwrap();
+    let out = client.stop_instance(input.clone()).await.unwrap();
     let after = now();
     assert_eq!(out.task_id, Some(77));
     assert_eq!(out.request_id, "req-ok-1");
@@ -45,7 +44,7 @@ async fn signature_recomputed_from_captured_request_and_all_headers_present() {
     // Compact JSON, exactly what serde_json produces, and exactly what was signed.
     assert_eq!(
         r.body,
-        br#"{"InstanceId":"hai-abc123","StopMode":"STOP_CHARGING"}"#
+        br#"{"InstanceId":"hai-abc123","StopMode":"STOP_CHARGE"}"#
     );
     assert_eq!(r.body, serde_json::to_vec(&input).unwrap());
     assert_eq!(r.header("Content-Length"), r.body.len().to_string());

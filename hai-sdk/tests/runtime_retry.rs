@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use hai_sdk::credentials::{ProvideCredentials, ProvideCredentialsFuture};
 use hai_sdk::error::{Delivery, DispatchErrorKind};
-use hai_sdk::{Client, Credentials, Error, ProvideErrorMetadata, RetryDecision, RetryPolicy};
+use hai_sdk::{Client, Credentials, Error, RetryDecision, RetryPolicy};
 use runtime_support::*;
 
 /// Counts attempts: the runtime asks for credentials once per attempt.

@@ -609,16 +609,10 @@ impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
     }
 }
 
-/// Codes that signal a transient fault on the service side (retried only when safe).
-pub(crate) fn is_transient_code(code: &str) -> bool {
-    let family = code.split('.').next().unwrap_or(code);
-    family == "InternalError" || family == "ServiceUnavailable"
-}
-
 /// The untyped service error the non-generic runtime works with: throttling and transient
 /// service faults are retryable.
 impl ActionError for ErrorMetadata {
     fn is_retryable(&self) -> bool {
-        self.is_throttling() || is_transient_code(self.code())
+        self.is_throttling() || self.is_transient()
     }
 }

@@ -1,7 +1,8 @@
 //! Shared by the `runtime_*` tests: a loopback HTTP/1.1 responder whose bytes the test
-//! controls exactly, a hand-written action mirroring generated code, and an independent
-//! TC3 signature check.
-#![allow(dead_code)]
+//! controls exactly, the generated StopInstance plus a hand-written idempotent action, and an
+//! independent TC3 signature check.
+// Each test crate uses a different part of this module.
+#![allow(dead_code, unused_imports)]
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -13,10 +14,10 @@ use hai_sdk::__private::{unhandled, SEALED};
 use hai_sdk::error::Unhandled;
 use hai_sdk::{
     Action, ActionError, ActionMeta, ClientBuilder, Credentials, ErrorMetadata,
-    ProvideErrorMetadata, RetryPolicy, ServiceMeta,
+    ProvideErrorMetadata, RetryPolicy,
 };
 use hmac::{Hmac, Mac};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -27,99 +28,12 @@ pub const TOKEN: &str = "sEsSiOnToKeN-must-never-appear-1a2b3c4d";
 pub const REGION: &str = "ap-guangzhou";
 
 // ---------------------------------------------------------------------------------------------
-// A hand-written action with the shape the generator emits.
+// The generated StopInstance, and a hand-written idempotent action (the spec has none yet).
 
-pub const SERVICE: ServiceMeta = ServiceMeta {
-    name: "hai",
-    version: "2023-08-12",
-    host: "hai.tencentcloudapi.com",
-    regional_host: Some("hai.{region}.tencentcloudapi.com"),
-    signing_service: "hai",
-};
-
-#[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct StopInstanceRequest {
-    #[serde(rename = "InstanceId")]
-    pub instance_id: String,
-    #[serde(rename = "StopMode", skip_serializing_if = "Option::is_none")]
-    pub stop_mode: Option<String>,
-    #[serde(rename = "DryRun", skip_serializing_if = "Option::is_none")]
-    pub dry_run: Option<bool>,
-}
-
-impl StopInstanceRequest {
-    pub fn new(id: &str) -> Self {
-        Self {
-            instance_id: id.into(),
-            stop_mode: None,
-            dry_run: None,
-        }
-    }
-}
-
-impl Action for StopInstanceRequest {
-    type Output = StopInstanceResponse;
-    type Error = StopInstanceError;
-    const META: &'static ActionMeta = &ActionMeta {
-        service: &SERVICE,
-        name: "StopInstance",
-        rate_limit: Some(20),
-        idempotent: false,
-    };
-}
-
-#[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct StopInstanceResponse {
-    #[serde(rename = "TaskId", default)]
-    pub task_id: Option<u64>,
-    #[serde(rename = "RequestId", default)]
-    pub request_id: String,
-}
-
-#[non_exhaustive]
-#[derive(Debug)]
-pub enum StopInstanceError {
-    FailedOperationOperateInstanceRepeatedly(ErrorMetadata),
-    DryRunOperation(ErrorMetadata),
-    Unhandled(Unhandled),
-}
-
-impl From<ErrorMetadata> for StopInstanceError {
-    fn from(m: ErrorMetadata) -> Self {
-        match m.code() {
-            "FailedOperation.OperateInstanceRepeatedly" => {
-                Self::FailedOperationOperateInstanceRepeatedly(m)
-            }
-            "DryRunOperation" => Self::DryRunOperation(m),
-            _ => Self::Unhandled(unhandled(SEALED, m)),
-        }
-    }
-}
-
-impl ProvideErrorMetadata for StopInstanceError {
-    fn meta(&self) -> &ErrorMetadata {
-        match self {
-            Self::FailedOperationOperateInstanceRepeatedly(m) | Self::DryRunOperation(m) => m,
-            Self::Unhandled(u) => u.meta(),
-        }
-    }
-}
-
-impl ActionError for StopInstanceError {
-    fn is_retryable(&self) -> bool {
-        self.meta().is_throttling() || self.code() == "InternalError"
-    }
-}
-
-impl fmt::Display for StopInstanceError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.meta(), f)
-    }
-}
-
-impl std::error::Error for StopInstanceError {}
+pub use hai_sdk::common_error::CommonError;
+pub use hai_sdk::stop_instance::{StopInstanceError, StopInstanceRequest, StopInstanceResponse};
+pub use hai_sdk::types::StopMode;
+pub use hai_sdk::SERVICE;
 
 /// An action the spec marks idempotent (a read).
 #[derive(Clone, Debug, Serialize)]
