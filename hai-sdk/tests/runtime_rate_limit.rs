@@ -38,7 +38,7 @@ async fn sixty_calls(client: Client) -> Duration {
         .map(|i| {
             let c = client.clone();
             tokio::spawn(async move {
-                c.call(StopInstanceRequest::new(&format!("hai-{i}")))
+                c.call(StopInstanceRequest::new(format!("hai-{i}")))
                     .await
                     .map(|_| ())
                     .map_err(|e| e.to_string())
