@@ -321,3 +321,79 @@ async fn non_envelope_4xx_is_a_response_error() {
     assert!(err.to_string().contains("<empty>"));
     assert!(!err.is_retryable());
 }
+
+#[tokio::test]
+async fn connect_timeout_is_a_timeout_that_was_not_sent() {
+    // A listener with a full accept queue: the kernel drops further SYNs, so connecting hangs.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(1).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut fillers = Vec::new();
+    for _ in 0..4 {
+        let c = tokio::time::timeout(
+            Duration::from_millis(200),
+            tokio::net::TcpStream::connect(addr),
+        );
+        if let Ok(Ok(s)) = c.await {
+            fillers.push(s);
+        }
+    }
+    let client = hai_sdk::Client::builder()
+        .region(REGION)
+        .credentials(hai_sdk::Credentials::new(SECRET_ID, SECRET_KEY, None))
+        .endpoint(format!("http://{addr}"))
+        .connect_timeout(Some(Duration::from_millis(200)))
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let err = client
+        .call(StopInstanceRequest::new("i"))
+        .await
+        .unwrap_err();
+    let Error::Timeout(t) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(t.kind(), TimeoutKind::Connect);
+    assert_eq!(t.delivery(), Delivery::NotSent);
+    assert!(!err.may_have_reached_server());
+    assert!(err.to_string().contains("connect timeout"), "{err}");
+    drop((fillers, listener));
+}
+
+#[derive(Debug)]
+struct Failing;
+
+impl hai_sdk::credentials::ProvideCredentials for Failing {
+    fn provide_credentials(&self) -> hai_sdk::credentials::ProvideCredentialsFuture<'_> {
+        hai_sdk::credentials::ProvideCredentialsFuture::ready(Err(
+            hai_sdk::credentials::CredentialsError::Fetch {
+                provider: "test",
+                reason: "metadata service unreachable".into(),
+            },
+        ))
+    }
+}
+
+#[tokio::test]
+async fn credentials_failure_is_typed_and_nothing_is_sent() {
+    let server = Server::start(vec![Reply::ok(1, "r")]).await;
+    let client = builder(&server).credentials(Failing).build().unwrap();
+    let err = client
+        .call(StopInstanceRequest::new("i"))
+        .await
+        .unwrap_err();
+    let Error::Credentials(c) = &err else {
+        panic!("{err:?}")
+    };
+    assert!(matches!(
+        c.error(),
+        hai_sdk::credentials::CredentialsError::Fetch { .. }
+    ));
+    assert!(
+        err.to_string().contains("metadata service unreachable"),
+        "{err}"
+    );
+    assert_display_names_action(&err);
+    assert_eq!(server.count(), 0);
+}
