@@ -236,6 +236,11 @@ async fn endless_body_stops_at_the_bound() {
     assert_eq!(r.kind(), ResponseErrorKind::TooLarge { limit: 256 * 1024 });
     assert_eq!(r.status(), 200);
     assert_eq!(r.body_excerpt().len(), EXCERPT_LIMIT);
+    assert!(
+        r.body_excerpt()
+            .starts_with(br#"{"Response":{"Start":"here""#),
+        "the excerpt is the start of the body"
+    );
     assert!(err.to_string().contains("262144-byte limit"), "{err}");
 }
 

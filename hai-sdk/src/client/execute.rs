@@ -429,10 +429,11 @@ async fn read_body(
         total = total.saturating_add(chunk.len());
         if declared_too_large || total > limit {
             // Keep what was read as the excerpt source; stop reading (the connection is dropped).
+            // The excerpt is the start of the body, whichever buffer holds it.
             let seen = match first.take() {
-                None => chunk,
-                Some(f) if rest.is_empty() => f,
-                Some(_) => rest.freeze(),
+                Some(f) => f,
+                None if rest.is_empty() => chunk,
+                None => rest.freeze(),
             };
             return Err(too_large(&seen));
         }

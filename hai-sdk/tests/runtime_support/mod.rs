@@ -269,6 +269,14 @@ async fn serve(
                 if stream.write_all(head.as_bytes()).await.is_err() {
                     return;
                 }
+                // A first chunk with a recognisable start, then blanks.
+                let start: &[u8] = br#"{"Response":{"Start":"here""#;
+                let mut first = format!("{:x}\r\n", start.len()).into_bytes();
+                first.extend_from_slice(start);
+                first.extend_from_slice(b"\r\n");
+                if stream.write_all(&first).await.is_err() {
+                    return;
+                }
                 let chunk_body = vec![b' '; 64 * 1024];
                 let mut chunk = format!("{:x}\r\n", chunk_body.len()).into_bytes();
                 chunk.extend_from_slice(&chunk_body);
