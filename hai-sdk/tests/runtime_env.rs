@@ -1,4 +1,5 @@
-//! `Client::from_env`: credentials, region and the per-service endpoint variable.
+//! `Client::from_env`: credentials (through the provider chain), region and the per-service
+//! endpoint variable.
 //!
 //! The only test in its binary, because it sets process environment variables.
 
@@ -31,7 +32,14 @@ async fn from_env_reads_credentials_region_and_service_endpoint() {
     assert_eq!(r.header("X-TC-Token"), TOKEN);
     verify_signature(r, SECRET_ID, SECRET_KEY, "hai");
 
+    // Credentials come from the provider chain at each call: a half-set environment is a
+    // typed credentials error, and nothing is sent.
     std::env::remove_var("TENCENTCLOUD_SECRET_KEY");
-    let err = Client::from_env().unwrap_err();
+    let err = client
+        .stop_instance(StopInstanceRequest::new("hai-env"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, hai_sdk::Error::Credentials(_)), "{err:?}");
     assert!(err.to_string().contains("TENCENTCLOUD_SECRET_KEY"), "{err}");
+    assert_eq!(server.count(), 1);
 }

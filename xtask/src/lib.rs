@@ -7,6 +7,8 @@ use std::path::Path;
 
 use hai_codegen::{ClientMethods, GeneratedFile, Options};
 
+pub mod import;
+
 /// One spec and the directory its tree is generated into.
 #[derive(Debug, Clone)]
 pub struct Target {

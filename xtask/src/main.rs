@@ -10,12 +10,15 @@ const USAGE: &str = "usage:
   cargo xtask regen [--check]                 regenerate hai-sdk/src/generated from the HAI spec
   cargo xtask regen --spec FILE --out DIR [--trait NAME] [--check]
                                               generate the tree of any spec into DIR (client
-                                              methods as extension trait NAME, default <Service>ClientExt)";
+                                              methods as extension trait NAME, default <Service>ClientExt)
+  cargo xtask import-tencent --api-json FILE [--errors FILE] --out SPEC [--rate-limit N] [--host HOST]
+                                              convert Tencent's published api.json format into our spec";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("regen") => regen(&args[1..]),
+        Some("import-tencent") => import_tencent(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -112,6 +115,46 @@ fn regen(args: &[String]) -> Result<ExitCode, String> {
         eprintln!("generated code is stale: run `cargo xtask regen`");
         Ok(ExitCode::FAILURE)
     }
+}
+
+fn import_tencent(args: &[String]) -> Result<ExitCode, String> {
+    let mut api: Option<PathBuf> = None;
+    let mut errors: Option<PathBuf> = None;
+    let mut out: Option<PathBuf> = None;
+    let mut options = xtask::import::ImportOptions::default();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--api-json" => api = Some(it.next().ok_or("--api-json needs a file")?.into()),
+            "--errors" => errors = Some(it.next().ok_or("--errors needs a file")?.into()),
+            "--out" => out = Some(it.next().ok_or("--out needs a file")?.into()),
+            "--host" => options.host = Some(it.next().ok_or("--host needs a host")?.clone()),
+            "--rate-limit" => {
+                let n = it.next().ok_or("--rate-limit needs a number")?;
+                options.rate_limit = Some(
+                    n.parse()
+                        .map_err(|_| format!("--rate-limit: `{n}` is not a number"))?,
+                );
+            }
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    let (api, out) = match (api, out) {
+        (Some(a), Some(o)) => (a, o),
+        _ => return Err(format!("--api-json and --out are required\n{USAGE}")),
+    };
+    let read = |p: &Path| fs_read(p);
+    let api_text = read(&api)?;
+    let errors_text = errors.as_deref().map(read).transpose()?;
+    let text = xtask::import::import_to_string(&api_text, errors_text.as_deref(), &options)
+        .map_err(|e| format!("{}: {e}", api.display()))?;
+    std::fs::write(&out, &text).map_err(|e| format!("{}: {e}", out.display()))?;
+    println!("wrote {}", out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn fs_read(p: &Path) -> Result<String, String> {
+    std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
 }
 
 fn ms(d: std::time::Duration) -> f64 {

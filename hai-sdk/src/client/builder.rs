@@ -10,7 +10,7 @@ use reqwest::header::HeaderValue;
 use super::endpoint::{Endpoint, EndpointConfig, Endpoints};
 use super::sign::SigningCache;
 use super::{Client, ClientInner, Language};
-use crate::credentials::{Credentials, CredentialsError, ProvideCredentials};
+use crate::credentials::{DefaultChain, ProvideCredentials};
 use crate::error::{Error, ErrorMetadata};
 use crate::rate_limit::RateLimiter;
 use crate::retry::{RetryClassifier, RetryDecision, RetryPolicy};
@@ -86,15 +86,14 @@ impl ClientBuilder {
         }
     }
 
-    /// Fills region and credentials from the environment (see [`Client::from_env`]); settings
-    /// made afterwards win.
-    pub fn from_env(mut self) -> Result<Self, BuildError> {
+    /// Region from `TENCENTCLOUD_REGION` and credentials from the default provider chain
+    /// (environment, profile file, CVM role, TKE OIDC); settings made afterwards win.
+    pub fn from_env(mut self) -> Self {
         if let Some(region) = env_var("TENCENTCLOUD_REGION") {
             self.region = Some(region);
         }
-        let creds = env_credentials().map_err(BuildError::Credentials)?;
-        self.credentials = Some(Arc::new(creds));
-        Ok(self)
+        self.credentials = Some(Arc::new(DefaultChain::new()));
+        self
     }
 
     /// The region, e.g. `ap-guangzhou`, sent as `X-TC-Region`. HAI requires one.
@@ -267,8 +266,6 @@ impl ClientBuilder {
 pub enum BuildError {
     /// No credentials provider was configured.
     MissingCredentials,
-    /// Credentials from the environment are missing or incomplete.
-    Credentials(CredentialsError),
     /// The region is empty or has characters no region name has.
     InvalidRegion(String),
     /// The endpoint URL is not usable (the reason names it).
@@ -285,7 +282,6 @@ impl fmt::Display for BuildError {
             BuildError::MissingCredentials => f.write_str(
                 "no credentials configured: call ClientBuilder::credentials or use Client::from_env",
             ),
-            BuildError::Credentials(e) => write!(f, "credentials: {e}"),
             BuildError::InvalidRegion(r) => write!(f, "invalid region {r:?}"),
             BuildError::InvalidEndpoint(why) => write!(f, "invalid endpoint: {why}"),
             BuildError::InvalidRequestClientSuffix => {
@@ -299,7 +295,6 @@ impl fmt::Display for BuildError {
 impl std::error::Error for BuildError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            BuildError::Credentials(e) => Some(e),
             BuildError::HttpClient(e) => Some(e),
             _ => None,
         }
@@ -308,34 +303,4 @@ impl std::error::Error for BuildError {
 
 fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
-/// Credentials from `TENCENTCLOUD_SECRET_ID` / `_SECRET_KEY` / `_SESSION_TOKEN` (or `_TOKEN`).
-///
-/// MERGE: replace with the provider chain (`crate::credentials::DefaultChain` or similar)
-/// once it lands; this stand-in exists only so `Client::from_env` works meanwhile.
-fn env_credentials() -> Result<Credentials, CredentialsError> {
-    const PROVIDER: &str = "environment";
-    match (
-        env_var("TENCENTCLOUD_SECRET_ID"),
-        env_var("TENCENTCLOUD_SECRET_KEY"),
-    ) {
-        (Some(id), Some(key)) => {
-            let token =
-                env_var("TENCENTCLOUD_SESSION_TOKEN").or_else(|| env_var("TENCENTCLOUD_TOKEN"));
-            Ok(Credentials::from_parts(id, key, token, None, PROVIDER))
-        }
-        (None, None) => Err(CredentialsError::NotConfigured {
-            provider: PROVIDER,
-            reason: "TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY are not set".into(),
-        }),
-        (Some(_), None) => Err(CredentialsError::Invalid {
-            provider: PROVIDER,
-            reason: "TENCENTCLOUD_SECRET_ID is set but TENCENTCLOUD_SECRET_KEY is not".into(),
-        }),
-        (None, Some(_)) => Err(CredentialsError::Invalid {
-            provider: PROVIDER,
-            reason: "TENCENTCLOUD_SECRET_KEY is set but TENCENTCLOUD_SECRET_ID is not".into(),
-        }),
-    }
 }

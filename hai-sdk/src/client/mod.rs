@@ -91,11 +91,12 @@ impl Client {
         ClientBuilder::new()
     }
 
-    /// A client configured from the environment: credentials from `TENCENTCLOUD_SECRET_ID`,
-    /// `TENCENTCLOUD_SECRET_KEY` and `TENCENTCLOUD_SESSION_TOKEN` (or `TENCENTCLOUD_TOKEN`),
-    /// region from `TENCENTCLOUD_REGION`, endpoint overrides from `TENCENTCLOUD_ENDPOINT_URL*`.
+    /// A client configured from the environment: credentials from the default provider chain
+    /// (`TENCENTCLOUD_SECRET_ID`/`_SECRET_KEY`/`_SESSION_TOKEN`, profile file, CVM role, TKE
+    /// OIDC; looked up at the first call), region from `TENCENTCLOUD_REGION`, endpoint
+    /// overrides from `TENCENTCLOUD_ENDPOINT_URL_HAI` and `TENCENTCLOUD_ENDPOINT_URL`.
     pub fn from_env() -> Result<Client, BuildError> {
-        ClientBuilder::new().from_env()?.build()
+        ClientBuilder::new().from_env().build()
     }
 
     /// The configured region, if any.

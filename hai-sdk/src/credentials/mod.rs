@@ -7,6 +7,23 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::SystemTime;
 
+mod cache;
+mod chain;
+mod cvm;
+mod env;
+mod http;
+mod profile;
+mod sts;
+mod tke;
+
+pub use cache::{CachingProvider, Clock, SystemClock, DEFAULT_REFRESH_MARGIN};
+pub use chain::{DefaultChain, DefaultChainBuilder};
+pub use cvm::{CvmRoleProvider, CvmRoleProviderBuilder, DEFAULT_METADATA_URL};
+pub use env::{Env, EnvironmentProvider};
+pub use profile::{ProfileProvider, ProfileProviderBuilder, DEFAULT_SYSTEM_CREDENTIALS_FILE};
+pub use sts::{AssumeRoleProvider, AssumeRoleProviderBuilder, StsConfig};
+pub use tke::{TkeOidcProvider, TkeOidcProviderBuilder};
+
 /// A SecretId/SecretKey pair, with a session token and expiry for temporary credentials.
 ///
 /// Cheap to clone (one `Arc`). `Debug` never shows the key or the token.
@@ -126,6 +143,24 @@ pub enum CredentialsError {
     },
     /// Every provider of a chain gave nothing: one `(provider, why)` per provider.
     NoneFound(Vec<(&'static str, String)>),
+    /// STS answered with an error envelope; `code` and `request_id` are what support asks for.
+    Sts {
+        /// Provider name.
+        provider: &'static str,
+        /// The STS error code, e.g. `AuthFailure.SignatureFailure`.
+        code: String,
+        /// The STS error message.
+        message: String,
+        /// The `RequestId` of the failed STS call.
+        request_id: String,
+    },
+    /// The CVM metadata service knows the role but answered with a `Code` other than `Success`.
+    MetadataRejected {
+        /// The CAM role name bound to the instance.
+        role: String,
+        /// The `Code` the metadata service returned.
+        code: String,
+    },
 }
 
 impl fmt::Display for CredentialsError {
@@ -147,6 +182,19 @@ impl fmt::Display for CredentialsError {
                 }
                 Ok(())
             }
+            CredentialsError::Sts {
+                provider,
+                code,
+                message,
+                request_id,
+            } => write!(
+                f,
+                "STS refused {provider} credentials: [{code}] {message} (RequestId: {request_id})"
+            ),
+            CredentialsError::MetadataRejected { role, code } => write!(
+                f,
+                "CVM metadata service refused credentials for role `{role}`: Code {code}"
+            ),
         }
     }
 }

@@ -1,0 +1,134 @@
+//! `hai-emulator`: runs the local HAI service until interrupted.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use hai_emulator::{
+    Credential, Emulator, EmulatorConfig, Seed, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY,
+};
+
+const USAGE: &str = "\
+usage: hai-emulator [--listen ADDR] [--secret-id ID --secret-key KEY] [--token TOKEN]
+                    [--seed FILE] [--no-rate-limit]
+
+  --listen ADDR      address to bind (default 127.0.0.1:0, a free port)
+  --secret-id ID     SecretId to accept (default: the documented test key)
+  --secret-key KEY   SecretKey paired with --secret-id
+  --token TOKEN      also require this X-TC-Token (temporary credentials)
+  --seed FILE        initial instances, JSON {\"Instances\": [...]} (default: built-in seed)
+  --no-rate-limit    do not enforce the per-action rate limits
+
+Prints the endpoint and the accepted credentials, then serves until Ctrl-C.";
+
+struct Args {
+    listen: SocketAddr,
+    secret_id: Option<String>,
+    secret_key: Option<String>,
+    token: Option<String>,
+    seed: Option<String>,
+    rate_limit: bool,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        secret_id: None,
+        secret_key: None,
+        token: None,
+        seed: None,
+        rate_limit: true,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--listen" => {
+                let v = value()?;
+                args.listen = v
+                    .parse()
+                    .map_err(|e| format!("--listen {v}: {e} (expected IP:PORT)"))?;
+            }
+            "--secret-id" => args.secret_id = Some(value()?),
+            "--secret-key" => args.secret_key = Some(value()?),
+            "--token" => args.token = Some(value()?),
+            "--seed" => args.seed = Some(value()?),
+            "--no-rate-limit" => args.rate_limit = false,
+            "-h" | "--help" => return Err(String::new()),
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    if args.secret_id.is_some() != args.secret_key.is_some() {
+        return Err("--secret-id and --secret-key go together".to_owned());
+    }
+    Ok(args)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(msg) => {
+            if !msg.is_empty() {
+                eprintln!("hai-emulator: {msg}");
+            }
+            eprintln!("{USAGE}");
+            return if msg.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            };
+        }
+    };
+    let mut credential = Credential::new(
+        args.secret_id
+            .unwrap_or_else(|| DEFAULT_SECRET_ID.to_owned()),
+        args.secret_key
+            .unwrap_or_else(|| DEFAULT_SECRET_KEY.to_owned()),
+    );
+    if let Some(t) = args.token {
+        credential = credential.with_token(t);
+    }
+    let mut config = EmulatorConfig::default()
+        .listen(args.listen)
+        .credential(credential.clone())
+        .rate_limit(args.rate_limit);
+    if let Some(path) = &args.seed {
+        let seed = std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| Seed::from_json(&text).map_err(|e| e.to_string()));
+        match seed {
+            Ok(s) => config = config.seed(s),
+            Err(e) => {
+                eprintln!("hai-emulator: cannot load seed {path}: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let emu = match Emulator::start(config).await {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("hai-emulator: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // These are the emulator's own test credentials, printed so clients can be pointed at it.
+    println!("hai-emulator listening on {}", emu.endpoint());
+    println!("TENCENTCLOUD_ENDPOINT_URL_HAI={}", emu.endpoint());
+    println!("TENCENTCLOUD_SECRET_ID={}", credential.secret_id);
+    println!("TENCENTCLOUD_SECRET_KEY={}", credential.secret_key);
+    if let Some(t) = &credential.token {
+        println!("TENCENTCLOUD_SESSION_TOKEN={t}");
+    }
+    println!(
+        "instances: {}",
+        emu.instances()
+            .iter()
+            .map(|i| format!("{}={}", i.instance_id, i.instance_state))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let _ = tokio::signal::ctrl_c().await;
+    eprintln!("hai-emulator: shutting down");
+    emu.shutdown().await;
+    ExitCode::SUCCESS
+}

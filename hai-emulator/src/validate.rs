@@ -1,0 +1,289 @@
+//! Checks action parameters against the spec, for every action the spec carries.
+
+use std::collections::BTreeMap;
+
+use hai_spec::{Shape, Spec, TypeRef};
+use serde_json::{Map, Number, Value};
+
+use crate::error::ApiError;
+
+/// Validates a JSON (POST) parameter object against the input structure of an action.
+pub(crate) fn validate_params(
+    spec: &Spec,
+    input_shape: &str,
+    params: &Map<String, Value>,
+) -> Result<(), ApiError> {
+    check_structure(spec, input_shape, params, "")
+}
+
+fn join(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{prefix}.{name}")
+    }
+}
+
+fn check_structure(
+    spec: &Spec,
+    shape: &str,
+    obj: &Map<String, Value>,
+    prefix: &str,
+) -> Result<(), ApiError> {
+    let Some(Shape::Structure(s)) = spec.shapes.get(shape) else {
+        return Err(ApiError::new(
+            "InternalError",
+            format!("The emulator's spec has no structure `{shape}`."),
+        ));
+    };
+    for key in obj.keys() {
+        if !s.members.iter().any(|m| &m.name == key) {
+            return Err(ApiError::unknown(&join(prefix, key)));
+        }
+    }
+    for m in &s.members {
+        let path = join(prefix, &m.name);
+        match obj.get(&m.name) {
+            None | Some(Value::Null) => {
+                if m.required {
+                    return Err(ApiError::missing(&path));
+                }
+            }
+            Some(v) => {
+                let ty = TypeRef::parse(&m.ty).map_err(|e| ApiError::new("InternalError", e))?;
+                check_value(spec, &ty, v, &path)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_value(spec: &Spec, ty: &TypeRef, v: &Value, path: &str) -> Result<(), ApiError> {
+    match ty {
+        TypeRef::String => v
+            .is_string()
+            .then_some(())
+            .ok_or_else(|| ApiError::invalid_type(path, "String")),
+        TypeRef::Boolean => v
+            .is_boolean()
+            .then_some(())
+            .ok_or_else(|| ApiError::invalid_type(path, "Boolean")),
+        TypeRef::Int64 => v
+            .is_i64()
+            .then_some(())
+            .ok_or_else(|| ApiError::invalid_type(path, "Integer")),
+        TypeRef::UInt64 => v
+            .is_u64()
+            .then_some(())
+            .ok_or_else(|| ApiError::invalid_type(path, "unsigned Integer")),
+        TypeRef::Float64 => v
+            .is_number()
+            .then_some(())
+            .ok_or_else(|| ApiError::invalid_type(path, "Float")),
+        TypeRef::List(inner) => {
+            let items = v
+                .as_array()
+                .ok_or_else(|| ApiError::invalid_type(path, "Array"))?;
+            for (i, item) in items.iter().enumerate() {
+                check_value(spec, inner, item, &format!("{path}.{i}"))?;
+            }
+            Ok(())
+        }
+        TypeRef::Map(inner) => {
+            let obj = v
+                .as_object()
+                .ok_or_else(|| ApiError::invalid_type(path, "Object"))?;
+            for (k, item) in obj {
+                check_value(spec, inner, item, &format!("{path}.{k}"))?;
+            }
+            Ok(())
+        }
+        TypeRef::Shape(name) => match spec.shapes.get(name) {
+            Some(Shape::Structure(_)) => {
+                let obj = v
+                    .as_object()
+                    .ok_or_else(|| ApiError::invalid_type(path, "Object"))?;
+                check_structure(spec, name, obj, path)
+            }
+            Some(Shape::Enum(e)) => {
+                let s = v
+                    .as_str()
+                    .ok_or_else(|| ApiError::invalid_type(path, "String"))?;
+                if e.values.iter().any(|ev| ev.value == s) {
+                    Ok(())
+                } else {
+                    let allowed: Vec<&str> = e.values.iter().map(|ev| ev.value.as_str()).collect();
+                    Err(ApiError::invalid_value(
+                        path,
+                        &format!("`{s}` is not one of {}", allowed.join(", ")),
+                    ))
+                }
+            }
+            Some(Shape::List(l)) => {
+                let ty =
+                    TypeRef::parse(&l.member).map_err(|e| ApiError::new("InternalError", e))?;
+                check_value(spec, &TypeRef::List(Box::new(ty)), v, path)
+            }
+            Some(Shape::Map(m)) => {
+                let ty = TypeRef::parse(&m.value).map_err(|e| ApiError::new("InternalError", e))?;
+                check_value(spec, &TypeRef::Map(Box::new(ty)), v, path)
+            }
+            None => Err(ApiError::new(
+                "InternalError",
+                format!("The emulator's spec has no shape `{name}`."),
+            )),
+        },
+    }
+}
+
+/// A query-string parameter tree: `Filters.0.Values.1=x` nests by the dots.
+#[derive(Debug)]
+enum Node {
+    Leaf(String),
+    Branch(BTreeMap<String, Node>),
+}
+
+/// Turns GET query pairs (`InstanceIds.0=hai-...`) into the JSON object the POST form would
+/// carry, coercing each leaf to the type the spec gives it.
+pub(crate) fn query_to_params(
+    spec: &Spec,
+    input_shape: &str,
+    pairs: &[(String, String)],
+) -> Result<Map<String, Value>, ApiError> {
+    let mut root: BTreeMap<String, Node> = BTreeMap::new();
+    for (key, value) in pairs {
+        let parts: Vec<&str> = key.split('.').collect();
+        insert(&mut root, &parts, value.clone(), key)?;
+    }
+    match structure_from_tree(spec, input_shape, root, "")? {
+        Value::Object(m) => Ok(m),
+        _ => Ok(Map::new()),
+    }
+}
+
+fn insert(
+    map: &mut BTreeMap<String, Node>,
+    parts: &[&str],
+    value: String,
+    full: &str,
+) -> Result<(), ApiError> {
+    let (first, rest) = match parts.split_first() {
+        Some((f, r)) if !f.is_empty() => (*f, r),
+        _ => return Err(ApiError::unknown(full)),
+    };
+    if rest.is_empty() {
+        if map.contains_key(first) {
+            return Err(ApiError::invalid_value(full, "it is given more than once"));
+        }
+        map.insert(first.to_owned(), Node::Leaf(value));
+        return Ok(());
+    }
+    let entry = map
+        .entry(first.to_owned())
+        .or_insert_with(|| Node::Branch(BTreeMap::new()));
+    match entry {
+        Node::Branch(child) => insert(child, rest, value, full),
+        Node::Leaf(_) => Err(ApiError::invalid_type(full, "a nested parameter")),
+    }
+}
+
+fn structure_from_tree(
+    spec: &Spec,
+    shape: &str,
+    tree: BTreeMap<String, Node>,
+    prefix: &str,
+) -> Result<Value, ApiError> {
+    let Some(Shape::Structure(s)) = spec.shapes.get(shape) else {
+        return Err(ApiError::new(
+            "InternalError",
+            format!("The emulator's spec has no structure `{shape}`."),
+        ));
+    };
+    let mut out = Map::new();
+    for (key, node) in tree {
+        let path = join(prefix, &key);
+        let member = s
+            .members
+            .iter()
+            .find(|m| m.name == key)
+            .ok_or_else(|| ApiError::unknown(&path))?;
+        let ty = TypeRef::parse(&member.ty).map_err(|e| ApiError::new("InternalError", e))?;
+        out.insert(key, node_to_value(spec, &ty, node, &path)?);
+    }
+    Ok(Value::Object(out))
+}
+
+fn node_to_value(spec: &Spec, ty: &TypeRef, node: Node, path: &str) -> Result<Value, ApiError> {
+    match (ty, node) {
+        (TypeRef::String, Node::Leaf(s)) => Ok(Value::String(s)),
+        (TypeRef::Boolean, Node::Leaf(s)) => match s.to_ascii_lowercase().as_str() {
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            _ => Err(ApiError::invalid_type(path, "Boolean")),
+        },
+        (TypeRef::Int64, Node::Leaf(s)) => s
+            .parse::<i64>()
+            .map(|n| Value::Number(n.into()))
+            .map_err(|_| ApiError::invalid_type(path, "Integer")),
+        (TypeRef::UInt64, Node::Leaf(s)) => s
+            .parse::<u64>()
+            .map(|n| Value::Number(n.into()))
+            .map_err(|_| ApiError::invalid_type(path, "unsigned Integer")),
+        (TypeRef::Float64, Node::Leaf(s)) => s
+            .parse::<f64>()
+            .ok()
+            .and_then(Number::from_f64)
+            .map(Value::Number)
+            .ok_or_else(|| ApiError::invalid_type(path, "Float")),
+        (TypeRef::List(inner), Node::Branch(items)) => {
+            let mut indexed = Vec::with_capacity(items.len());
+            for (k, n) in items {
+                let i: usize = k
+                    .parse()
+                    .map_err(|_| ApiError::invalid_type(&format!("{path}.{k}"), "a list index"))?;
+                indexed.push((i, k, n));
+            }
+            indexed.sort_by_key(|(i, _, _)| *i);
+            let mut out = Vec::with_capacity(indexed.len());
+            for (pos, (i, k, n)) in indexed.into_iter().enumerate() {
+                if i != pos {
+                    return Err(ApiError::invalid_value(
+                        &format!("{path}.{k}"),
+                        "list indices must be 0, 1, 2... without gaps",
+                    ));
+                }
+                out.push(node_to_value(spec, inner, n, &format!("{path}.{k}"))?);
+            }
+            Ok(Value::Array(out))
+        }
+        (TypeRef::Map(inner), Node::Branch(items)) => {
+            let mut out = Map::new();
+            for (k, n) in items {
+                let v = node_to_value(spec, inner, n, &format!("{path}.{k}"))?;
+                out.insert(k, v);
+            }
+            Ok(Value::Object(out))
+        }
+        (TypeRef::Shape(name), node) => match (spec.shapes.get(name), node) {
+            (Some(Shape::Structure(_)), Node::Branch(tree)) => {
+                structure_from_tree(spec, name, tree, path)
+            }
+            (Some(Shape::Enum(_)), Node::Leaf(s)) => Ok(Value::String(s)),
+            (Some(Shape::List(l)), node) => {
+                let t = TypeRef::parse(&l.member).map_err(|e| ApiError::new("InternalError", e))?;
+                node_to_value(spec, &TypeRef::List(Box::new(t)), node, path)
+            }
+            (Some(Shape::Map(m)), node) => {
+                let t = TypeRef::parse(&m.value).map_err(|e| ApiError::new("InternalError", e))?;
+                node_to_value(spec, &TypeRef::Map(Box::new(t)), node, path)
+            }
+            (Some(_), _) => Err(ApiError::invalid_type(path, "a different shape")),
+            (None, _) => Err(ApiError::new(
+                "InternalError",
+                format!("The emulator's spec has no shape `{name}`."),
+            )),
+        },
+        (_, Node::Leaf(_)) => Err(ApiError::invalid_type(path, "a nested parameter")),
+        (_, Node::Branch(_)) => Err(ApiError::invalid_type(path, "a single value")),
+    }
+}

@@ -1,0 +1,175 @@
+//! The default provider chain: environment, profile file, CVM role, TKE OIDC.
+
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use super::cache::{Clock, SystemClock, DEFAULT_REFRESH_MARGIN};
+use super::cvm::{CvmRoleProvider, DEFAULT_METADATA_URL};
+use super::env::{Env, EnvironmentProvider};
+use super::profile::{ProfileProvider, DEFAULT_SYSTEM_CREDENTIALS_FILE};
+use super::sts::StsConfig;
+use super::tke::TkeOidcProvider;
+use super::{CredentialsError, ProvideCredentials, ProvideCredentialsFuture};
+
+/// Finds credentials the way tccli and the official SDKs do, in their order: environment,
+/// profile file, CVM instance role, TKE OIDC.
+///
+/// A provider with nothing configured is skipped; the first that yields credentials wins and is
+/// used alone from then on (so a later refresh failure is reported, never papered over with
+/// another identity). Any other error (a half-set environment, a malformed file, STS refusing
+/// the role) stops the search: it is the identity the user configured, and its error is the
+/// one to fix. When every provider is unconfigured, [`CredentialsError::NoneFound`] lists
+/// each one and why.
+#[derive(Debug)]
+pub struct DefaultChain {
+    providers: Vec<Box<dyn ProvideCredentials>>,
+    winner: OnceLock<usize>,
+}
+
+/// Options of a [`DefaultChain`], mainly so tests can inject the environment, paths and
+/// endpoints.
+#[derive(Debug)]
+pub struct DefaultChainBuilder {
+    env: Env,
+    home: Option<PathBuf>,
+    system_file: PathBuf,
+    metadata_url: String,
+    metadata_connect_timeout: Duration,
+    metadata_timeout: Duration,
+    sts: StsConfig,
+    margin: Duration,
+    clock: Arc<dyn Clock>,
+}
+
+impl Default for DefaultChain {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl DefaultChain {
+    /// The chain over the real environment, home directory and metadata service.
+    pub fn new() -> Self {
+        Self::builder().build()
+    }
+
+    /// Options: environment, home, system file, metadata URL and timeouts, STS, refresh
+    /// margin, clock.
+    pub fn builder() -> DefaultChainBuilder {
+        DefaultChainBuilder {
+            env: Env::process(),
+            home: None,
+            system_file: PathBuf::from(DEFAULT_SYSTEM_CREDENTIALS_FILE),
+            metadata_url: DEFAULT_METADATA_URL.into(),
+            metadata_connect_timeout: Duration::from_secs(1),
+            metadata_timeout: Duration::from_secs(3),
+            sts: StsConfig::default(),
+            margin: DEFAULT_REFRESH_MARGIN,
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    async fn provide(&self) -> super::Result {
+        if let Some(&i) = self.winner.get() {
+            return self.providers[i].provide_credentials().await;
+        }
+        let mut skipped = Vec::with_capacity(self.providers.len());
+        for (i, p) in self.providers.iter().enumerate() {
+            match p.provide_credentials().await {
+                Ok(c) => {
+                    let _ = self.winner.set(i);
+                    tracing::debug!(provider = c.provider_name(), "credentials found");
+                    return Ok(c);
+                }
+                Err(CredentialsError::NotConfigured { provider, reason }) => {
+                    skipped.push((provider, reason));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(CredentialsError::NoneFound(skipped))
+    }
+}
+
+impl ProvideCredentials for DefaultChain {
+    fn provide_credentials(&self) -> ProvideCredentialsFuture<'_> {
+        ProvideCredentialsFuture::new(self.provide())
+    }
+}
+
+impl DefaultChainBuilder {
+    /// Environment for every provider (tests).
+    pub fn env(mut self, env: Env) -> Self {
+        self.env = env;
+        self
+    }
+    /// Home directory for the profile provider (default `$HOME`).
+    pub fn home_dir(mut self, home: impl Into<PathBuf>) -> Self {
+        self.home = Some(home.into());
+        self
+    }
+    /// Machine-wide credentials file (default [`DEFAULT_SYSTEM_CREDENTIALS_FILE`]).
+    pub fn system_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.system_file = path.into();
+        self
+    }
+    /// CVM metadata base URL (default [`DEFAULT_METADATA_URL`]).
+    pub fn metadata_url(mut self, url: impl Into<String>) -> Self {
+        self.metadata_url = url.into();
+        self
+    }
+    /// Metadata connect and total timeouts (defaults 1 s and 3 s).
+    pub fn metadata_timeouts(mut self, connect: Duration, total: Duration) -> Self {
+        self.metadata_connect_timeout = connect;
+        self.metadata_timeout = total;
+        self
+    }
+    /// STS endpoint, region and version for role-assuming providers.
+    pub fn sts(mut self, sts: StsConfig) -> Self {
+        self.sts = sts;
+        self
+    }
+    /// Refresh temporary credentials this long before expiry (default 5 minutes).
+    pub fn refresh_margin(mut self, margin: Duration) -> Self {
+        self.margin = margin;
+        self
+    }
+    /// Use another clock (tests).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+    /// Builds the chain; nothing is read or fetched until first use.
+    pub fn build(self) -> DefaultChain {
+        let mut profile = ProfileProvider::builder()
+            .env(self.env.clone())
+            .system_file(self.system_file)
+            .sts(self.sts.clone())
+            .refresh_margin(self.margin)
+            .clock(self.clock.clone());
+        if let Some(h) = self.home {
+            profile = profile.home_dir(h);
+        }
+        let cvm = CvmRoleProvider::builder()
+            .metadata_url(self.metadata_url)
+            .connect_timeout(self.metadata_connect_timeout)
+            .timeout(self.metadata_timeout)
+            .refresh_margin(self.margin)
+            .clock(self.clock.clone());
+        let tke = TkeOidcProvider::builder()
+            .env(self.env.clone())
+            .sts(self.sts)
+            .refresh_margin(self.margin)
+            .clock(self.clock);
+        DefaultChain {
+            providers: vec![
+                Box::new(EnvironmentProvider::with_env(self.env)),
+                Box::new(profile.build()),
+                Box::new(cvm.build()),
+                Box::new(tke.build()),
+            ],
+            winner: OnceLock::new(),
+        }
+    }
+}
