@@ -4,13 +4,13 @@
 extern crate self as hai_sdk;
 
 pub mod action;
+pub mod client;
 pub mod credentials;
 pub mod error;
 pub mod primitives;
+mod rate_limit;
+pub mod retry;
 pub mod signer;
-
-mod client_stub;
-pub use client_stub::{Call, Client};
 
 // Formatted by prettyplease at generation time; rustfmt would fight `regen --check`.
 #[rustfmt::skip]
@@ -18,8 +18,11 @@ mod generated;
 pub use generated::*;
 
 pub use action::{Action, ActionMeta, ServiceMeta};
+pub use client::{BuildError, Call, Client, ClientBuilder, Language};
+pub use credentials::Credentials;
 pub use error::{ActionError, Error, ErrorMetadata, ProvideErrorMetadata};
 pub use primitives::UnknownValue;
+pub use retry::{RetryDecision, RetryPolicy};
 
 /// Items only generated code may use. Not part of the public API.
 #[doc(hidden)]

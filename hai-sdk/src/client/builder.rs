@@ -1,0 +1,306 @@
+//! [`ClientBuilder`]: every setting is checked here, so a built client cannot fail on
+//! configuration later (except an endpoint variable that is only read for its service).
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+
+use super::endpoint::{Endpoint, EndpointConfig, Endpoints};
+use super::sign::SigningCache;
+use super::{Client, ClientInner, Language};
+use crate::credentials::{DefaultChain, ProvideCredentials};
+use crate::error::{Error, ErrorMetadata};
+use crate::rate_limit::RateLimiter;
+use crate::retry::{RetryClassifier, RetryDecision, RetryPolicy};
+
+/// Default bound on a response body.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+/// Default connect timeout.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default total timeout of one attempt.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Configures a [`Client`].
+#[must_use]
+pub struct ClientBuilder {
+    region: Option<String>,
+    credentials: Option<Arc<dyn ProvideCredentials>>,
+    endpoint: Option<String>,
+    regional_endpoint: bool,
+    language: Option<Language>,
+    connect_timeout: Option<Duration>,
+    timeout: Option<Duration>,
+    retry_policy: RetryPolicy,
+    rate_limit: bool,
+    http_client: Option<reqwest::Client>,
+    request_client_suffix: Option<String>,
+    max_response_bytes: usize,
+    classifier: Option<RetryClassifier>,
+    read_env: bool,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("region", &self.region)
+            .field("credentials", &self.credentials)
+            .field("endpoint", &self.endpoint)
+            .field("regional_endpoint", &self.regional_endpoint)
+            .field("language", &self.language)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("retry_policy", &self.retry_policy)
+            .field("rate_limit", &self.rate_limit)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ClientBuilder {
+    /// Defaults: no region, no credentials, global endpoint, 10 s connect and 60 s total
+    /// timeout, [`RetryPolicy::default`], rate limiting on, 8 MiB response bound.
+    pub fn new() -> Self {
+        Self {
+            region: None,
+            credentials: None,
+            endpoint: None,
+            regional_endpoint: false,
+            language: None,
+            connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
+            timeout: Some(DEFAULT_TIMEOUT),
+            retry_policy: RetryPolicy::default(),
+            rate_limit: true,
+            http_client: None,
+            request_client_suffix: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            classifier: None,
+            read_env: true,
+        }
+    }
+
+    /// Region from `TENCENTCLOUD_REGION` and credentials from the default provider chain
+    /// (environment, profile file, CVM role, TKE OIDC); settings made afterwards win.
+    pub fn from_env(mut self) -> Self {
+        if let Some(region) = env_var("TENCENTCLOUD_REGION") {
+            self.region = Some(region);
+        }
+        self.credentials = Some(Arc::new(DefaultChain::new()));
+        self
+    }
+
+    /// The region, e.g. `ap-guangzhou`, sent as `X-TC-Region`. HAI requires one.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Where credentials come from: fixed [`Credentials`] or any provider.
+    pub fn credentials(mut self, provider: impl ProvideCredentials) -> Self {
+        self.credentials = Some(Arc::new(provider));
+        self
+    }
+
+    /// A full endpoint URL (`http://` works, e.g. for an emulator); overrides the environment.
+    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
+        self.endpoint = Some(url.into());
+        self
+    }
+
+    /// Use the regional host (`hai.<region>.tencentcloudapi.com`) instead of the global one.
+    pub fn regional_endpoint(mut self, yes: bool) -> Self {
+        self.regional_endpoint = yes;
+        self
+    }
+
+    /// Whether `TENCENTCLOUD_ENDPOINT_URL*` variables are honoured (default: yes).
+    pub fn endpoint_from_env(mut self, yes: bool) -> Self {
+        self.read_env = yes;
+        self
+    }
+
+    /// Language of service messages (`X-TC-Language`); not sent when unset.
+    pub fn language(mut self, language: Language) -> Self {
+        self.language = Some(language);
+        self
+    }
+
+    /// Connect timeout (`None`: none). Ignored with a caller-supplied HTTP client, whose own
+    /// settings apply.
+    pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Total timeout of one attempt: connecting, sending, waiting and reading the body.
+    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Retry policy for every call (calls can override it).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry_policy = policy;
+        self
+    }
+
+    /// A hook consulted on every failed attempt before the built-in rules.
+    pub fn retry_classifier(
+        mut self,
+        hook: impl Fn(&Error<ErrorMetadata>, u32) -> RetryDecision + Send + Sync + 'static,
+    ) -> Self {
+        self.classifier = Some(RetryClassifier::new(hook));
+        self
+    }
+
+    /// Client-side rate limiting per action at the spec's documented rate (default: on).
+    pub fn rate_limit(mut self, on: bool) -> Self {
+        self.rate_limit = on;
+        self
+    }
+
+    /// Sends through this HTTP client (share a pool, proxies, custom TLS). It should not
+    /// follow redirects: a redirected request loses its signature's validity.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Appended to `X-TC-RequestClient: SDK_RUST_<version>; <suffix>` to identify the caller.
+    pub fn request_client_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.request_client_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Bound on a response body; larger answers fail without being read further.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<Client, BuildError> {
+        let credentials = self.credentials.ok_or(BuildError::MissingCredentials)?;
+        let region = match self.region {
+            Some(r) => {
+                let valid = !r.is_empty()
+                    && r.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+                if !valid {
+                    return Err(BuildError::InvalidRegion(r));
+                }
+                let header =
+                    HeaderValue::from_str(&r).map_err(|_| BuildError::InvalidRegion(r.clone()))?;
+                Some((r.into_boxed_str(), header))
+            }
+            None => None,
+        };
+        let mut request_client = format!("SDK_RUST_{}", env!("CARGO_PKG_VERSION"));
+        if let Some(suffix) = &self.request_client_suffix {
+            request_client.push_str("; ");
+            request_client.push_str(suffix);
+        }
+        let request_client = HeaderValue::from_str(&request_client)
+            .map_err(|_| BuildError::InvalidRequestClientSuffix)?;
+
+        let mut config = EndpointConfig {
+            regional: self.regional_endpoint,
+            region: region.as_ref().map(|r| r.0.clone()),
+            ..EndpointConfig::default()
+        };
+        if let Some(url) = &self.endpoint {
+            let e = Endpoint::parse(url).map_err(BuildError::InvalidEndpoint)?;
+            config.explicit = Some(Arc::new(e));
+        } else if self.read_env {
+            config.read_env(std::env::vars_os().filter_map(|(k, v)| {
+                let k = k.into_string().ok()?;
+                k.starts_with(super::endpoint::ENDPOINT_ENV)
+                    .then(|| v.into_string().ok().map(|v| (k, v)))
+                    .flatten()
+            }));
+        }
+
+        let http = match self.http_client {
+            Some(c) => c,
+            None => {
+                let mut b = reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .pool_idle_timeout(Duration::from_secs(60));
+                if let Some(t) = self.connect_timeout {
+                    b = b.connect_timeout(t);
+                }
+                b.build().map_err(BuildError::HttpClient)?
+            }
+        };
+
+        Ok(Client {
+            inner: Arc::new(ClientInner {
+                http,
+                credentials,
+                region,
+                language: self.language.map(|l| HeaderValue::from_static(l.as_str())),
+                request_client,
+                endpoints: Endpoints::new(config),
+                connect_timeout: self.connect_timeout,
+                timeout: self.timeout,
+                retry_policy: self.retry_policy,
+                classifier: self.classifier,
+                limiter: self.rate_limit.then(RateLimiter::default),
+                max_response_bytes: self.max_response_bytes,
+                signing: SigningCache::default(),
+            }),
+        })
+    }
+}
+
+/// Why a client could not be built.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// No credentials provider was configured.
+    MissingCredentials,
+    /// The region is empty or has characters no region name has.
+    InvalidRegion(String),
+    /// The endpoint URL is not usable (the reason names it).
+    InvalidEndpoint(String),
+    /// The request-client suffix cannot be sent as a header.
+    InvalidRequestClientSuffix,
+    /// The HTTP client could not be created (e.g. TLS roots).
+    HttpClient(reqwest::Error),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::MissingCredentials => f.write_str(
+                "no credentials configured: call ClientBuilder::credentials or use Client::from_env",
+            ),
+            BuildError::InvalidRegion(r) => write!(f, "invalid region {r:?}"),
+            BuildError::InvalidEndpoint(why) => write!(f, "invalid endpoint: {why}"),
+            BuildError::InvalidRequestClientSuffix => {
+                f.write_str("the request-client suffix is not a valid header value")
+            }
+            BuildError::HttpClient(e) => write!(f, "cannot create the HTTP client: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BuildError::HttpClient(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}

@@ -1,0 +1,255 @@
+//! Endpoint resolution (DESIGN decision 11): builder URL, else
+//! `TENCENTCLOUD_ENDPOINT_URL_<SERVICE>`, else `TENCENTCLOUD_ENDPOINT_URL`, else the service's
+//! regional or global host over HTTPS. The environment is read once, when the client is built.
+
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+
+use reqwest::header::HeaderValue;
+use reqwest::Url;
+
+use crate::action::{ActionMeta, ServiceMeta};
+use crate::error::{BuildRequestError, BuildRequestErrorKind};
+
+/// The generic override variable.
+pub(crate) const ENDPOINT_ENV: &str = "TENCENTCLOUD_ENDPOINT_URL";
+
+/// A parsed endpoint, reused by every call.
+#[derive(Debug)]
+pub(crate) struct Endpoint {
+    pub(crate) url: Url,
+    /// Exactly the `Host` header sent and signed: host, plus `:port` when not the default.
+    pub(crate) host: String,
+    pub(crate) host_header: HeaderValue,
+}
+
+impl Endpoint {
+    /// Validates a URL for TC3 requests: http(s), a host, no credentials, query or path.
+    pub(crate) fn parse(raw: &str) -> Result<Self, String> {
+        let url = Url::parse(raw.trim()).map_err(|e| format!("`{raw}` is not a URL: {e}"))?;
+        if url.scheme() != "http" && url.scheme() != "https" {
+            return Err(format!("`{raw}`: scheme must be http or https"));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(format!(
+                "`{}`: user info is not allowed",
+                url.host_str().unwrap_or("")
+            ));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(format!("`{raw}`: query and fragment are not allowed"));
+        }
+        if url.path() != "/" {
+            return Err(format!(
+                "`{raw}`: TC3 signs the path `/`, so the endpoint cannot have a path"
+            ));
+        }
+        let Some(host_str) = url.host_str() else {
+            return Err(format!("`{raw}` has no host"));
+        };
+        let host = match url.port() {
+            Some(port) => format!("{host_str}:{port}"),
+            None => host_str.to_owned(),
+        };
+        let host_header =
+            HeaderValue::from_str(&host).map_err(|_| format!("`{raw}`: host is not a header"))?;
+        Ok(Self {
+            url,
+            host,
+            host_header,
+        })
+    }
+}
+
+/// The endpoint inputs gathered at build time.
+#[derive(Debug, Default)]
+pub(crate) struct EndpointConfig {
+    pub(crate) explicit: Option<Arc<Endpoint>>,
+    /// `(SERVICE, value)` of every `TENCENTCLOUD_ENDPOINT_URL_<SERVICE>` variable.
+    pub(crate) per_service_env: Vec<(String, String)>,
+    pub(crate) generic_env: Option<String>,
+    pub(crate) regional: bool,
+    pub(crate) region: Option<Box<str>>,
+}
+
+impl EndpointConfig {
+    /// Reads the override variables through `vars` (the process environment in production).
+    pub(crate) fn read_env(&mut self, vars: impl Iterator<Item = (String, String)>) {
+        let prefix = format!("{ENDPOINT_ENV}_");
+        for (name, value) in vars {
+            if value.trim().is_empty() {
+                continue;
+            }
+            if name == ENDPOINT_ENV {
+                self.generic_env = Some(value);
+            } else if let Some(service) = name.strip_prefix(&prefix) {
+                self.per_service_env.push((service.to_owned(), value));
+            }
+        }
+    }
+
+    fn resolve(&self, meta: &'static ActionMeta) -> Result<Arc<Endpoint>, BuildRequestError> {
+        let service = meta.service;
+        if let Some(e) = &self.explicit {
+            return Ok(e.clone());
+        }
+        let bad = |source: String, detail: String| {
+            BuildRequestError::new(
+                meta.name,
+                BuildRequestErrorKind::InvalidEndpoint,
+                format!("{source}: {detail}"),
+                None,
+            )
+        };
+        if let Some((name, value)) = self
+            .per_service_env
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(service.name))
+        {
+            return Endpoint::parse(value)
+                .map(Arc::new)
+                .map_err(|d| bad(format!("{ENDPOINT_ENV}_{name}"), d));
+        }
+        if let Some(value) = &self.generic_env {
+            return Endpoint::parse(value)
+                .map(Arc::new)
+                .map_err(|d| bad(ENDPOINT_ENV.to_owned(), d));
+        }
+        let host = match (self.regional, service.regional_host, &self.region) {
+            (true, Some(template), Some(region)) => template.replace("{region}", region),
+            _ => service.host.to_owned(),
+        };
+        Endpoint::parse(&format!("https://{host}"))
+            .map(Arc::new)
+            .map_err(|d| bad(format!("service {}", service.name), d))
+    }
+}
+
+/// Resolved endpoints per service: the first service used is the fast path.
+#[derive(Debug, Default)]
+pub(crate) struct Endpoints {
+    pub(crate) config: EndpointConfig,
+    primary: OnceLock<(&'static ServiceMeta, Arc<Endpoint>)>,
+    others: Mutex<Vec<(&'static ServiceMeta, Arc<Endpoint>)>>,
+}
+
+impl Endpoints {
+    pub(crate) fn new(config: EndpointConfig) -> Self {
+        Self {
+            config,
+            ..Self::default()
+        }
+    }
+
+    /// The endpoint for the action's service; resolved once per service.
+    pub(crate) fn get(
+        &self,
+        meta: &'static ActionMeta,
+    ) -> Result<Arc<Endpoint>, BuildRequestError> {
+        let same = |s: &ServiceMeta| std::ptr::eq(s, meta.service) || *s == *meta.service;
+        if let Some((s, e)) = self.primary.get() {
+            if same(s) {
+                return Ok(e.clone());
+            }
+        }
+        let mut others = self.others.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, e)) = others.iter().find(|(s, _)| same(s)) {
+            return Ok(e.clone());
+        }
+        let endpoint = self.config.resolve(meta)?;
+        if self.primary.set((meta.service, endpoint.clone())).is_err() {
+            others.push((meta.service, endpoint.clone()));
+        }
+        Ok(endpoint)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SVC: ServiceMeta = ServiceMeta {
+        name: "hai",
+        version: "2023-08-12",
+        host: "hai.tencentcloudapi.com",
+        regional_host: Some("hai.{region}.tencentcloudapi.com"),
+        signing_service: "hai",
+    };
+    const META: ActionMeta = ActionMeta {
+        service: &SVC,
+        name: "StopInstance",
+        rate_limit: Some(20),
+        idempotent: false,
+    };
+
+    fn vars(list: &[(&str, &str)]) -> impl Iterator<Item = (String, String)> {
+        list.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[test]
+    fn precedence_builder_then_service_env_then_generic_env_then_default() {
+        let mut c = EndpointConfig::default();
+        assert_eq!(
+            c.resolve(&META).unwrap().url.as_str(),
+            "https://hai.tencentcloudapi.com/"
+        );
+        c.read_env(vars(&[(ENDPOINT_ENV, "http://generic:1")]));
+        assert_eq!(c.resolve(&META).unwrap().host, "generic:1");
+        c.read_env(vars(&[
+            ("TENCENTCLOUD_ENDPOINT_URL_CVM", "http://cvm"),
+            ("TENCENTCLOUD_ENDPOINT_URL_HAI", "http://hai-env:8080"),
+        ]));
+        assert_eq!(c.resolve(&META).unwrap().host, "hai-env:8080");
+        c.explicit = Some(Arc::new(Endpoint::parse("http://127.0.0.1:9/").unwrap()));
+        assert_eq!(c.resolve(&META).unwrap().host, "127.0.0.1:9");
+    }
+
+    #[test]
+    fn regional_host_and_default_ports() {
+        let c = EndpointConfig {
+            regional: true,
+            region: Some("ap-guangzhou".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            c.resolve(&META).unwrap().host,
+            "hai.ap-guangzhou.tencentcloudapi.com"
+        );
+        assert_eq!(
+            Endpoint::parse("https://x.example:443").unwrap().host,
+            "x.example"
+        );
+        assert_eq!(
+            Endpoint::parse("http://x.example:80/").unwrap().host,
+            "x.example"
+        );
+        assert_eq!(
+            Endpoint::parse("https://x.example:8443").unwrap().host,
+            "x.example:8443"
+        );
+        assert_eq!(Endpoint::parse("http://[::1]:81").unwrap().host, "[::1]:81");
+    }
+
+    #[test]
+    fn unusable_urls_are_rejected_with_the_variable_named() {
+        for bad in [
+            "ftp://x",
+            "http://u:p@x",
+            "http://x/path",
+            "http://x/?q=1",
+            "nonsense",
+        ] {
+            assert!(Endpoint::parse(bad).is_err(), "{bad}");
+        }
+        let mut c = EndpointConfig::default();
+        c.read_env(vars(&[("TENCENTCLOUD_ENDPOINT_URL_HAI", "http://x/p")]));
+        let e = c.resolve(&META).unwrap_err();
+        assert_eq!(e.kind(), BuildRequestErrorKind::InvalidEndpoint);
+        assert!(
+            e.to_string().contains("TENCENTCLOUD_ENDPOINT_URL_HAI"),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,596 @@
+//! The one non-generic execute path (DESIGN decision 8): bytes in, classified bytes out.
+//!
+//! Per attempt: rate limit, credentials, a fresh timestamp and TraceId, signing over the exact
+//! body bytes, sending, reading the body under a size bound, and detecting `Response.Error`
+//! whatever the status and content type. The success path parses the body once (in the
+//! caller's decode step); the error probe runs only when the body contains `"Error"`.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use bytes::{Bytes, BytesMut};
+use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
+use reqwest::Method;
+use tracing::{field, Instrument};
+
+use super::endpoint::Endpoint;
+use super::{CallOptions, ClientInner};
+use crate::action::ActionMeta;
+use crate::error::{
+    BuildRequestError, BuildRequestErrorKind, CredentialsFailure, DecodeError, Delivery,
+    DispatchError, DispatchErrorKind, Error, ErrorMetadata, ResponseError, ResponseErrorKind,
+    TimeoutError, TimeoutKind,
+};
+use crate::retry::{classify, RetryDecision, Retryability};
+
+const X_TC_ACTION: HeaderName = HeaderName::from_static("x-tc-action");
+const X_TC_VERSION: HeaderName = HeaderName::from_static("x-tc-version");
+const X_TC_REGION: HeaderName = HeaderName::from_static("x-tc-region");
+const X_TC_TIMESTAMP: HeaderName = HeaderName::from_static("x-tc-timestamp");
+const X_TC_LANGUAGE: HeaderName = HeaderName::from_static("x-tc-language");
+const X_TC_TOKEN: HeaderName = HeaderName::from_static("x-tc-token");
+const X_TC_REQUEST_CLIENT: HeaderName = HeaderName::from_static("x-tc-requestclient");
+const X_TC_TRACE_ID: HeaderName = HeaderName::from_static("x-tc-traceid");
+
+type Result<T> = std::result::Result<T, Error<ErrorMetadata>>;
+
+/// Decodes a 2xx body into the caller's output; the generic part of a call.
+pub(crate) type Decode<'d> =
+    dyn FnMut(&Bytes, u16) -> std::result::Result<(), DecodeError> + Send + 'd;
+
+/// Runs one call: all attempts, inside one `hai.call` span.
+pub(crate) async fn execute(
+    inner: &ClientInner,
+    meta: &'static ActionMeta,
+    body: Bytes,
+    options: &CallOptions,
+    decode: &mut Decode<'_>,
+) -> Result<()> {
+    let span = tracing::info_span!(
+        "hai.call",
+        action = meta.name,
+        region = inner.region.as_ref().map_or("", |r| &*r.0),
+        attempts = field::Empty,
+        request_id = field::Empty,
+        latency_ms = field::Empty,
+        outcome = field::Empty,
+    );
+    let started = std::time::Instant::now();
+    let mut attempt = 0;
+    let result = attempts(inner, meta, &body, options, decode, &mut attempt)
+        .instrument(span.clone())
+        .await;
+    if !span.is_disabled() {
+        let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        span.record("attempts", attempt);
+        span.record("latency_ms", latency_ms);
+        match &result {
+            Ok(body) => {
+                span.record("outcome", "ok");
+                if let Some(id) = sniff_request_id(body) {
+                    span.record("request_id", id);
+                }
+                tracing::debug!(parent: &span, latency_ms, "call succeeded");
+            }
+            Err(e) => {
+                span.record("outcome", outcome_name(e));
+                if let Some(id) = e.request_id() {
+                    span.record("request_id", id);
+                }
+                tracing::debug!(parent: &span, latency_ms, error = %e, "call failed");
+            }
+        }
+    }
+    result.map(drop)
+}
+
+fn outcome_name(e: &Error<ErrorMetadata>) -> &'static str {
+    match e {
+        Error::Build(_) => "build_error",
+        Error::Credentials(_) => "credentials_error",
+        Error::Dispatch(_) => "dispatch_error",
+        Error::Timeout(_) => "timeout",
+        Error::Response(_) => "response_error",
+        Error::Decode(_) => "decode_error",
+        Error::Service(_) => "service_error",
+    }
+}
+
+/// The retry loop; returns the successful body (already decoded by `decode`).
+async fn attempts(
+    inner: &ClientInner,
+    meta: &'static ActionMeta,
+    body: &Bytes,
+    options: &CallOptions,
+    decode: &mut Decode<'_>,
+    attempt: &mut u32,
+) -> Result<Bytes> {
+    let Some((_, region)) = &inner.region else {
+        return Err(Error::Build(BuildRequestError::new(
+            meta.name,
+            BuildRequestErrorKind::MissingRegion,
+            "no region configured (HAI requires one: ClientBuilder::region or TENCENTCLOUD_REGION)",
+            None,
+        )));
+    };
+    let endpoint = inner.endpoints.get(meta).map_err(Error::Build)?;
+    let fixed = FixedHeaders {
+        action: static_header(meta.name, meta.name)?,
+        version: static_header(meta.name, meta.service.version)?,
+        region,
+    };
+    let policy = options.retry_policy.as_ref().unwrap_or(&inner.retry_policy);
+    let transient_ok =
+        meta.idempotent || options.retry_transient.unwrap_or(policy.retry_transient());
+    let timeout = options.timeout.unwrap_or(inner.timeout);
+
+    let mut last_timestamp = 0;
+    loop {
+        *attempt += 1;
+        let attempt = *attempt;
+        if let Some(limiter) = &inner.limiter {
+            if let Some(wait) = limiter.reserve(meta) {
+                tracing::trace!(
+                    attempt,
+                    wait_ms = wait.as_millis() as u64,
+                    "rate limit: waiting"
+                );
+                tokio::time::sleep(wait).await;
+            }
+        }
+        let result = attempt_once(
+            inner,
+            meta,
+            &endpoint,
+            &fixed,
+            body,
+            &mut last_timestamp,
+            attempt,
+            timeout,
+        )
+        .await
+        .and_then(|raw| match decode(&raw.body, raw.status) {
+            Ok(()) => Ok(raw.body),
+            Err(e) => Err(Error::Decode(e)),
+        });
+        // The result of the last attempt is the result of the call: a success after a
+        // throttled attempt is a success.
+        let err = match result {
+            Ok(body) => return Ok(body),
+            Err(e) => e,
+        };
+        if attempt >= policy.max_attempts() {
+            tracing::debug!(attempt, error = %err, "attempt failed; no attempts left");
+            return Err(err);
+        }
+        let decision = inner
+            .classifier
+            .as_ref()
+            .map_or(RetryDecision::Default, |c| c.decide(&err, attempt));
+        let delay = match decision {
+            RetryDecision::Retry => Some(policy.backoff(attempt)),
+            RetryDecision::RetryAfter(d) => Some(d),
+            RetryDecision::Stop => None,
+            RetryDecision::Default => match classify(&err) {
+                Retryability::Safe => Some(policy.backoff(attempt)),
+                Retryability::Transient if transient_ok => Some(policy.backoff(attempt)),
+                Retryability::Transient | Retryability::Never => None,
+            },
+        };
+        let Some(delay) = delay else {
+            tracing::debug!(attempt, error = %err, "attempt failed; not retryable");
+            return Err(err);
+        };
+        tracing::debug!(
+            attempt,
+            delay_ms = delay.as_millis() as u64,
+            error = %err,
+            "attempt failed; retrying"
+        );
+        tokio::time::sleep(delay).await;
+    }
+}
+
+struct FixedHeaders<'a> {
+    action: HeaderValue,
+    version: HeaderValue,
+    region: &'a HeaderValue,
+}
+
+struct RawResponse {
+    status: u16,
+    body: Bytes,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn attempt_once(
+    inner: &ClientInner,
+    meta: &'static ActionMeta,
+    endpoint: &Endpoint,
+    fixed: &FixedHeaders<'_>,
+    body: &Bytes,
+    last_timestamp: &mut u64,
+    attempt: u32,
+    timeout: Option<Duration>,
+) -> Result<RawResponse> {
+    let credentials = inner
+        .credentials
+        .provide_credentials()
+        .await
+        .map_err(|e| Error::Credentials(CredentialsFailure::new(meta.name, e)))?;
+
+    // Every attempt is signed anew, and never with an earlier attempt's timestamp: TC3 has
+    // no nonce, so a retry within the same second would otherwise repeat the signature.
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let timestamp = now.max(last_timestamp.saturating_add(1));
+    *last_timestamp = timestamp;
+
+    let signed = inner
+        .signing
+        .sign(
+            &credentials,
+            meta.service.signing_service,
+            &endpoint.host,
+            body,
+            timestamp,
+        )
+        .map_err(|_| {
+            Error::Build(BuildRequestError::new(
+                meta.name,
+                BuildRequestErrorKind::InvalidHeader,
+                "the SecretId or token contains characters not allowed in a header",
+                None,
+            ))
+        })?;
+    let trace_id = trace_id();
+
+    let mut request = reqwest::Request::new(Method::POST, endpoint.url.clone());
+    let headers = request.headers_mut();
+    headers.reserve(12);
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static(super::sign::CONTENT_TYPE),
+    );
+    headers.insert(HOST, endpoint.host_header.clone());
+    headers.insert(X_TC_ACTION, fixed.action.clone());
+    headers.insert(X_TC_VERSION, fixed.version.clone());
+    headers.insert(X_TC_REGION, fixed.region.clone());
+    headers.insert(X_TC_TIMESTAMP, HeaderValue::from(timestamp));
+    if let Some(language) = &inner.language {
+        headers.insert(X_TC_LANGUAGE, language.clone());
+    }
+    headers.insert(X_TC_REQUEST_CLIENT, inner.request_client.clone());
+    headers.insert(X_TC_TRACE_ID, trace_id.clone());
+    if let Some(token) = signed.token {
+        headers.insert(X_TC_TOKEN, token);
+    }
+    headers.insert(AUTHORIZATION, signed.authorization);
+    *request.body_mut() = Some(reqwest::Body::from(body.clone()));
+
+    tracing::debug!(
+        attempt,
+        trace_id = trace_id.to_str().unwrap_or(""),
+        timestamp,
+        "sending attempt"
+    );
+    tracing::trace!(
+        host = %endpoint.host,
+        body_bytes = body.len(),
+        token = credentials.token().is_some(),
+        "request built (Authorization and X-TC-Token values are never logged)"
+    );
+
+    let mut delivered = false;
+    let exchange = exchange(inner, meta.name, request, &mut delivered);
+    let result = match timeout {
+        Some(limit) => {
+            let timed = tokio::time::timeout(limit, exchange).await;
+            timed.unwrap_or_else(|_| {
+                let delivery = if delivered {
+                    Delivery::Delivered
+                } else {
+                    Delivery::Unknown
+                };
+                Err(Error::Timeout(TimeoutError::new(
+                    meta.name,
+                    TimeoutKind::Total,
+                    delivery,
+                    Some(limit),
+                )))
+            })
+        }
+        None => exchange.await,
+    };
+    if let Ok(raw) = &result {
+        tracing::trace!(
+            status = raw.status,
+            body_bytes = raw.body.len(),
+            "response read"
+        );
+    }
+    result
+}
+
+/// Sends and reads the answer; sets `delivered` once the response head arrived.
+async fn exchange(
+    inner: &ClientInner,
+    action: &'static str,
+    request: reqwest::Request,
+    delivered: &mut bool,
+) -> Result<RawResponse> {
+    let mut response = inner
+        .http
+        .execute(request)
+        .await
+        .map_err(|e| send_error(inner, action, e))?;
+    *delivered = true;
+    let status = response.status().as_u16();
+    let content_type = response.headers().get(CONTENT_TYPE).cloned();
+    let body = read_body(
+        &mut response,
+        inner.max_response_bytes,
+        action,
+        status,
+        &content_type,
+    )
+    .await?;
+    classify_response(action, status, content_type, body)
+}
+
+fn send_error(
+    inner: &ClientInner,
+    action: &'static str,
+    e: reqwest::Error,
+) -> Error<ErrorMetadata> {
+    if e.is_connect() {
+        if e.is_timeout() {
+            Error::Timeout(TimeoutError::new(
+                action,
+                TimeoutKind::Connect,
+                Delivery::NotSent,
+                inner.connect_timeout,
+            ))
+        } else {
+            Error::Dispatch(DispatchError::new(
+                action,
+                DispatchErrorKind::Connect,
+                Delivery::NotSent,
+                Box::new(e.without_url()),
+            ))
+        }
+    } else if e.is_timeout() {
+        // A timeout of a caller-supplied HTTP client.
+        Error::Timeout(TimeoutError::new(
+            action,
+            TimeoutKind::Total,
+            Delivery::Unknown,
+            None,
+        ))
+    } else {
+        Error::Dispatch(DispatchError::new(
+            action,
+            DispatchErrorKind::Io,
+            Delivery::Unknown,
+            Box::new(e.without_url()),
+        ))
+    }
+}
+
+fn content_type_string(ct: &Option<HeaderValue>) -> Option<String> {
+    ct.as_ref()
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+}
+
+/// Reads the body, stopping as soon as it exceeds `limit`.
+async fn read_body(
+    response: &mut reqwest::Response,
+    limit: usize,
+    action: &'static str,
+    status: u16,
+    content_type: &Option<HeaderValue>,
+) -> Result<Bytes> {
+    let too_large = |seen: &Bytes| {
+        Error::Response(ResponseError::new(
+            action,
+            ResponseErrorKind::TooLarge { limit },
+            status,
+            content_type_string(content_type),
+            seen,
+        ))
+    };
+    let declared = response.content_length();
+    let declared_too_large = declared.is_some_and(|n| n > limit as u64);
+    let mut first: Option<Bytes> = None;
+    let mut rest = BytesMut::new();
+    let mut total = 0usize;
+    loop {
+        let chunk = match response.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
+            Err(e) => {
+                return Err(if e.is_timeout() {
+                    Error::Timeout(TimeoutError::new(
+                        action,
+                        TimeoutKind::Total,
+                        Delivery::Delivered,
+                        None,
+                    ))
+                } else {
+                    Error::Dispatch(DispatchError::new(
+                        action,
+                        DispatchErrorKind::ResponseBody,
+                        Delivery::Delivered,
+                        Box::new(e.without_url()),
+                    ))
+                })
+            }
+        };
+        total = total.saturating_add(chunk.len());
+        if declared_too_large || total > limit {
+            // Keep what was read as the excerpt source; stop reading (the connection is dropped).
+            // The excerpt is the start of the body, whichever buffer holds it.
+            let seen = match first.take() {
+                Some(f) => f,
+                None if rest.is_empty() => chunk,
+                None => rest.freeze(),
+            };
+            return Err(too_large(&seen));
+        }
+        match &first {
+            None if rest.is_empty() => first = Some(chunk),
+            _ => {
+                if let Some(f) = first.take() {
+                    let want = declared
+                        .map_or(0, |n| n as usize)
+                        .max(f.len() + chunk.len());
+                    rest.reserve(want.min(limit));
+                    rest.extend_from_slice(&f);
+                }
+                rest.extend_from_slice(&chunk);
+            }
+        }
+    }
+    if declared_too_large {
+        return Err(too_large(&Bytes::new()));
+    }
+    Ok(first.unwrap_or_else(|| rest.freeze()))
+}
+
+/// Finds a service error envelope whatever the status; otherwise a 2xx body is passed on to
+/// decoding and anything else is a non-envelope answer.
+fn classify_response(
+    action: &'static str,
+    status: u16,
+    content_type: Option<HeaderValue>,
+    body: Bytes,
+) -> Result<RawResponse> {
+    if memchr::memmem::find(&body, b"\"Error\"").is_some() {
+        if let Some(meta) = probe_service_error(action, status, &body) {
+            return Err(Error::Service(meta));
+        }
+    }
+    if (200..300).contains(&status) {
+        Ok(RawResponse { status, body })
+    } else {
+        Err(Error::Response(ResponseError::new(
+            action,
+            ResponseErrorKind::NotEnvelope,
+            status,
+            content_type_string(&content_type),
+            &body,
+        )))
+    }
+}
+
+/// Parses `{"Response":{"Error":{"Code":..,"Message":..},"RequestId":..}}` leniently.
+fn probe_service_error(action: &'static str, status: u16, body: &[u8]) -> Option<ErrorMetadata> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let response = value.get("Response")?;
+    let error = response.get("Error")?;
+    let code = error.get("Code")?.as_str()?;
+    let message = error.get("Message").and_then(|m| m.as_str()).unwrap_or("");
+    let request_id = response
+        .get("RequestId")
+        .and_then(|r| r.as_str())
+        .unwrap_or("");
+    Some(ErrorMetadata::new(
+        action, code, message, request_id, status,
+    ))
+}
+
+/// A decode failure of a 2xx body (non-generic so the generic shim stays small).
+pub(crate) fn decode_error(
+    action: &'static str,
+    status: u16,
+    body: &Bytes,
+    error: serde_json::Error,
+) -> DecodeError {
+    let request_id = sniff_request_id(body).map(str::to_owned);
+    DecodeError::new(action, status, body.clone(), request_id, error)
+}
+
+/// The last `"RequestId":"..."` in a body, found without parsing it (for logs and errors).
+fn sniff_request_id(body: &[u8]) -> Option<&str> {
+    let key = b"\"RequestId\"";
+    let at = memchr::memmem::rfind(body, key)?;
+    let rest = &body[at + key.len()..];
+    let rest = rest.trim_ascii_start().strip_prefix(b":")?;
+    let rest = rest.trim_ascii_start().strip_prefix(b"\"")?;
+    let end = memchr::memchr(b'"', rest)?;
+    let id = &rest[..end];
+    if id.len() > 128 || id.contains(&b'\\') {
+        return None;
+    }
+    std::str::from_utf8(id).ok()
+}
+
+/// Validates a static string once per call so a bad generated name is an error, not a panic.
+fn static_header(action: &'static str, value: &'static str) -> Result<HeaderValue> {
+    if value
+        .bytes()
+        .all(|b| b == b'\t' || (0x20..0x7f).contains(&b))
+    {
+        Ok(HeaderValue::from_static(value))
+    } else {
+        Err(Error::Build(BuildRequestError::new(
+            action,
+            BuildRequestErrorKind::InvalidHeader,
+            format!("{value:?} is not a valid header value"),
+            None,
+        )))
+    }
+}
+
+/// A fresh random UUID (version 4) for `X-TC-TraceId`; not a secret, so a fast RNG suffices.
+fn trace_id() -> HeaderValue {
+    let uuid = uuid::Builder::from_random_bytes(fastrand::u128(..).to_ne_bytes()).into_uuid();
+    let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    let text = uuid.hyphenated().encode_lower(&mut buf);
+    HeaderValue::from_str(text).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_id_sniffing() {
+        assert_eq!(
+            sniff_request_id(br#"{"Response":{"TaskId":1,"RequestId" : "abc-1"}}"#),
+            Some("abc-1")
+        );
+        assert_eq!(sniff_request_id(br#"{"Response":{}}"#), None);
+        assert_eq!(sniff_request_id(br#"{"RequestId":"a\"b"}"#), None);
+        assert_eq!(sniff_request_id(br#"{"RequestId":"#), None);
+    }
+
+    #[test]
+    fn error_probe_is_lenient_and_exact() {
+        let m = probe_service_error(
+            "A",
+            500,
+            br#"{"Response":{"Error":{"Code":"InternalError","Message":"m"},"RequestId":"r"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (m.code(), m.message(), m.request_id(), m.http_status()),
+            ("InternalError", "m", "r", 500)
+        );
+        assert!(
+            probe_service_error("A", 200, br#"{"Response":{"Error":{"Message":"no code"}}}"#)
+                .is_none()
+        );
+        assert!(probe_service_error("A", 200, br#"{"Response":{"Note":"\"Error\""}}"#).is_none());
+    }
+
+    #[test]
+    fn trace_ids_are_v4_and_fresh() {
+        let a = trace_id();
+        let b = trace_id();
+        assert_ne!(a, b);
+        let s = a.to_str().unwrap();
+        assert_eq!(s.len(), 36);
+        assert_eq!(&s[14..15], "4");
+    }
+}

@@ -1,0 +1,234 @@
+//! The client: configuration shared by clones, and [`Call`], the future of one action.
+
+mod builder;
+mod endpoint;
+mod execute;
+mod sign;
+
+pub use builder::{BuildError, ClientBuilder};
+
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::HeaderValue;
+use serde::Deserialize;
+
+use crate::action::Action;
+use crate::credentials::ProvideCredentials;
+use crate::error::{BuildRequestError, BuildRequestErrorKind, DecodeError, Error};
+use crate::rate_limit::RateLimiter;
+use crate::retry::{RetryClassifier, RetryPolicy};
+
+/// Language of service messages, sent as `X-TC-Language`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Language {
+    /// `zh-CN` (the service's default).
+    ZhCn,
+    /// `en-US`.
+    EnUs,
+}
+
+impl Language {
+    /// The header value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::ZhCn => "zh-CN",
+            Language::EnUs => "en-US",
+        }
+    }
+}
+
+/// A Tencent Cloud API client. Cheap to clone: clones share the connection pool, the rate
+/// limiter, the credentials provider and the signing-key cache.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<ClientInner>,
+}
+
+pub(crate) struct ClientInner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) credentials: Arc<dyn ProvideCredentials>,
+    pub(crate) region: Option<(Box<str>, HeaderValue)>,
+    pub(crate) language: Option<HeaderValue>,
+    pub(crate) request_client: HeaderValue,
+    pub(crate) endpoints: endpoint::Endpoints,
+    pub(crate) connect_timeout: Option<Duration>,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) retry_policy: RetryPolicy,
+    pub(crate) classifier: Option<RetryClassifier>,
+    pub(crate) limiter: Option<RateLimiter>,
+    pub(crate) max_response_bytes: usize,
+    pub(crate) signing: sign::SigningCache,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &*self.inner;
+        f.debug_struct("Client")
+            .field("region", &i.region.as_ref().map(|r| &*r.0))
+            .field("credentials", &i.credentials)
+            .field(
+                "endpoint",
+                &i.endpoints.config.explicit.as_ref().map(|e| &e.host),
+            )
+            .field("timeout", &i.timeout)
+            .field("connect_timeout", &i.connect_timeout)
+            .field("retry_policy", &i.retry_policy)
+            .field("rate_limit", &i.limiter.is_some())
+            .field("max_response_bytes", &i.max_response_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client configured from the environment: credentials from the default provider chain
+    /// (`TENCENTCLOUD_SECRET_ID`/`_SECRET_KEY`/`_SESSION_TOKEN`, profile file, CVM role, TKE
+    /// OIDC; looked up at the first call), region from `TENCENTCLOUD_REGION`, endpoint
+    /// overrides from `TENCENTCLOUD_ENDPOINT_URL_HAI` and `TENCENTCLOUD_ENDPOINT_URL`.
+    pub fn from_env() -> Result<Client, BuildError> {
+        ClientBuilder::new().from_env().build()
+    }
+
+    /// The configured region, if any.
+    pub fn region(&self) -> Option<&str> {
+        self.inner.region.as_ref().map(|r| &*r.0)
+    }
+
+    /// Prepares a call of action `A`; await the result to send it.
+    pub fn call<A: Action>(&self, input: A) -> Call<'_, A> {
+        Call {
+            client: self,
+            input,
+            options: CallOptions::default(),
+        }
+    }
+}
+
+/// Per-call overrides of the client's settings.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CallOptions {
+    pub(crate) retry_transient: Option<bool>,
+    pub(crate) retry_policy: Option<RetryPolicy>,
+    pub(crate) timeout: Option<Option<Duration>>,
+}
+
+/// One call of action `A`, with per-call options; `.await` it to send.
+#[must_use = "a call does nothing until it is awaited"]
+pub struct Call<'a, A: Action> {
+    client: &'a Client,
+    input: A,
+    options: CallOptions,
+}
+
+impl<A: Action + fmt::Debug> fmt::Debug for Call<'_, A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Call")
+            .field("action", &A::META.name)
+            .field("input", &self.input)
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+impl<A: Action> Call<'_, A> {
+    /// Also retry failures after which the request may have taken effect (timeouts after
+    /// sending, broken connections, 5xx, `InternalError`). Only opt in when repeating the
+    /// action is acceptable.
+    pub fn retry_transient(mut self, yes: bool) -> Self {
+        self.options.retry_transient = Some(yes);
+        self
+    }
+
+    /// Replaces the client's retry policy for this call.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Replaces the client's total timeout per attempt for this call (`None`: no timeout).
+    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// The request that will be sent.
+    pub fn input(&self) -> &A {
+        &self.input
+    }
+}
+
+/// The future of a [`Call`].
+pub type CallFuture<'a, T, E> = Pin<Box<dyn Future<Output = Result<T, Error<E>>> + Send + 'a>>;
+
+#[derive(Deserialize)]
+struct Envelope<T> {
+    #[serde(rename = "Response")]
+    response: T,
+}
+
+impl<'a, A: Action> IntoFuture for Call<'a, A> {
+    type Output = Result<A::Output, Error<A::Error>>;
+    type IntoFuture = CallFuture<'a, A::Output, A::Error>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let Call {
+                client,
+                input,
+                options,
+            } = self;
+            let name = A::META.name;
+            let body = serde_json::to_vec(&input).map_err(|e| {
+                Error::Build(BuildRequestError::new(
+                    name,
+                    BuildRequestErrorKind::Serialize,
+                    format!("request does not serialise: {e}"),
+                    Some(Box::new(e)),
+                ))
+            })?;
+            drop(input);
+            let mut output = None;
+            let mut decode = |body: &Bytes, status: u16| match serde_json::from_slice::<
+                Envelope<A::Output>,
+            >(body)
+            {
+                Ok(envelope) => {
+                    output = Some(envelope.response);
+                    Ok(())
+                }
+                Err(e) => Err(execute::decode_error(name, status, body, e)),
+            };
+            execute::execute(
+                &client.inner,
+                A::META,
+                Bytes::from(body),
+                &options,
+                &mut decode,
+            )
+            .await
+            .map_err(|e| e.map_service(A::Error::from))?;
+            output.ok_or_else(|| Error::Decode(not_decoded(name)))
+        })
+    }
+}
+
+#[cold]
+fn not_decoded(action: &'static str) -> DecodeError {
+    DecodeError::new(
+        action,
+        0,
+        Bytes::new(),
+        None,
+        serde::de::Error::custom("the response was not decoded"),
+    )
+}

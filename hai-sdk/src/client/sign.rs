@@ -1,0 +1,230 @@
+//! Hot-path TC3 signing: the same algorithm as [`crate::signer::sign`], without building the
+//! intermediate strings, and with the derived signing key cached per (secret key, date, service).
+
+use std::sync::{Mutex, PoisonError};
+
+use bytes::Bytes;
+use hmac::{Hmac, Mac};
+use reqwest::header::{HeaderValue, InvalidHeaderValue};
+use sha2::{Digest, Sha256};
+
+use crate::credentials::Credentials;
+use crate::signer::{signing_key, utc_date, ALGORITHM, SIGNED_HEADERS};
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// The content type every request carries (and signs).
+pub(crate) const CONTENT_TYPE: &str = "application/json";
+
+/// Per-client cache of the keyed HMAC for the current day; one entry is enough for a client
+/// talking to one service with one set of credentials.
+#[derive(Default)]
+pub(crate) struct SigningCache {
+    slot: Mutex<Option<Entry>>,
+}
+
+struct Entry {
+    credentials: Credentials,
+    day: u64,
+    service: &'static str,
+    date: [u8; 10],
+    /// HMAC already keyed with the signing key: cloning it skips the key schedule.
+    mac: HmacSha256,
+    token: Option<HeaderValue>,
+}
+
+/// What an attempt needs from the credentials: `Authorization` and the `X-TC-Token` header.
+pub(crate) struct SignedHeaders {
+    pub(crate) authorization: HeaderValue,
+    pub(crate) token: Option<HeaderValue>,
+}
+
+impl SigningCache {
+    /// Signs a `POST /` with `Content-Type: application/json`, the given host and body.
+    pub(crate) fn sign(
+        &self,
+        credentials: &Credentials,
+        service: &'static str,
+        host: &str,
+        body: &[u8],
+        timestamp: u64,
+    ) -> Result<SignedHeaders, InvalidHeaderValue> {
+        let day = timestamp / 86_400;
+        let (date, mac, token) = self.keyed(credentials, service, day, timestamp)?;
+
+        let payload_hash = hex32(&Sha256::digest(body).into());
+        let mut canonical = Sha256::new();
+        canonical.update(b"POST\n/\n\ncontent-type:");
+        canonical.update(CONTENT_TYPE.as_bytes());
+        canonical.update(b"\nhost:");
+        canonical.update(host.as_bytes());
+        canonical.update(b"\n\n");
+        canonical.update(SIGNED_HEADERS.as_bytes());
+        canonical.update(b"\n");
+        canonical.update(payload_hash);
+        let canonical_hash = hex32(&canonical.finalize().into());
+
+        let mut ts_buf = [0u8; 20];
+        let ts = decimal(timestamp, &mut ts_buf);
+        let mut mac = mac;
+        mac.update(ALGORITHM.as_bytes());
+        mac.update(b"\n");
+        mac.update(ts);
+        mac.update(b"\n");
+        mac.update(&date);
+        mac.update(b"/");
+        mac.update(service.as_bytes());
+        mac.update(b"/tc3_request\n");
+        mac.update(&canonical_hash);
+        let signature = hex32(&mac.finalize().into_bytes().into());
+
+        let id = credentials.secret_id();
+        let mut auth = Vec::with_capacity(
+            ALGORITHM.len() + id.len() + service.len() + SIGNED_HEADERS.len() + 128,
+        );
+        auth.extend_from_slice(ALGORITHM.as_bytes());
+        auth.extend_from_slice(b" Credential=");
+        auth.extend_from_slice(id.as_bytes());
+        auth.push(b'/');
+        auth.extend_from_slice(&date);
+        auth.push(b'/');
+        auth.extend_from_slice(service.as_bytes());
+        auth.extend_from_slice(b"/tc3_request, SignedHeaders=");
+        auth.extend_from_slice(SIGNED_HEADERS.as_bytes());
+        auth.extend_from_slice(b", Signature=");
+        auth.extend_from_slice(&signature);
+        let mut authorization = HeaderValue::from_maybe_shared(Bytes::from(auth))?;
+        authorization.set_sensitive(true);
+        Ok(SignedHeaders {
+            authorization,
+            token,
+        })
+    }
+
+    fn keyed(
+        &self,
+        credentials: &Credentials,
+        service: &'static str,
+        day: u64,
+        timestamp: u64,
+    ) -> Result<([u8; 10], HmacSha256, Option<HeaderValue>), InvalidHeaderValue> {
+        let slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(e) = slot.as_ref() {
+            if e.day == day
+                && e.service == service
+                && e.credentials.secret_key() == credentials.secret_key()
+                && e.credentials.token() == credentials.token()
+            {
+                return Ok((e.date, e.mac.clone(), e.token.clone()));
+            }
+        }
+        drop(slot);
+
+        let date_string = utc_date(timestamp);
+        let mut date = [0u8; 10];
+        if date_string.len() == 10 {
+            date.copy_from_slice(date_string.as_bytes());
+        }
+        let key = signing_key(credentials.secret_key(), &date_string, service);
+        let mac = <HmacSha256 as Mac>::new_from_slice(&key).unwrap_or_else(|_| unreachable!());
+        let token = match credentials.token() {
+            Some(t) => {
+                let mut v = HeaderValue::from_str(t)?;
+                v.set_sensitive(true);
+                Some(v)
+            }
+            None => None,
+        };
+        let entry = Entry {
+            credentials: credentials.clone(),
+            day,
+            service,
+            date,
+            mac: mac.clone(),
+            token: token.clone(),
+        };
+        *self.slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(entry);
+        Ok((date, mac, token))
+    }
+}
+
+fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 64];
+    for (i, b) in bytes.iter().enumerate() {
+        out[2 * i] = DIGITS[usize::from(b >> 4)];
+        out[2 * i + 1] = DIGITS[usize::from(b & 0xf)];
+    }
+    out
+}
+
+/// Writes `n` in decimal into `buf`, returning the digits.
+pub(crate) fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    &buf[i..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signer::{sign, Payload, SigningInput};
+
+    fn reference(creds: &Credentials, host: &str, body: &[u8], ts: u64) -> String {
+        sign(&SigningInput {
+            secret_id: creds.secret_id(),
+            secret_key: creds.secret_key(),
+            service: "hai",
+            host,
+            content_type: CONTENT_TYPE,
+            method: "POST",
+            query: "",
+            payload: Payload::Bytes(body),
+            timestamp: ts,
+        })
+        .authorization
+    }
+
+    #[test]
+    fn matches_the_reference_signer_across_days_keys_and_hosts() {
+        let cache = SigningCache::default();
+        let a = Credentials::new("AKIDa", "keyA", None);
+        let b = Credentials::new("AKIDb", "keyB", Some("tok".into()));
+        let cases: [(&Credentials, &str, &[u8], u64); 6] = [
+            (&a, "hai.tencentcloudapi.com", b"{}", 1_700_000_000),
+            (&a, "hai.tencentcloudapi.com", b"{\"x\":1}", 1_700_000_001),
+            (&a, "127.0.0.1:8080", b"", 1_700_000_002),
+            // next UTC day: the cached key must not be reused
+            (&a, "hai.tencentcloudapi.com", b"{}", 1_700_006_400 + 86_400),
+            (&b, "hai.tencentcloudapi.com", b"{}", 1_700_000_000),
+            (&a, "hai.tencentcloudapi.com", b"{}", 1_700_000_000),
+        ];
+        for (creds, host, body, ts) in cases {
+            let got = cache.sign(creds, "hai", host, body, ts).unwrap();
+            assert_eq!(
+                got.authorization.to_str().unwrap(),
+                reference(creds, host, body, ts)
+            );
+            assert!(got.authorization.is_sensitive());
+            assert_eq!(
+                got.token.as_ref().map(|t| t.to_str().unwrap()),
+                creds.token()
+            );
+        }
+    }
+
+    #[test]
+    fn decimal_digits() {
+        let mut b = [0; 20];
+        assert_eq!(decimal(0, &mut b), b"0");
+        assert_eq!(decimal(1_700_000_000, &mut b), b"1700000000");
+        assert_eq!(decimal(u64::MAX, &mut b), b"18446744073709551615");
+    }
+}

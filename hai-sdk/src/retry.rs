@@ -1,0 +1,196 @@
+//! Retry policy: safe by default (DESIGN decision 9).
+//!
+//! Retried without asking: `RequestLimitExceeded` and all its sub-codes (the service refused
+//! the request before acting on it), and failures that provably never reached the server.
+//! Failures after which the request may have taken effect (timeouts after sending, broken
+//! connections, 5xx, `InternalError`) are retried only for actions the spec marks
+//! idempotent or when the caller opts in, because resending e.g. `StopInstance` is not harmless.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::error::{Delivery, Error, ErrorMetadata, ResponseErrorKind};
+
+/// How often and how patiently a call is retried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_attempts: u32,
+    base_delay: Duration,
+    max_delay: Duration,
+    retry_transient: bool,
+}
+
+impl Default for RetryPolicy {
+    /// 3 attempts, 200 ms base delay, 10 s cap, transient failures only for idempotent actions.
+    fn default() -> Self {
+        Self {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(10),
+            retry_transient: false,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The default policy.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// One attempt only.
+    pub fn disabled() -> Self {
+        Self::default().with_max_attempts(1)
+    }
+
+    /// Total attempts including the first (at least 1).
+    pub fn with_max_attempts(mut self, n: u32) -> Self {
+        self.max_attempts = n.max(1);
+        self
+    }
+
+    /// Delay scale: attempt `n` waits a random time in `0..=min(cap, base * 2^(n-1))`.
+    pub fn with_base_delay(mut self, d: Duration) -> Self {
+        self.base_delay = d;
+        self
+    }
+
+    /// Upper bound of any single backoff delay.
+    pub fn with_max_delay(mut self, d: Duration) -> Self {
+        self.max_delay = d;
+        self
+    }
+
+    /// Also retry failures after which the request may have taken effect (timeouts after
+    /// sending, broken connections, 5xx, `InternalError`) for non-idempotent actions.
+    pub fn with_retry_transient(mut self, yes: bool) -> Self {
+        self.retry_transient = yes;
+        self
+    }
+
+    /// Total attempts including the first.
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// Whether transient failures are retried for non-idempotent actions.
+    pub fn retry_transient(&self) -> bool {
+        self.retry_transient
+    }
+
+    /// Full-jitter backoff after failed attempt number `attempt` (1-based).
+    pub(crate) fn backoff(&self, attempt: u32) -> Duration {
+        let shift = attempt.saturating_sub(1).min(30);
+        let ceiling = self
+            .base_delay
+            .saturating_mul(1u32 << shift)
+            .min(self.max_delay);
+        let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
+        Duration::from_nanos(fastrand::u64(0..=nanos))
+    }
+}
+
+/// What a [retry classifier](crate::ClientBuilder::retry_classifier) wants done with a failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RetryDecision {
+    /// Apply the built-in rules.
+    Default,
+    /// Retry after the policy's backoff (still bounded by the maximum attempts).
+    Retry,
+    /// Retry after exactly this delay (still bounded by the maximum attempts).
+    RetryAfter(Duration),
+    /// Do not retry; the call fails with this error.
+    Stop,
+}
+
+/// A caller hook deciding per failed attempt (attempt numbers start at 1).
+#[derive(Clone)]
+pub struct RetryClassifier(Arc<ClassifierFn>);
+
+type ClassifierFn = dyn Fn(&Error<ErrorMetadata>, u32) -> RetryDecision + Send + Sync;
+
+impl RetryClassifier {
+    /// Wraps a closure.
+    pub fn new(
+        f: impl Fn(&Error<ErrorMetadata>, u32) -> RetryDecision + Send + Sync + 'static,
+    ) -> Self {
+        Self(Arc::new(f))
+    }
+
+    pub(crate) fn decide(&self, err: &Error<ErrorMetadata>, attempt: u32) -> RetryDecision {
+        (self.0)(err, attempt)
+    }
+}
+
+impl fmt::Debug for RetryClassifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RetryClassifier(..)")
+    }
+}
+
+/// How the built-in rules see a failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Retryability {
+    /// Retrying cannot repeat an effect: throttled or never sent.
+    Safe,
+    /// May succeed later, but the first request may have taken effect.
+    Transient,
+    /// Retrying does not help or is not safe (decode failure, client errors, ...).
+    Never,
+}
+
+pub(crate) fn classify(err: &Error<ErrorMetadata>) -> Retryability {
+    match err {
+        Error::Service(m) if m.is_throttling() => Retryability::Safe,
+        Error::Service(m) if m.is_transient() => Retryability::Transient,
+        Error::Dispatch(e) if e.delivery() == Delivery::NotSent => Retryability::Safe,
+        Error::Timeout(e) if e.delivery() == Delivery::NotSent => Retryability::Safe,
+        Error::Dispatch(_) | Error::Timeout(_) => Retryability::Transient,
+        Error::Response(e) if e.kind() == ResponseErrorKind::NotEnvelope => match e.status() {
+            // A gateway that refuses for rate reasons did not pass the request on.
+            429 => Retryability::Safe,
+            500..=599 => Retryability::Transient,
+            _ => Retryability::Never,
+        },
+        _ => Retryability::Never,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_is_bounded_by_cap_and_exponential_ceiling() {
+        let p = RetryPolicy::new()
+            .with_base_delay(Duration::from_millis(100))
+            .with_max_delay(Duration::from_millis(300));
+        for _ in 0..200 {
+            assert!(p.backoff(1) <= Duration::from_millis(100));
+            assert!(p.backoff(2) <= Duration::from_millis(200));
+            assert!(p.backoff(3) <= Duration::from_millis(300));
+            assert!(p.backoff(40) <= Duration::from_millis(300));
+        }
+    }
+
+    #[test]
+    fn throttling_sub_codes_are_safe_internal_error_is_transient() {
+        let e = |code: &str| Error::Service(ErrorMetadata::new("X", code, "", "r", 200));
+        assert_eq!(classify(&e("RequestLimitExceeded")), Retryability::Safe);
+        assert_eq!(
+            classify(&e("RequestLimitExceeded.UinLimitExceeded")),
+            Retryability::Safe
+        );
+        assert_eq!(
+            classify(&e("RequestLimitExceeded.GlobalRegionUinLimitExceeded")),
+            Retryability::Safe
+        );
+        assert_eq!(classify(&e("RequestLimitExceededX")), Retryability::Never);
+        assert_eq!(classify(&e("InternalError")), Retryability::Transient);
+        assert_eq!(classify(&e("InternalError.Db")), Retryability::Transient);
+        assert_eq!(classify(&e("InvalidParameter")), Retryability::Never);
+        assert_eq!(classify(&e("DryRunOperation")), Retryability::Never);
+    }
+}

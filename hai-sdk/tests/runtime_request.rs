@@ -1,0 +1,213 @@
+//! What goes on the wire: headers, exact body bytes, signature, endpoint, pooling.
+
+mod runtime_support;
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use hai_sdk::error::BuildRequestErrorKind;
+use hai_sdk::{Client, Credentials, Error, Language};
+use runtime_support::*;
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+#[test]
+fn independent_date_routine() {
+    assert_eq!(date_of(0), "1970-01-01");
+    assert_eq!(date_of(951_782_400), "2000-02-29");
+    assert_eq!(date_of(1_551_113_065), "2019-02-25");
+}
+
+#[tokio::test]
+async fn signature_recomputed_from_captured_request_and_all_headers_present() {
+    let server = Server::start(vec![Reply::ok(77, "req-ok-1")]).await;
+    let client = builder(&server)
+        .language(Language::EnUs)
+        .request_client_suffix("hai-tests")
+        .build()
+        .unwrap();
+    let input = StopInstanceRequest::new("hai-abc123").stop_mode(StopMode::StopCharge);
+    let before = now();
+    let out = client.stop_instance(input.clone()).await.unwrap();
+    let after = now();
+    assert_eq!(out.task_id, Some(77));
+    assert_eq!(out.request_id, "req-ok-1");
+
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 1);
+    let r = &reqs[0];
+    assert_eq!((r.method.as_str(), r.target.as_str()), ("POST", "/"));
+    // Compact JSON, exactly what serde_json produces, and exactly what was signed.
+    assert_eq!(
+        r.body,
+        br#"{"InstanceId":"hai-abc123","StopMode":"STOP_CHARGE"}"#
+    );
+    assert_eq!(r.body, serde_json::to_vec(&input).unwrap());
+    assert_eq!(r.header("Content-Length"), r.body.len().to_string());
+    assert_eq!(r.header("Content-Type"), "application/json");
+    // The endpoint has a non-default port: the Host sent and signed carries it.
+    assert_eq!(r.header("Host"), server.host());
+    assert_eq!(r.header("X-TC-Action"), "StopInstance");
+    assert_eq!(r.header("X-TC-Version"), "2023-08-12");
+    assert_eq!(r.header("X-TC-Region"), REGION);
+    assert_eq!(r.header("X-TC-Language"), "en-US");
+    assert_eq!(r.header("X-TC-Token"), TOKEN);
+    assert_eq!(
+        r.header("X-TC-RequestClient"),
+        format!("SDK_RUST_{}; hai-tests", env!("CARGO_PKG_VERSION"))
+    );
+    let ts: u64 = r.header("X-TC-Timestamp").parse().unwrap();
+    assert!(before <= ts && ts <= after, "{before} <= {ts} <= {after}");
+    let trace = r.header("X-TC-TraceId");
+    assert_eq!(trace.len(), 36);
+    assert_eq!(trace.matches('-').count(), 4);
+    assert_eq!(&trace[14..15], "4", "UUID version 4: {trace}");
+    assert!(
+        matches!(&trace[19..20], "8" | "9" | "a" | "b"),
+        "variant: {trace}"
+    );
+
+    let sig = verify_signature(r, SECRET_ID, SECRET_KEY, "hai");
+    assert_eq!(sig.len(), 64);
+    // The token is sent, never signed.
+    assert!(r
+        .header("Authorization")
+        .contains("SignedHeaders=content-type;host,"));
+}
+
+#[tokio::test]
+async fn defect_custom_endpoint_signs_with_spec_service_not_host() {
+    // Node derives the service from the endpoint host; here the host is 127.0.0.1 and the
+    // credential scope must still name the spec's signing service.
+    let server = Server::start(vec![Reply::ok(1, "r")]).await;
+    let client = builder(&server).build().unwrap();
+    client.call(StopInstanceRequest::new("i")).await.unwrap();
+    let r = &server.requests()[0];
+    assert!(r.header("Host").starts_with("127.0.0.1:"));
+    assert!(
+        r.header("Authorization").contains("/hai/tc3_request"),
+        "{}",
+        r.header("Authorization")
+    );
+    verify_signature(r, SECRET_ID, SECRET_KEY, "hai");
+}
+
+#[tokio::test]
+async fn long_lived_credentials_send_no_token_and_no_language_by_default() {
+    let server = Server::start(vec![Reply::ok(1, "r")]).await;
+    let client = builder(&server)
+        .credentials(Credentials::new(SECRET_ID, SECRET_KEY, None))
+        .build()
+        .unwrap();
+    client.call(StopInstanceRequest::new("i")).await.unwrap();
+    let r = &server.requests()[0];
+    assert!(r.all("X-TC-Token").is_empty());
+    assert!(r.all("X-TC-Language").is_empty());
+    assert_eq!(
+        r.header("X-TC-RequestClient"),
+        format!("SDK_RUST_{}", env!("CARGO_PKG_VERSION"))
+    );
+    verify_signature(r, SECRET_ID, SECRET_KEY, "hai");
+}
+
+#[tokio::test]
+async fn missing_region_is_a_build_error_before_anything_is_sent() {
+    let server = Server::start(vec![Reply::ok(1, "r")]).await;
+    let client = Client::builder()
+        .credentials(Credentials::new(SECRET_ID, SECRET_KEY, None))
+        .endpoint(server.url())
+        .build()
+        .unwrap();
+    let err = client
+        .call(StopInstanceRequest::new("i"))
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Build(b) => assert_eq!(b.kind(), BuildRequestErrorKind::MissingRegion),
+        other => panic!("{other:?}"),
+    }
+    assert!(err.to_string().starts_with("StopInstance: "), "{err}");
+    assert!(err.to_string().contains("region"), "{err}");
+    assert!(!err.may_have_reached_server());
+    assert_eq!(server.count(), 0);
+    assert_eq!(server.connections(), 0);
+}
+
+#[tokio::test]
+async fn connections_are_pooled_and_shared_by_clones() {
+    let server = Server::start(vec![Reply::ok(1, "r")]).await;
+    let client = builder(&server).build().unwrap();
+    let clone = client.clone();
+    for _ in 0..3 {
+        client.call(StopInstanceRequest::new("i")).await.unwrap();
+        clone.call(StopInstanceRequest::new("i")).await.unwrap();
+    }
+    assert_eq!(server.count(), 6);
+    assert_eq!(server.connections(), 1);
+    // Each request carries its own TraceId.
+    let mut ids: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| r.header("X-TC-TraceId").to_owned())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 6);
+}
+
+#[tokio::test]
+async fn lenient_response_decoding_ignores_unknown_fields() {
+    let server = Server::start(vec![Reply::json(
+        200,
+        r#"{"Response":{"TaskId":18446744073709551615,"NewField":{"a":[1,2]},"RequestId":"r-9"},"Extra":1}"#,
+    )])
+    .await;
+    let client = builder(&server).build().unwrap();
+    let out = client.call(StopInstanceRequest::new("i")).await.unwrap();
+    assert_eq!(out.task_id, Some(u64::MAX));
+    assert_eq!(out.request_id, "r-9");
+}
+
+#[tokio::test]
+async fn bad_builder_settings_are_build_errors_not_panics() {
+    let creds = || Credentials::new(SECRET_ID, SECRET_KEY, None);
+    for url in ["ftp://x", "http://x/path", "http://u:p@x", "not a url"] {
+        let e = Client::builder()
+            .credentials(creds())
+            .region(REGION)
+            .endpoint(url)
+            .build()
+            .unwrap_err();
+        assert!(
+            matches!(e, hai_sdk::BuildError::InvalidEndpoint(_)),
+            "{url}: {e}"
+        );
+    }
+    let e = Client::builder().region(REGION).build().unwrap_err();
+    assert!(matches!(e, hai_sdk::BuildError::MissingCredentials));
+    let e = Client::builder()
+        .credentials(creds())
+        .region("ap guangzhou\n")
+        .build()
+        .unwrap_err();
+    assert!(matches!(e, hai_sdk::BuildError::InvalidRegion(_)));
+    let e = Client::builder()
+        .credentials(creds())
+        .request_client_suffix("bad\r\nheader")
+        .build()
+        .unwrap_err();
+    assert!(matches!(e, hai_sdk::BuildError::InvalidRequestClientSuffix));
+}
+
+#[tokio::test]
+async fn client_debug_shows_no_secrets() {
+    let server = Server::start(vec![Reply::ok(1, "r")]).await;
+    let client = builder(&server).build().unwrap();
+    let dbg = format!("{client:?}");
+    assert!(dbg.contains(REGION));
+    assert!(!dbg.contains(SECRET_KEY) && !dbg.contains(TOKEN), "{dbg}");
+}
