@@ -474,6 +474,19 @@ fn action_module(model: &Model, a: &ActionIr) -> TokenStream {
     };
     let idempotent = a.idempotent;
     let error_enum = action_error(a);
+    let fill = match &a.client_token {
+        Some(field) => {
+            let f = ident(field);
+            quote! {
+                fn fill_idempotency_token(&mut self) {
+                    if self.#f.is_none() {
+                        self.#f = Some(::hai_sdk::__private::idempotency_token());
+                    }
+                }
+            }
+        }
+        None => quote!(),
+    };
     quote! {
         #header
         use ::hai_sdk::ErrorMetadata;
@@ -487,6 +500,7 @@ fn action_module(model: &Model, a: &ActionIr) -> TokenStream {
                 rate_limit: #rate,
                 idempotent: #idempotent,
             };
+            #fill
         }
         #error_enum
     }

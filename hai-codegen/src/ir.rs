@@ -45,6 +45,8 @@ pub struct ActionIr {
     pub rate_limit: Option<u32>,
     pub idempotent: bool,
     pub examples: Vec<ExampleIr>,
+    /// Field of an optional string `ClientToken` in the input, filled automatically per call.
+    pub client_token: Option<String>,
 }
 
 pub struct ExampleIr {
@@ -282,7 +284,16 @@ impl Model {
                     response: serde_json::to_string_pretty(&e.response).unwrap_or_default(),
                 })
                 .collect();
+            let client_token = match spec.shapes.get(&action.input) {
+                Some(Shape::Structure(st)) => st
+                    .members
+                    .iter()
+                    .find(|m| m.name == "ClientToken" && m.ty == "string" && !m.required)
+                    .map(|m| snake(&m.name)),
+                _ => None,
+            };
             actions.push(ActionIr {
+                client_token,
                 wire: wire.clone(),
                 module,
                 doc: action.doc.clone(),

@@ -41,4 +41,9 @@ pub trait Action: Serialize + Send + Sync + 'static {
     type Error: ActionError;
     /// Name, version, rate limit and idempotency of the action.
     const META: &'static ActionMeta;
+
+    /// Fills the idempotency token (`ClientToken`) when the caller left it empty, once per
+    /// call, so every retry of that call carries the same token and the service applies it
+    /// at most once. Generated for actions whose input has such a token; a no-op otherwise.
+    fn fill_idempotency_token(&mut self) {}
 }

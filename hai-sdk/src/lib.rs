@@ -42,6 +42,14 @@ pub mod __private {
 
     use std::fmt;
 
+    /// A fresh random (v4) UUID, used as an idempotency token.
+    pub fn idempotency_token() -> String {
+        uuid::Builder::from_random_bytes(fastrand::u128(..).to_ne_bytes())
+            .into_uuid()
+            .hyphenated()
+            .to_string()
+    }
+
     /// Decodes `null` (and absence, with `#[serde(default)]`) as the type's default.
     pub fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
     where

@@ -5,3 +5,9 @@
 #[rustfmt::skip]
 #[path = "fixture_generated/mod.rs"]
 pub mod demo;
+
+/// Generated from `tests/fixtures/widgets-imported.json`, itself imported by
+/// `cargo xtask import-tencent` from `tests/fixtures/widgets.api.json`: another service's tree.
+#[rustfmt::skip]
+#[path = "imported_generated/mod.rs"]
+pub mod widgets;

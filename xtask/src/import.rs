@@ -199,6 +199,11 @@ pub fn import(
         ),
     };
 
+    // Every response carries a RequestId, even where the source does not flag it required.
+    let outputs: std::collections::BTreeSet<&str> = actions
+        .values()
+        .filter_map(|a| a.get("output").and_then(Value::as_str))
+        .collect();
     let mut shapes = Map::new();
     for (name, object) in objects {
         let path = format!("objects.{name}");
@@ -219,7 +224,8 @@ pub fn import(
                 .get("required")
                 .or_else(|| m.get("output_required"))
                 .and_then(Value::as_bool)
-                .unwrap_or(false);
+                .unwrap_or(false)
+                || (wire == "RequestId" && ty == "string" && outputs.contains(name.as_str()));
             let mut member = json!({"name": wire, "type": ty});
             if required {
                 member["required"] = json!(true);

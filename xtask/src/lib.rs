@@ -20,8 +20,9 @@ pub struct Target {
     pub methods: ClientMethods,
 }
 
-/// What `cargo xtask regen` writes: the HAI tree of hai-sdk, and the generator's snapshot
-/// fixture (compiled by the `hai-tests` crate as a crate outside hai-sdk).
+/// What `cargo xtask regen` writes: the HAI tree of hai-sdk, the generator's snapshot fixture
+/// and the tree of a spec imported from Tencent's api.json format (both compiled by the
+/// `hai-tests` crate, a crate outside hai-sdk).
 pub fn default_targets() -> Vec<Target> {
     vec![
         Target {
@@ -33,6 +34,11 @@ pub fn default_targets() -> Vec<Target> {
             spec: "tests/fixtures/demo-spec.json",
             out: "tests/src/fixture_generated",
             methods: ClientMethods::Trait("DemoClientExt".into()),
+        },
+        Target {
+            spec: "tests/fixtures/widgets-imported.json",
+            out: "tests/src/imported_generated",
+            methods: ClientMethods::Trait("WidgetsClientExt".into()),
         },
     ]
 }

@@ -184,9 +184,10 @@ impl<'a, A: Action> IntoFuture for Call<'a, A> {
         Box::pin(async move {
             let Call {
                 client,
-                input,
+                mut input,
                 options,
             } = self;
+            input.fill_idempotency_token();
             let name = A::META.name;
             let body = serde_json::to_vec(&input).map_err(|e| {
                 Error::Build(BuildRequestError::new(

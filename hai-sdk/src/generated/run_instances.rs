@@ -112,6 +112,11 @@ impl ::hai_sdk::Action for RunInstancesRequest {
         rate_limit: Some(20u32),
         idempotent: true,
     };
+    fn fill_idempotency_token(&mut self) {
+        if self.client_token.is_none() {
+            self.client_token = Some(::hai_sdk::__private::idempotency_token());
+        }
+    }
 }
 /// A service error of `RunInstances`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,0 +1,161 @@
+//! Per-call client cost, compared within one run (ratios, not absolute numbers):
+//! the SDK's whole `stop_instance` call against a pre-signed raw reqwest request to the same
+//! loopback server, plus the pure-CPU pieces (serialise, sign, decode).
+
+use std::net::SocketAddr;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use hai_sdk::credentials::Credentials;
+use hai_sdk::signer::{sign, Payload, SigningInput};
+use hai_sdk::stop_instance::{StopInstanceRequest, StopInstanceResponse};
+use hai_sdk::types::StopMode;
+use hai_sdk::Client;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::runtime::Runtime;
+
+const BODY: &str = r#"{"InstanceId":"hai-dunyfddn","StopMode":"STOP_CHARGE","DryRun":false}"#;
+const REPLY: &str =
+    r#"{"Response":{"TaskId":123456,"RequestId":"00000000-0000-4000-8000-000000000000"}}"#;
+
+/// A keep-alive HTTP/1.1 server on 127.0.0.1 that answers every request with `REPLY`.
+async fn serve() -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let _ = sock.set_nodelay(true);
+            tokio::spawn(async move {
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{REPLY}",
+                    REPLY.len()
+                );
+                let mut buf = Vec::with_capacity(4096);
+                let mut chunk = [0u8; 4096];
+                loop {
+                    // Read one request: headers, then Content-Length bytes of body.
+                    let end = loop {
+                        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                            break i + 4;
+                        }
+                        match sock.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    };
+                    let headers = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+                    let len = headers
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .and_then(|v| v.trim().parse::<usize>().ok())
+                        .unwrap_or(0);
+                    while buf.len() < end + len {
+                        match sock.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    buf.drain(..end + len);
+                    if sock.write_all(head.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    addr
+}
+
+fn calls(c: &mut Criterion) {
+    let rt = Runtime::new().expect("runtime");
+    let addr = rt.block_on(serve());
+    let client = Client::builder()
+        .endpoint(format!("http://{addr}"))
+        .endpoint_from_env(false)
+        .region("ap-guangzhou")
+        .credentials(Credentials::new("AKIDbench", "benchkey", None))
+        .rate_limit(false)
+        .build()
+        .expect("client");
+    let raw = reqwest::Client::new();
+    let url = format!("http://{addr}/");
+    let sig = sign(&SigningInput {
+        secret_id: "AKIDbench",
+        secret_key: "benchkey",
+        service: "hai",
+        host: &addr.to_string(),
+        content_type: "application/json",
+        method: "POST",
+        query: "",
+        payload: Payload::Bytes(BODY.as_bytes()),
+        timestamp: 1_700_000_000,
+    });
+
+    let mut g = c.benchmark_group("stop_instance_loopback");
+    g.bench_function("raw_reqwest_presigned", |b| {
+        b.to_async(&rt).iter(|| async {
+            let resp = raw
+                .post(&url)
+                .header("content-type", "application/json")
+                .header("x-tc-action", "StopInstance")
+                .header("authorization", &sig.authorization)
+                .body(BODY)
+                .send()
+                .await
+                .expect("send");
+            let bytes = resp.bytes().await.expect("body");
+            let v: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
+            assert_eq!(v["Response"]["TaskId"], 123456);
+        })
+    });
+    g.bench_function("hai_sdk_stop_instance", |b| {
+        b.to_async(&rt).iter(|| async {
+            let req = StopInstanceRequest::new("hai-dunyfddn")
+                .stop_mode(StopMode::StopCharge)
+                .dry_run(false);
+            let out = client.stop_instance(req).await.expect("call");
+            assert_eq!(out.task_id, Some(123456));
+        })
+    });
+    g.finish();
+}
+
+fn cpu_pieces(c: &mut Criterion) {
+    let mut g = c.benchmark_group("pieces");
+    g.bench_function("serialise_request", |b| {
+        b.iter(|| {
+            let req = StopInstanceRequest::new("hai-dunyfddn")
+                .stop_mode(StopMode::StopCharge)
+                .dry_run(false);
+            serde_json::to_vec(&req).expect("serialise")
+        })
+    });
+    g.bench_function("sign_full_intermediates", |b| {
+        b.iter(|| {
+            sign(&SigningInput {
+                secret_id: "AKIDbench",
+                secret_key: "benchkey",
+                service: "hai",
+                host: "hai.tencentcloudapi.com",
+                content_type: "application/json",
+                method: "POST",
+                query: "",
+                payload: Payload::Bytes(BODY.as_bytes()),
+                timestamp: 1_700_000_000,
+            })
+        })
+    });
+    g.bench_function("decode_response", |b| {
+        #[derive(serde::Deserialize)]
+        struct Envelope {
+            #[serde(rename = "Response")]
+            _response: StopInstanceResponse,
+        }
+        b.iter(|| serde_json::from_str::<Envelope>(REPLY).expect("decode"))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, calls, cpu_pieces);
+criterion_main!(benches);
