@@ -112,6 +112,7 @@ pub struct EmulatorConfig {
     pub(crate) timings: Timings,
     pub(crate) rate_limit: bool,
     pub(crate) max_clock_skew: Duration,
+    pub(crate) clock_offset_secs: i64,
     pub(crate) regions: Vec<String>,
     pub(crate) spec_json: Option<String>,
 }
@@ -125,6 +126,7 @@ impl Default for EmulatorConfig {
             timings: Timings::default(),
             rate_limit: true,
             max_clock_skew: Duration::from_secs(300),
+            clock_offset_secs: 0,
             regions: DEFAULT_REGIONS.iter().map(|s| (*s).to_owned()).collect(),
             spec_json: None,
         }
@@ -177,6 +179,15 @@ impl EmulatorConfig {
     /// (default 5 minutes, as the real service).
     pub fn max_clock_skew(mut self, skew: Duration) -> Self {
         self.max_clock_skew = skew;
+        self
+    }
+
+    /// Shifts the clock the emulator checks `X-TC-Timestamp` against by this many seconds
+    /// (positive: the emulator runs ahead), as a server whose clock differs from the
+    /// client's. With an offset beyond `max_clock_skew`, a client that signs with the current
+    /// time gets `AuthFailure.SignatureExpire`. Default 0.
+    pub fn clock_offset_secs(mut self, seconds: i64) -> Self {
+        self.clock_offset_secs = seconds;
         self
     }
 

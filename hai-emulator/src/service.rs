@@ -32,6 +32,7 @@ pub(crate) struct Shared {
     pub faults: FaultControl,
     pub credentials: Vec<Credential>,
     pub max_skew: Duration,
+    pub clock_offset_secs: i64,
     pub regions: Vec<String>,
 }
 
@@ -67,6 +68,7 @@ impl Shared {
             faults: FaultControl::default(),
             credentials: config.credentials.clone(),
             max_skew: config.max_clock_skew,
+            clock_offset_secs: config.clock_offset_secs,
             regions: config.regions.clone(),
         }
     }
@@ -176,7 +178,8 @@ impl Shared {
         let authz = auth::parse_authorization(authorization)?;
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
+            .map_or(0, |d| d.as_secs())
+            .saturating_add_signed(self.clock_offset_secs);
         if now.abs_diff(timestamp) > self.max_skew.as_secs() {
             return Err(ApiError::auth(
                 "AuthFailure.SignatureExpire",

@@ -1,11 +1,16 @@
-//! Client-side rate limit: one GCRA (token bucket equivalent) per action.
+//! Client-side rate limit: a sliding window per action.
 //!
-//! Each action's documented limit (`ActionMeta::rate_limit`, requests per second) allows a
-//! burst of one second's worth of requests, then one request per `1/limit` s. A caller that
-//! exceeds it waits (on tokio's clock) instead of being throttled by the service. Waiting
-//! callers reserve their slot up front, so they proceed in arrival order.
+//! An action documented at `limit` requests per second gets at most `limit` send slots in any
+//! window of one second plus [`MARGIN`]: a burst of `limit` requests goes at once, and the
+//! next one waits until the oldest of the last `limit` slots is that far in the past. This is
+//! what the service checks (no more than `limit` requests within a second); a token bucket
+//! with a one-second burst would send up to `2 * limit - 1` requests in the first second and
+//! be throttled. The margin absorbs the jitter between when the client sends and when the
+//! server counts a request. A caller that exceeds the limit waits (on tokio's clock) instead
+//! of being throttled by the service. Waiting callers reserve their slot up front, so they
+//! proceed in arrival order.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
@@ -13,42 +18,37 @@ use tokio::time::Instant;
 
 use crate::action::ActionMeta;
 
-/// Shared by all clones of a client; the lock is held only for a few arithmetic operations.
+/// The window a documented limit applies to.
+const WINDOW: Duration = Duration::from_secs(1);
+/// Extra spacing between a slot and the one `limit` slots later, so requests that reach the
+/// server sooner than the earlier ones did are still outside its window.
+pub(crate) const MARGIN: Duration = Duration::from_millis(100);
+
+/// Shared by all clones of a client; the lock is held only for a few operations.
 #[derive(Debug, Default)]
 pub(crate) struct RateLimiter {
-    cells: Mutex<HashMap<(&'static str, &'static str), Cell>>,
-}
-
-#[derive(Debug)]
-struct Cell {
-    /// Theoretical arrival time of the next request.
-    tat: Instant,
-    interval: Duration,
-    /// How far ahead of `now` the TAT may run before callers must wait (the burst).
-    tolerance: Duration,
+    windows: Mutex<HashMap<(&'static str, &'static str), VecDeque<Instant>>>,
 }
 
 impl RateLimiter {
     /// Reserves a slot for one request; returns how long to wait before sending it.
     pub(crate) fn reserve(&self, meta: &'static ActionMeta) -> Option<Duration> {
-        let limit = meta.rate_limit.filter(|&l| l > 0)?;
+        let limit = meta.rate_limit.filter(|&l| l > 0)? as usize;
         let now = Instant::now();
-        let mut cells = self.cells.lock().unwrap_or_else(PoisonError::into_inner);
-        let cell = cells
+        let mut windows = self.windows.lock().unwrap_or_else(PoisonError::into_inner);
+        // The send times granted to the last `limit` requests, oldest first.
+        let slots = windows
             .entry((meta.service.name, meta.name))
-            .or_insert_with(|| {
-                let interval = Duration::from_secs(1) / limit;
-                Cell {
-                    tat: now,
-                    interval,
-                    tolerance: interval * (limit - 1),
-                }
-            });
-        let tat = cell.tat.max(now);
-        let allowed_at = tat.checked_sub(cell.tolerance).unwrap_or(now);
-        cell.tat = tat + cell.interval;
-        drop(cells);
-        let wait = allowed_at.saturating_duration_since(now);
+            .or_insert_with(|| VecDeque::with_capacity(limit));
+        let mut at = slots.back().map_or(now, |&last| last.max(now));
+        if slots.len() >= limit {
+            if let Some(oldest) = slots.pop_front() {
+                at = at.max(oldest + WINDOW + MARGIN);
+            }
+        }
+        slots.push_back(at);
+        drop(windows);
+        let wait = at.saturating_duration_since(now);
         (!wait.is_zero()).then_some(wait)
     }
 }
@@ -79,19 +79,40 @@ mod tests {
     };
 
     #[tokio::test(start_paused = true)]
-    async fn burst_then_one_interval_per_request() {
+    async fn burst_then_the_next_burst_one_window_later() {
         let l = RateLimiter::default();
+        let window = WINDOW + MARGIN;
         for _ in 0..20 {
             assert_eq!(l.reserve(&A), None);
         }
-        assert_eq!(l.reserve(&A), Some(Duration::from_millis(50)));
-        assert_eq!(l.reserve(&A), Some(Duration::from_millis(100)));
+        // Never more than 20 within a window: the next 20 wait a whole window.
+        for _ in 0..20 {
+            assert_eq!(l.reserve(&A), Some(window));
+        }
+        assert_eq!(l.reserve(&A), Some(window * 2));
         tokio::time::advance(Duration::from_secs(5)).await;
-        // Idle time refills the burst, but never beyond it.
+        // Idle time frees the window, but never beyond one burst.
         for _ in 0..20 {
             assert_eq!(l.reserve(&A), None);
         }
-        assert!(l.reserve(&A).is_some());
+        assert_eq!(l.reserve(&A), Some(window));
         assert_eq!(l.reserve(&UNLIMITED), None);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn any_window_holds_at_most_limit_slots() {
+        let l = RateLimiter::default();
+        let start = Instant::now();
+        let mut slots = Vec::new();
+        for i in 0..100u32 {
+            // Irregular arrivals: some bunched, some spread out.
+            tokio::time::advance(Duration::from_millis(u64::from(i % 7) * 13)).await;
+            let wait = l.reserve(&A).unwrap_or_default();
+            slots.push(Instant::now() + wait - start);
+        }
+        for (i, s) in slots.iter().enumerate() {
+            let within = slots[i..].iter().filter(|t| **t < *s + WINDOW).count();
+            assert!(within <= 20, "{within} slots within a second from {s:?}");
+        }
     }
 }

@@ -55,7 +55,7 @@ async fn sixty_calls(client: Client) -> Duration {
 async fn limiter_on_spreads_sixty_calls_over_two_seconds_shared_by_clones() {
     let server = Server::start(vec![Reply::ok(1, "r")]).await;
     let elapsed = sixty_calls(client(&server, true)).await;
-    // 20 at once (one second's burst), then 40 more at 50 ms each.
+    // 20 at once, 20 more one window (1 s + margin) later, the last 20 a window after that.
     assert!(elapsed >= Duration::from_millis(1950), "{elapsed:?}");
     assert!(elapsed <= Duration::from_secs(3), "{elapsed:?}");
     assert_eq!(server.count(), 60);
