@@ -68,6 +68,8 @@ pub struct Timings {
     pub start: Duration,
     /// TerminateInstances: time spent in `TERMINATING`.
     pub terminate: Duration,
+    /// RunInstances: time a new instance spends in `PENDING`.
+    pub run: Duration,
     /// Time a mutating request holds its instance before the operation is accepted.
     /// Another mutating request for the same instance arriving inside this window gets
     /// `FailedOperation.OperateInstanceRepeatedly`. Zero (the default) makes the window
@@ -81,6 +83,7 @@ impl Default for Timings {
             stop: Duration::from_millis(200),
             start: Duration::from_millis(200),
             terminate: Duration::from_millis(200),
+            run: Duration::from_millis(200),
             accept_window: Duration::ZERO,
         }
     }
@@ -160,6 +163,13 @@ impl EmulatorConfig {
     /// Initial instances (default: [`Seed::default`]).
     pub fn seed(mut self, seed: Seed) -> Self {
         self.seed = seed;
+        self
+    }
+
+    /// Appends `n` generated running instances to the seed (see [`Seed::with_generated`]),
+    /// e.g. to page through hundreds of instances.
+    pub fn extra_instances(mut self, n: usize) -> Self {
+        self.seed = self.seed.with_generated(n);
         self
     }
 

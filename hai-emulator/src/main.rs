@@ -9,13 +9,14 @@ use hai_emulator::{
 
 const USAGE: &str = "\
 usage: hai-emulator [--listen ADDR] [--secret-id ID --secret-key KEY] [--token TOKEN]
-                    [--seed FILE] [--no-rate-limit]
+                    [--seed FILE] [--extra-instances N] [--no-rate-limit]
 
   --listen ADDR      address to bind (default 127.0.0.1:0, a free port)
   --secret-id ID     SecretId to accept (default: the documented test key)
   --secret-key KEY   SecretKey paired with --secret-id
   --token TOKEN      also require this X-TC-Token (temporary credentials)
   --seed FILE        initial instances, JSON {\"Instances\": [...]} (default: built-in seed)
+  --extra-instances N  also seed N running instances hai-g0000000, hai-g0000001, ...
   --no-rate-limit    do not enforce the per-action rate limits
 
 Prints the endpoint and the accepted credentials, then serves until Ctrl-C.";
@@ -26,6 +27,7 @@ struct Args {
     secret_key: Option<String>,
     token: Option<String>,
     seed: Option<String>,
+    extra_instances: usize,
     rate_limit: bool,
 }
 
@@ -36,6 +38,7 @@ fn parse_args() -> Result<Args, String> {
         secret_key: None,
         token: None,
         seed: None,
+        extra_instances: 0,
         rate_limit: true,
     };
     let mut it = std::env::args().skip(1);
@@ -52,6 +55,12 @@ fn parse_args() -> Result<Args, String> {
             "--secret-key" => args.secret_key = Some(value()?),
             "--token" => args.token = Some(value()?),
             "--seed" => args.seed = Some(value()?),
+            "--extra-instances" => {
+                let v = value()?;
+                args.extra_instances = v
+                    .parse()
+                    .map_err(|e| format!("--extra-instances {v}: {e}"))?;
+            }
             "--no-rate-limit" => args.rate_limit = false,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other}")),
@@ -92,18 +101,20 @@ async fn main() -> ExitCode {
         .listen(args.listen)
         .credential(credential.clone())
         .rate_limit(args.rate_limit);
+    let mut seed = Seed::default();
     if let Some(path) = &args.seed {
-        let seed = std::fs::read_to_string(path)
+        let loaded = std::fs::read_to_string(path)
             .map_err(|e| e.to_string())
             .and_then(|text| Seed::from_json(&text).map_err(|e| e.to_string()));
-        match seed {
-            Ok(s) => config = config.seed(s),
+        match loaded {
+            Ok(s) => seed = s,
             Err(e) => {
                 eprintln!("hai-emulator: cannot load seed {path}: {e}");
                 return ExitCode::from(2);
             }
         }
     }
+    config = config.seed(seed.with_generated(args.extra_instances));
     let emu = match Emulator::start(config).await {
         Ok(e) => e,
         Err(e) => {
@@ -119,13 +130,20 @@ async fn main() -> ExitCode {
     if let Some(t) = &credential.token {
         println!("TENCENTCLOUD_SESSION_TOKEN={t}");
     }
+    let instances = emu.instances();
+    let listed = instances.len().min(20);
     println!(
-        "instances: {}",
-        emu.instances()
+        "instances: {}{}",
+        instances[..listed]
             .iter()
             .map(|i| format!("{}={}", i.instance_id, i.instance_state))
             .collect::<Vec<_>>()
-            .join(" ")
+            .join(" "),
+        if instances.len() > listed {
+            format!(" ... ({} in all)", instances.len())
+        } else {
+            String::new()
+        }
     );
     let _ = tokio::signal::ctrl_c().await;
     eprintln!("hai-emulator: shutting down");

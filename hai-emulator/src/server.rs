@@ -167,6 +167,12 @@ impl EmulatorHandle {
         self.shared.set_timings(timings);
     }
 
+    /// The state RunInstances' new instances reach once `PENDING` is over: `RUNNING` (the
+    /// default) or, to exercise failure paths, `LAUNCH_FAILED`.
+    pub fn set_launch_result(&self, state: InstanceState) {
+        self.shared.set_launch_result(state);
+    }
+
     /// Switches the server-side rate limit on or off.
     pub fn set_rate_limit(&self, enabled: bool) {
         self.shared.rate_limit.store(enabled, Ordering::Relaxed);

@@ -1,6 +1,7 @@
 //! The request pipeline: envelope, authentication, throttling, faults, validation, dispatch.
 //! Independent of hyper so it can be unit tested with plain values.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -16,7 +17,7 @@ use crate::config::{Credential, EmulatorConfig, Timings};
 use crate::error::{error_envelope, success_envelope, ApiError};
 use crate::faults::{Fault, FaultControl};
 use crate::ratelimit::RateLimiter;
-use crate::state::{Store, Transition};
+use crate::state::{InstanceState, Store, Transition};
 
 /// Largest POST body the real service takes (10 MiB).
 pub(crate) const MAX_BODY: usize = 10 * 1024 * 1024;
@@ -34,6 +35,10 @@ pub(crate) struct Shared {
     pub max_skew: Duration,
     pub clock_offset_secs: i64,
     pub regions: Vec<String>,
+    /// State RunInstances' new instances reach after `PENDING`.
+    pub launch_result: Mutex<InstanceState>,
+    /// RunInstances `ClientToken` -> the instance ids it created.
+    pub client_tokens: Mutex<HashMap<String, Vec<String>>>,
 }
 
 /// One HTTP request, already read.
@@ -70,6 +75,8 @@ impl Shared {
             max_skew: config.max_clock_skew,
             clock_offset_secs: config.clock_offset_secs,
             regions: config.regions.clone(),
+            launch_result: Mutex::new(InstanceState::Running),
+            client_tokens: Mutex::new(HashMap::new()),
         }
     }
 
@@ -79,6 +86,18 @@ impl Shared {
 
     pub fn timings(&self) -> Timings {
         *lock(&self.timings)
+    }
+
+    pub fn launch_result(&self) -> InstanceState {
+        *lock(&self.launch_result)
+    }
+
+    pub fn set_launch_result(&self, state: InstanceState) {
+        *lock(&self.launch_result) = state;
+    }
+
+    pub fn client_tokens(&self) -> MutexGuard<'_, HashMap<String, Vec<String>>> {
+        lock(&self.client_tokens)
     }
 
     pub fn set_timings(&self, t: Timings) {

@@ -131,6 +131,9 @@ pub struct Instance {
     /// Emulator-only: every state-changing operation on this instance fails with this code.
     #[serde(default)]
     pub fail_with: Option<String>,
+    /// System disk size in GB (emulator-only seed field `SystemDiskSize`; default 80).
+    #[serde(default = "default_disk_size")]
+    pub system_disk_size: i64,
 }
 
 fn default_application() -> String {
@@ -138,6 +141,9 @@ fn default_application() -> String {
 }
 fn default_bundle() -> String {
     "Basic".to_owned()
+}
+fn default_disk_size() -> i64 {
+    80
 }
 fn default_create_time() -> String {
     "2023-11-01 00:00:00".to_owned()
@@ -159,7 +165,15 @@ impl Instance {
             latest_operation: None,
             latest_operation_state: None,
             fail_with: None,
+            system_disk_size: default_disk_size(),
         }
+    }
+
+    /// Sets the public and private addresses.
+    pub fn with_addresses(mut self, public: &str, private: &str) -> Self {
+        self.public_ip_addresses = vec![public.to_owned()];
+        self.private_ip_addresses = vec![private.to_owned()];
+        self
     }
 
     /// Sets the display name.
@@ -211,7 +225,12 @@ impl Record {
         if let Some(op) = &self.op {
             if op.done_at <= now {
                 self.inst.instance_state = op.target;
-                self.inst.latest_operation_state = Some("SUCCESS".to_owned());
+                let outcome = if op.target == InstanceState::LaunchFailed {
+                    "FAILED"
+                } else {
+                    "SUCCESS"
+                };
+                self.inst.latest_operation_state = Some(outcome.to_owned());
                 self.op = None;
             }
         }
@@ -365,6 +384,53 @@ impl Store {
                     target: t.target,
                 });
                 rec.settle(now);
+            }
+        }
+        self.next_task_id += 1;
+        self.next_task_id
+    }
+
+    /// Adds a freshly launched instance: `PENDING` until `now + duration`, then `target`.
+    pub fn launch(
+        &mut self,
+        mut inst: Instance,
+        target: InstanceState,
+        now: Instant,
+        duration: Duration,
+    ) {
+        inst.instance_state = InstanceState::Pending;
+        inst.latest_operation = Some("RunInstances".to_owned());
+        inst.latest_operation_state = Some("OPERATING".to_owned());
+        let id = inst.instance_id.clone();
+        self.upsert(inst);
+        if let Some(rec) = self.records.get_mut(&id) {
+            rec.op = Some(Running {
+                done_at: now + duration,
+                target,
+            });
+            rec.settle(now);
+        }
+    }
+
+    /// How many instances exist (terminated ones included).
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Whether an id is taken.
+    pub fn contains(&self, id: &str) -> bool {
+        self.records.contains_key(id)
+    }
+
+    /// Records an operation that completes at once without a state change (and edits the
+    /// instance with `edit`); returns the TaskId.
+    pub fn touch(&mut self, ids: &[&str], action: &str, edit: impl Fn(&mut Instance)) -> u64 {
+        for id in ids {
+            if let Some(rec) = self.records.get_mut(*id) {
+                rec.claimed = false;
+                edit(&mut rec.inst);
+                rec.inst.latest_operation = Some(action.to_owned());
+                rec.inst.latest_operation_state = Some("SUCCESS".to_owned());
             }
         }
         self.next_task_id += 1;

@@ -7,10 +7,12 @@ pub mod action;
 pub mod client;
 pub mod credentials;
 pub mod error;
+pub mod paginator;
 pub mod primitives;
 mod rate_limit;
 pub mod retry;
 pub mod signer;
+pub mod waiters;
 
 // Formatted by prettyplease at generation time; rustfmt would fight `regen --check`.
 #[rustfmt::skip]
@@ -21,8 +23,10 @@ pub use action::{Action, ActionMeta, ServiceMeta};
 pub use client::{BuildError, Call, Client, ClientBuilder, Language};
 pub use credentials::Credentials;
 pub use error::{ActionError, Error, ErrorMetadata, ProvideErrorMetadata};
+pub use paginator::{DescribeInstancesItems, DescribeInstancesPaginator};
 pub use primitives::UnknownValue;
 pub use retry::{RetryDecision, RetryPolicy};
+pub use waiters::{WaitError, WaiterConfig};
 
 /// Items only generated code may use. Not part of the public API.
 #[doc(hidden)]

@@ -1,32 +1,17 @@
 //! Instance lifecycle actions.
 
-use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
-use super::decode;
+use super::{check_id_list, decode, encode, paging};
 use crate::error::ApiError;
 use crate::service::Shared;
 use crate::state::{ChargeType, Instance, InstanceState, Transition};
 
-// Request types: the SDK's generated ones where they exist; local stand-ins for actions the
-// spec does not carry yet (swap them for `hai_sdk::<action>::<Action>Request` when it does).
-
-use hai_sdk::stop_instance::StopInstanceRequest;
-use hai_sdk::types::StopMode;
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct StartInstanceRequest {
-    instance_id: String,
-    #[serde(default)]
-    dry_run: Option<bool>,
-}
-
-fn task_response(task_id: u64) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("TaskId".to_owned(), Value::from(task_id));
-    m
-}
+use hai_sdk::describe_instances::{DescribeInstancesRequest, DescribeInstancesResponse};
+use hai_sdk::start_instance::{StartInstanceRequest, StartInstanceResponse};
+use hai_sdk::stop_instance::{StopInstanceRequest, StopInstanceResponse};
+use hai_sdk::terminate_instances::{TerminateInstancesRequest, TerminateInstancesResponse};
+use hai_sdk::types::{self, StopMode};
 
 fn stop_check(i: &Instance) -> Result<(), ApiError> {
     match i.instance_state {
@@ -84,7 +69,9 @@ pub(crate) async fn stop_instance(
     let task = shared
         .transition(&[&req.instance_id], &t, req.dry_run.unwrap_or(false))
         .await?;
-    Ok(task_response(task))
+    let mut resp = StopInstanceResponse::default();
+    resp.task_id = Some(task);
+    encode(&resp)
 }
 
 /// StartInstance: `STOPPED_NO_CHARGE` -> (operating for `Timings::start`) -> `RUNNING`.
@@ -103,15 +90,9 @@ pub(crate) async fn start_instance(
     let task = shared
         .transition(&[&req.instance_id], &t, req.dry_run.unwrap_or(false))
         .await?;
-    Ok(task_response(task))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct TerminateInstancesRequest {
-    instance_ids: Vec<String>,
-    #[serde(default)]
-    dry_run: Option<bool>,
+    let mut resp = StartInstanceResponse::default();
+    resp.task_id = Some(task);
+    encode(&resp)
 }
 
 fn terminate_check(i: &Instance) -> Result<(), ApiError> {
@@ -129,7 +110,10 @@ pub(crate) async fn terminate_instances(
 ) -> Result<Map<String, Value>, ApiError> {
     let req: TerminateInstancesRequest = decode(params)?;
     if req.instance_ids.is_empty() || req.instance_ids.len() > 100 {
-        return Err(ApiError::invalid_value("InstanceIds", "give 1 to 100 IDs"));
+        return Err(ApiError::invalid_value(
+            "InstanceIds",
+            &format!("give 1 to 100 IDs, got {}", req.instance_ids.len()),
+        ));
     }
     let ids: Vec<&str> = req.instance_ids.iter().map(String::as_str).collect();
     {
@@ -157,27 +141,7 @@ pub(crate) async fn terminate_instances(
     shared
         .transition(&ids, &t, req.dry_run.unwrap_or(false))
         .await?;
-    Ok(Map::new())
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Filter {
-    name: String,
-    values: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct DescribeInstancesRequest {
-    #[serde(default)]
-    instance_ids: Option<Vec<String>>,
-    #[serde(default)]
-    filters: Option<Vec<Filter>>,
-    #[serde(default)]
-    offset: Option<i64>,
-    #[serde(default)]
-    limit: Option<i64>,
+    encode(&TerminateInstancesResponse::default())
 }
 
 /// The documented filter names of DescribeInstances.
@@ -188,7 +152,7 @@ const FILTERS: &[&str] = &[
     "public-ip-address",
 ];
 
-fn matches(i: &Instance, f: &Filter) -> bool {
+fn matches(i: &Instance, f: &types::Filter) -> bool {
     let any = |v: &str| f.values.iter().any(|x| x == v);
     match f.name.as_str() {
         "instance-id" => any(&i.instance_id),
@@ -203,31 +167,41 @@ fn matches(i: &Instance, f: &Filter) -> bool {
     }
 }
 
-fn describe(i: &Instance) -> Value {
-    json!({
-        "InstanceId": i.instance_id,
-        "InstanceName": i.instance_name,
-        "InstanceState": i.instance_state.as_str(),
-        "ApplicationName": i.application_name,
-        "BundleName": i.bundle_name,
-        "GPUCount": 1,
-        "GPUPerformance": "8+TFlops SP",
-        "GPUMemory": "16GB+",
-        "CPU": "8",
-        "Memory": "32GB",
-        "SystemDisk": { "DiskType": "CLOUD_PREMIUM", "DiskSize": 80, "DiskName": "vda2" },
-        "PrivateIpAddresses": i.private_ip_addresses,
-        "PublicIpAddresses": i.public_ip_addresses,
-        "SecurityGroupIds": [],
-        "LatestOperation": i.latest_operation,
-        "LatestOperationState": i.latest_operation_state,
-        "CreateTime": i.create_time,
-        "MaxOutBandwidth": "10Mbps",
-        "MaxFreeTraffic": "500",
-        "ConfigurationEnvironment": "Ubuntu20.04",
-        "LoginServices": [],
-        "OSType": "linux",
-    })
+/// The wire view of an emulated instance, as the SDK's generated `Instance`.
+pub(crate) fn describe(i: &Instance) -> types::Instance {
+    let mut disk = types::SystemDisk::default();
+    disk.disk_type = Some("CLOUD_PREMIUM".to_owned());
+    disk.disk_size = Some(i.system_disk_size);
+    disk.disk_name = Some("vda2".to_owned());
+    let mut jupyter = types::LoginService::default();
+    jupyter.service_name = Some("JupyterLab".to_owned());
+    let mut out = types::Instance::default();
+    out.instance_id = Some(i.instance_id.clone());
+    out.instance_name = Some(i.instance_name.clone());
+    out.instance_state = Some(types::InstanceState::from_wire(i.instance_state.as_str()));
+    out.application_name = Some(i.application_name.clone());
+    out.bundle_name = Some(i.bundle_name.clone());
+    out.gpu_count = Some(1);
+    out.gpu_performance = Some("8+TFlops SP".to_owned());
+    out.gpu_memory = Some("16GB+".to_owned());
+    out.cpu = Some("8".to_owned());
+    out.memory = Some("32GB".to_owned());
+    out.system_disk = Some(disk);
+    out.private_ip_addresses = Some(i.private_ip_addresses.clone());
+    out.public_ip_addresses = Some(i.public_ip_addresses.clone());
+    out.security_group_ids = Some(Vec::new());
+    out.latest_operation = i.latest_operation.clone();
+    out.latest_operation_state = i
+        .latest_operation_state
+        .as_deref()
+        .map(types::LatestOperationState::from_wire);
+    out.create_time = Some(i.create_time.clone());
+    out.max_out_bandwidth = Some("10Mbps".to_owned());
+    out.max_free_traffic = Some("500".to_owned());
+    out.configuration_environment = Some("Ubuntu20.04".to_owned());
+    out.login_services = Some(vec![jupyter]);
+    out.os_type = Some("linux".to_owned());
+    out
 }
 
 /// DescribeInstances: filters, `InstanceIds` (at most 100, not with `Filters`), paging.
@@ -243,24 +217,13 @@ pub(crate) fn describe_instances(
         ));
     }
     if let Some(ids) = &req.instance_ids {
-        if ids.len() > 100 {
-            return Err(ApiError::invalid_value("InstanceIds", "at most 100 IDs"));
-        }
-        let mut seen = std::collections::HashSet::new();
-        for id in ids {
-            if !crate::state::is_well_formed_id(id) {
-                return Err(ApiError::new(
-                    "InvalidParameterValue.InvalidInstanceIdMalformed",
-                    format!("The instance ID `{id}` is malformed."),
-                ));
-            }
-            if !seen.insert(id) {
-                return Err(ApiError::new(
-                    "InvalidParameterValue.Duplicated",
-                    format!("The instance ID `{id}` is given more than once."),
-                ));
-            }
-        }
+        check_id_list(
+            "InstanceIds",
+            ids,
+            100,
+            crate::state::is_well_formed_id,
+            "InvalidParameterValue.InvalidInstanceIdMalformed",
+        )?;
     }
     for f in req.filters.iter().flatten() {
         if !FILTERS.contains(&f.name.as_str()) {
@@ -270,17 +233,7 @@ pub(crate) fn describe_instances(
             ));
         }
     }
-    let offset = req.offset.unwrap_or(0);
-    let limit = req.limit.unwrap_or(20);
-    if offset < 0 {
-        return Err(ApiError::invalid_value("Offset", "it must not be negative"));
-    }
-    if !(0..=100).contains(&limit) {
-        return Err(ApiError::invalid_value(
-            "Limit",
-            "it must be between 0 and 100",
-        ));
-    }
+    let (offset, limit) = paging(req.offset, req.limit)?;
     let all = shared.store().all(std::time::Instant::now());
     let selected: Vec<&Instance> = all
         .iter()
@@ -291,15 +244,15 @@ pub(crate) fn describe_instances(
         })
         .filter(|i| req.filters.iter().flatten().all(|f| matches(i, f)))
         .collect();
-    let total = selected.len();
-    let page: Vec<Value> = selected
-        .into_iter()
-        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
-        .take(usize::try_from(limit).unwrap_or(0))
-        .map(describe)
-        .collect();
-    let mut m = Map::new();
-    m.insert("TotalCount".to_owned(), Value::from(total));
-    m.insert("InstanceSet".to_owned(), Value::Array(page));
-    Ok(m)
+    let mut resp = DescribeInstancesResponse::default();
+    resp.total_count = Some(i64::try_from(selected.len()).unwrap_or(i64::MAX));
+    resp.instance_set = Some(
+        selected
+            .into_iter()
+            .skip(offset)
+            .take(limit)
+            .map(describe)
+            .collect(),
+    );
+    encode(&resp)
 }

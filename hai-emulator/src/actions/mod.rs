@@ -1,8 +1,11 @@
 //! Action handlers. Parameters arrive already validated against the spec; each handler
-//! decodes them into its request type, acts on the store and returns the response fields
-//! (without `RequestId`).
+//! decodes them into the SDK's generated request type, acts on the store and returns the
+//! response fields (without `RequestId`), built from the generated response type.
 
+mod catalog;
 mod instances;
+mod launch;
+mod maintenance;
 
 use serde_json::{Map, Value};
 
@@ -11,7 +14,15 @@ use crate::service::Shared;
 
 /// Action names the emulator implements (others in the spec get `UnsupportedOperation`).
 pub const EMULATED_ACTIONS: &[&str] = &[
+    "DescribeApplications",
+    "DescribeInstanceNetworkStatus",
     "DescribeInstances",
+    "DescribeRegions",
+    "DescribeScenes",
+    "InquirePriceRunInstances",
+    "ResetInstancesPassword",
+    "ResizeInstanceDisk",
+    "RunInstances",
     "StartInstance",
     "StopInstance",
     "TerminateInstances",
@@ -27,6 +38,16 @@ pub(crate) async fn dispatch(
         "StartInstance" => instances::start_instance(shared, params).await,
         "DescribeInstances" => instances::describe_instances(shared, params),
         "TerminateInstances" => instances::terminate_instances(shared, params).await,
+        "RunInstances" => launch::run_instances(shared, params),
+        "InquirePriceRunInstances" => launch::inquire_price_run_instances(params),
+        "ResetInstancesPassword" => maintenance::reset_instances_password(shared, params),
+        "ResizeInstanceDisk" => maintenance::resize_instance_disk(shared, params),
+        "DescribeInstanceNetworkStatus" => {
+            maintenance::describe_instance_network_status(shared, params)
+        }
+        "DescribeRegions" => catalog::describe_regions(shared, params),
+        "DescribeScenes" => catalog::describe_scenes(params),
+        "DescribeApplications" => catalog::describe_applications(params),
         other => Err(ApiError::new(
             "UnsupportedOperation",
             format!("hai-emulator does not emulate `{other}` yet."),
@@ -40,4 +61,82 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(
 ) -> Result<T, ApiError> {
     serde_json::from_value(Value::Object(params))
         .map_err(|e| ApiError::new("InvalidParameter", format!("Invalid parameters: {e}.")))
+}
+
+/// Serialises a generated response type into the envelope's fields (its `RequestId` is
+/// dropped: the envelope sets the request's own).
+pub(crate) fn encode<T: serde::Serialize>(response: &T) -> Result<Map<String, Value>, ApiError> {
+    match serde_json::to_value(response) {
+        Ok(Value::Object(mut m)) => {
+            m.remove("RequestId");
+            Ok(m)
+        }
+        Ok(_) | Err(_) => Err(ApiError::new(
+            "InternalError",
+            "hai-emulator could not encode its response.",
+        )),
+    }
+}
+
+/// Checks a list of ids: at most `max`, each well formed (`malformed` code), no duplicates.
+pub(crate) fn check_id_list(
+    name: &str,
+    ids: &[String],
+    max: usize,
+    well_formed: fn(&str) -> bool,
+    malformed: &str,
+) -> Result<(), ApiError> {
+    if ids.len() > max {
+        return Err(ApiError::invalid_value(
+            name,
+            &format!("at most {max} values may be given, got {}", ids.len()),
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for id in ids {
+        if !well_formed(id) {
+            return Err(ApiError::new(
+                malformed,
+                format!("The value `{id}` of `{name}` is malformed."),
+            ));
+        }
+        if !seen.insert(id.as_str()) {
+            return Err(ApiError::new(
+                "InvalidParameterValue.Duplicated",
+                format!("The value `{id}` of `{name}` is given more than once."),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks `Offset` (default 0, not negative) and `Limit` (default 20, 0 to 100).
+pub(crate) fn paging(offset: Option<i64>, limit: Option<i64>) -> Result<(usize, usize), ApiError> {
+    let offset = offset.unwrap_or(0);
+    let limit = limit.unwrap_or(20);
+    if offset < 0 {
+        return Err(ApiError::invalid_value("Offset", "it must not be negative"));
+    }
+    if !(0..=100).contains(&limit) {
+        return Err(ApiError::invalid_value(
+            "Limit",
+            "it must be between 0 and 100",
+        ));
+    }
+    Ok((
+        usize::try_from(offset).unwrap_or(usize::MAX),
+        usize::try_from(limit).unwrap_or(0),
+    ))
+}
+
+/// Whether `s` is `prefix-` followed by 8 lowercase letters or digits (HAI's id format).
+pub(crate) fn is_id(s: &str, prefix: &str) -> bool {
+    s.strip_prefix(prefix)
+        .and_then(|r| r.strip_prefix('-'))
+        .is_some_and(|rest| {
+            rest.len() == 8
+                && rest
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }

@@ -1,0 +1,87 @@
+//! Shared set-up of the cookbook examples: logging, and a client for Tencent Cloud when
+//! credentials are configured, else for an in-process emulator.
+
+#![allow(dead_code)] // each example uses a different part of this module
+
+use std::process::ExitCode;
+
+use hai_emulator::{Emulator, EmulatorConfig, EmulatorHandle, Seed};
+use hai_sdk::credentials::{CredentialsError, DefaultChain, ProvideCredentials};
+use hai_sdk::{Client, Credentials, RetryPolicy};
+
+/// Attempts per call: more than the default 3, so bursts of calls ride out throttling.
+const MAX_ATTEMPTS: u32 = 8;
+
+/// Extra running instances the emulator starts with, so listings span several pages.
+const EXTRA_INSTANCES: usize = 45;
+
+/// A client, and the emulator it talks to when no credentials were found.
+pub struct Setup {
+    pub client: Client,
+    /// Kept alive for the example's lifetime; `None` against Tencent Cloud.
+    pub emulator: Option<EmulatorHandle>,
+}
+
+/// Installs a `tracing` subscriber filtered by `RUST_LOG` (default: warnings only).
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Resolves credentials through the default chain (environment, profile file, CVM role, TKE
+/// OIDC). When it finds none, starts the emulator on 127.0.0.1 and says so in one line.
+pub async fn setup() -> Result<Setup, Box<dyn std::error::Error>> {
+    init_tracing();
+    match DefaultChain::new().provide_credentials().await {
+        Ok(_) => Ok(Setup {
+            client: Client::builder()
+                .from_env()
+                .retry_policy(RetryPolicy::new().with_max_attempts(MAX_ATTEMPTS))
+                .build()?,
+            emulator: None,
+        }),
+        Err(CredentialsError::NoneFound(_)) => {
+            // The default seed without its deliberately broken instance, plus a few dozen
+            // running ones.
+            let mut seed = Seed::default();
+            seed.instances.retain(|i| i.fail_with.is_none());
+            let config = EmulatorConfig::default()
+                .seed(seed)
+                .extra_instances(EXTRA_INSTANCES);
+            let emulator = Emulator::start(config).await?;
+            println!(
+                "No Tencent Cloud credentials found: using an in-process hai-emulator at {}.",
+                emulator.endpoint()
+            );
+            let cred = &emulator.credentials()[0];
+            let client = Client::builder()
+                .region(
+                    std::env::var("TENCENTCLOUD_REGION").unwrap_or_else(|_| "ap-guangzhou".into()),
+                )
+                .credentials(Credentials::new(
+                    cred.secret_id.clone(),
+                    cred.secret_key.clone(),
+                    None,
+                ))
+                .endpoint(emulator.endpoint())
+                .endpoint_from_env(false)
+                .retry_policy(RetryPolicy::new().with_max_attempts(MAX_ATTEMPTS))
+                .build()?;
+            Ok(Setup {
+                client,
+                emulator: Some(emulator),
+            })
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Prints an error (its `Display` carries code, message and RequestId) and fails.
+pub fn fail(e: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::FAILURE
+}
