@@ -24,6 +24,7 @@ pub fn fast_timings() -> Timings {
         stop: Duration::from_millis(300),
         start: Duration::from_millis(300),
         terminate: Duration::from_millis(300),
+        run: Duration::from_millis(300),
         accept_window: Duration::ZERO,
     }
 }
