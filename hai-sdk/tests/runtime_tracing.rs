@@ -41,6 +41,8 @@ fn subscriber(capture: &Capture) -> impl tracing::Subscriber + Send + Sync {
         .with_max_level(tracing::Level::TRACE)
         .with_span_events(FmtSpan::CLOSE)
         .with_writer(capture.clone())
+        // Plain text whatever features other crates enable: the assertions search the text.
+        .with_ansi(false)
         .finish()
 }
 
