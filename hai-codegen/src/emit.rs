@@ -39,19 +39,30 @@ fn ident(s: &str) -> Ident {
 
 /// Spec prose -> `#[doc]` attributes, one per line, safe for rustdoc.
 fn doc(text: &str) -> TokenStream {
-    let lines: Vec<String> = text
-        .lines()
-        .map(|l| format!(" {}", sanitize_doc_line(l)))
-        .collect();
+    let lines = doc_lines(text);
     quote! { #( #[doc = #lines] )* }
 }
 
 fn inner_doc(text: &str) -> TokenStream {
-    let lines: Vec<String> = text
-        .lines()
-        .map(|l| format!(" {}", sanitize_doc_line(l)))
-        .collect();
+    let lines = doc_lines(text);
     quote! { #( #![doc = #lines] )* }
+}
+
+/// Lines with prose escaped; lines inside ``` fences are kept verbatim.
+fn doc_lines(text: &str) -> Vec<String> {
+    let mut in_fence = false;
+    text.lines()
+        .map(|l| {
+            if l.trim_start().starts_with("```") {
+                in_fence = !in_fence;
+                format!(" {l}")
+            } else if in_fence {
+                format!(" {l}")
+            } else {
+                format!(" {}", sanitize_doc_line(l))
+            }
+        })
+        .collect()
 }
 
 /// Keeps spec prose from being read as HTML or intra-doc links by rustdoc.

@@ -102,7 +102,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Where credentials come from: fixed [`Credentials`] or any provider.
+    /// Where credentials come from: fixed [`Credentials`](crate::credentials::Credentials) or any provider.
     pub fn credentials(mut self, provider: impl ProvideCredentials) -> Self {
         self.credentials = Some(Arc::new(provider));
         self

@@ -11,14 +11,14 @@
 //! ```json
 //! {
 //!   "Limit": 2,
-//!   "Filters": \[
+//!   "Filters": [
 //!     {
 //!       "Name": "widget-type",
-//!       "Values": \[
+//!       "Values": [
 //!         "ROUND"
-//!       \]
+//!       ]
 //!     }
-//!   \]
+//!   ]
 //! }
 //! ```
 //!
@@ -28,12 +28,12 @@
 //! {
 //!   "Response": {
 //!     "TotalCount": 1,
-//!     "WidgetSet": \[
+//!     "WidgetSet": [
 //!       {
 //!         "WidgetId": "w-1",
 //!         "Type": "ROUND"
 //!       }
-//!     \],
+//!     ],
 //!     "RequestId": "r-1"
 //!   }
 //! }
