@@ -157,8 +157,14 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
-/// UTC calendar date of a Unix timestamp, `YYYY-MM-DD` (civil-from-days, proleptic Gregorian).
+/// UTC calendar date of a Unix timestamp, `YYYY-MM-DD`.
 pub fn utc_date(timestamp: u64) -> String {
+    let (year, month, day) = civil_date(timestamp);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// UTC (year, month, day) of a Unix timestamp: civil-from-days, proleptic Gregorian calendar.
+pub fn civil_date(timestamp: u64) -> (i64, i64, i64) {
     let days = (timestamp / 86_400) as i64;
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
@@ -169,7 +175,7 @@ pub fn utc_date(timestamp: u64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    (year, month, day)
 }
 
 #[cfg(test)]

@@ -128,18 +128,8 @@ fn new_instance_id(taken: impl Fn(&str) -> bool) -> String {
 
 /// `YYYY-MM-DD hh:mm:ss` (UTC) for a Unix time.
 pub(crate) fn format_time(unix: u64) -> String {
-    let days = i64::try_from(unix / 86_400).unwrap_or(0);
+    let (year, month, day) = hai_sdk::signer::civil_date(unix);
     let secs = unix % 86_400;
-    // Civil-from-days (proleptic Gregorian), after H. Hinnant's public-domain algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
     format!(
         "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}",
         secs / 3600,
