@@ -3,7 +3,7 @@
 # it gets the same answers as our SDK: StopInstance success with a TaskId, then the documented
 # error codes. Installs the SDK into a private venv under target/ (nothing system-wide).
 #
-#   hai-emulator/scripts/official-python-check.sh
+#   tests/official-python/check.sh
 #
 # Environment: PYTHON (default python3); HAI_PY_SDK_VERSION to pin another SDK version.
 set -euo pipefail
