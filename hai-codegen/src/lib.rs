@@ -1,7 +1,7 @@
 //! Turns a validated [`hai_spec::Spec`] into the Rust source of a module tree.
 //!
-//! Pipeline: spec -> [`ir`] (names resolved, sanitised and checked) -> tokens (`quote`, one
-//! emitter per fragment in [`emit`]) -> source (`prettyplease`). Output is deterministic: the
+//! Pipeline: spec -> `ir` (names resolved, sanitised and checked) -> tokens (`quote`, one
+//! emitter per fragment in `emit`) -> source (`prettyplease`). Output is deterministic: the
 //! same spec text always yields the same bytes.
 //!
 //! Generated code names runtime items as `::hai_sdk::...` and its own items relative to the
