@@ -1,4 +1,5 @@
-//! Every vector of `shared/reference/tc3-vectors.json`, every intermediate string compared.
+//! Every vector of `hai-spec/reference/tc3-vectors.json` (Tencent's published vectors and the
+//! official Python SDK's), every intermediate string compared.
 
 use hai_sdk::signer::{hex, sign, signing_key_chain, Payload, SigningInput};
 use serde_json::Value;
@@ -6,10 +7,9 @@ use serde_json::Value;
 fn vectors() -> Value {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/reference/tc3-vectors.json"
+        "/../hai-spec/reference/tc3-vectors.json"
     );
-    let text =
-        std::fs::read_to_string(path).expect("shared/reference/tc3-vectors.json beside the repo");
+    let text = std::fs::read_to_string(path).expect("hai-spec/reference/tc3-vectors.json");
     serde_json::from_str(&text).expect("vectors are JSON")
 }
 

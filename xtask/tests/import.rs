@@ -32,7 +32,7 @@ fn wire_type(spec: &Spec, ty: &str) -> String {
 
 #[test]
 fn hai_import_matches_the_checked_in_spec_structurally() {
-    let reference = root().join("../shared/reference");
+    let reference = root().join("hai-spec/reference");
     let text = import_to_string(
         &read(&reference.join("hai-2023-08-12.api.json")),
         Some(&read(&reference.join("hai-2023-08-12.errors.json"))),
