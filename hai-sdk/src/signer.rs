@@ -3,8 +3,6 @@
 //! The signed headers are always `content-type;host`, as in every official SDK;
 //! `X-TC-Token` is sent but not signed.
 
-use std::fmt::Write as _;
-
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
@@ -152,9 +150,22 @@ fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
 pub fn hex(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
-        let _ = write!(s, "{b:02x}");
+        s.push(char::from(HEX_DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(HEX_DIGITS[usize::from(b & 0xf)]));
     }
     s
+}
+
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+/// Lower-case hex of a SHA-256 sized value, without allocating (the per-call signing path).
+pub(crate) fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    for (i, b) in bytes.iter().enumerate() {
+        out[2 * i] = HEX_DIGITS[usize::from(b >> 4)];
+        out[2 * i + 1] = HEX_DIGITS[usize::from(b & 0xf)];
+    }
+    out
 }
 
 /// UTC calendar date of a Unix timestamp, `YYYY-MM-DD`.

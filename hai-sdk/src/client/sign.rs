@@ -52,7 +52,7 @@ impl SigningCache {
         let day = timestamp / 86_400;
         let (date, mac, token) = self.keyed(credentials, service, day, timestamp)?;
 
-        let payload_hash = hex32(&Sha256::digest(body).into());
+        let payload_hash = crate::signer::hex32(&Sha256::digest(body).into());
         let mut canonical = Sha256::new();
         canonical.update(b"POST\n/\n\ncontent-type:");
         canonical.update(CONTENT_TYPE.as_bytes());
@@ -62,7 +62,7 @@ impl SigningCache {
         canonical.update(SIGNED_HEADERS.as_bytes());
         canonical.update(b"\n");
         canonical.update(payload_hash);
-        let canonical_hash = hex32(&canonical.finalize().into());
+        let canonical_hash = crate::signer::hex32(&canonical.finalize().into());
 
         let mut ts_buf = [0u8; 20];
         let ts = decimal(timestamp, &mut ts_buf);
@@ -76,7 +76,7 @@ impl SigningCache {
         mac.update(service.as_bytes());
         mac.update(b"/tc3_request\n");
         mac.update(&canonical_hash);
-        let signature = hex32(&mac.finalize().into_bytes().into());
+        let signature = crate::signer::hex32(&mac.finalize().into_bytes().into());
 
         let id = credentials.secret_id();
         let mut auth = Vec::with_capacity(
@@ -146,16 +146,6 @@ impl SigningCache {
         *self.slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(entry);
         Ok((date, mac, token))
     }
-}
-
-fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = [0u8; 64];
-    for (i, b) in bytes.iter().enumerate() {
-        out[2 * i] = DIGITS[usize::from(b >> 4)];
-        out[2 * i + 1] = DIGITS[usize::from(b & 0xf)];
-    }
-    out
 }
 
 /// Writes `n` in decimal into `buf`, returning the digits.
