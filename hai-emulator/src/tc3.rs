@@ -2,13 +2,10 @@
 //!
 //! The common case (`SignedHeaders=content-type;host`) is recomputed with the SDK's own signer
 //! (`hai_sdk::signer::sign`); any other header list a client chooses to sign goes through
-//! [`sign_canonical`], built on the SDK's key derivation and pinned against `sign` by a test.
+//! [`sign_canonical`], the SDK's `signer::sign_canonical`, pinned against `sign` by a test.
 
 use hai_sdk::signer;
-use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
-
-type HmacSha256 = Hmac<Sha256>;
 
 pub(crate) fn sha256_hex(data: &[u8]) -> String {
     signer::hex(&Sha256::digest(data))
@@ -21,17 +18,7 @@ pub(crate) fn sign_canonical(
     timestamp: u64,
     canonical_request: &str,
 ) -> String {
-    let date = signer::utc_date(timestamp);
-    let string_to_sign = format!(
-        "{}\n{timestamp}\n{date}/{service}/tc3_request\n{}",
-        signer::ALGORITHM,
-        sha256_hex(canonical_request.as_bytes())
-    );
-    let key = signer::signing_key(secret_key, &date, service);
-    // HMAC accepts keys of any length, so this cannot fail.
-    let mut mac = HmacSha256::new_from_slice(&key).expect("HMAC takes any key length");
-    mac.update(string_to_sign.as_bytes());
-    signer::hex(&mac.finalize().into_bytes())
+    signer::sign_canonical(secret_key, service, timestamp, canonical_request).signature
 }
 
 /// Constant-time comparison, so timing does not leak how much of a secret matched.

@@ -99,13 +99,18 @@ pub fn sign(input: &SigningInput<'_>) -> Signature {
         "{}\n/\n{}\ncontent-type:{}\nhost:{}\n\n{SIGNED_HEADERS}\n{hashed_request_payload}",
         input.method, input.query, input.content_type, input.host
     );
-    let hashed_canonical_request = hex(&Sha256::digest(canonical_request.as_bytes()));
-    let string_to_sign = format!(
-        "{ALGORITHM}\n{}\n{credential_scope}\n{hashed_canonical_request}",
-        input.timestamp
+    let CanonicalSignature {
+        hashed_canonical_request,
+        string_to_sign,
+        signature,
+    } = sign_canonical_request(
+        input.secret_key,
+        input.service,
+        input.timestamp,
+        &date,
+        &credential_scope,
+        &canonical_request,
     );
-    let key = signing_key(input.secret_key, &date, input.service);
-    let signature = hex(&hmac(&key, string_to_sign.as_bytes()));
     let authorization = format!(
         "{ALGORITHM} Credential={}/{credential_scope}, SignedHeaders={SIGNED_HEADERS}, Signature={signature}",
         input.secret_id
@@ -120,6 +125,57 @@ pub fn sign(input: &SigningInput<'_>) -> Signature {
         string_to_sign,
         signature,
         authorization,
+    }
+}
+
+/// What signing an already built canonical request yields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CanonicalSignature {
+    /// Lower-hex SHA-256 of the canonical request.
+    pub hashed_canonical_request: String,
+    /// The string to sign.
+    pub string_to_sign: String,
+    /// Lower-hex HMAC of the string to sign.
+    pub signature: String,
+}
+
+/// Signs a canonical request built by the caller; [`sign`] uses it for `content-type;host`,
+/// and a verifier uses it for requests that signed other header lists.
+pub fn sign_canonical(
+    secret_key: &str,
+    service: &str,
+    timestamp: u64,
+    canonical_request: &str,
+) -> CanonicalSignature {
+    let date = utc_date(timestamp);
+    let credential_scope = format!("{date}/{service}/tc3_request");
+    sign_canonical_request(
+        secret_key,
+        service,
+        timestamp,
+        &date,
+        &credential_scope,
+        canonical_request,
+    )
+}
+
+fn sign_canonical_request(
+    secret_key: &str,
+    service: &str,
+    timestamp: u64,
+    date: &str,
+    credential_scope: &str,
+    canonical_request: &str,
+) -> CanonicalSignature {
+    let hashed_canonical_request = hex(&Sha256::digest(canonical_request.as_bytes()));
+    let string_to_sign =
+        format!("{ALGORITHM}\n{timestamp}\n{credential_scope}\n{hashed_canonical_request}");
+    let key = signing_key(secret_key, date, service);
+    let signature = hex(&hmac(&key, string_to_sign.as_bytes()));
+    CanonicalSignature {
+        hashed_canonical_request,
+        string_to_sign,
+        signature,
     }
 }
 
