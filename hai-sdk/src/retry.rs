@@ -18,16 +18,19 @@ pub struct RetryPolicy {
     max_attempts: u32,
     base_delay: Duration,
     max_delay: Duration,
+    throttle_delay: Duration,
     retry_transient: bool,
 }
 
 impl Default for RetryPolicy {
-    /// 3 attempts, 200 ms base delay, 10 s cap, transient failures only for idempotent actions.
+    /// 3 attempts, 200 ms base delay, 1 s throttle delay, 10 s cap, transient failures only
+    /// for idempotent actions.
     fn default() -> Self {
         Self {
             max_attempts: 3,
             base_delay: Duration::from_millis(200),
             max_delay: Duration::from_secs(10),
+            throttle_delay: Duration::from_secs(1),
             retry_transient: false,
         }
     }
@@ -62,6 +65,17 @@ impl RetryPolicy {
         self
     }
 
+    /// Least wait after a throttled attempt (`RequestLimitExceeded*`, HTTP 429).
+    ///
+    /// HAI limits each action per second, so a retry sooner than that lands in the same
+    /// full window. Throttled attempt `n` waits `d` plus a random time in
+    /// `0..=min(cap, d * 2^(n-1))`; the spread keeps a throttled burst from retrying as one
+    /// burst again.
+    pub fn with_throttle_delay(mut self, d: Duration) -> Self {
+        self.throttle_delay = d;
+        self
+    }
+
     /// Also retry failures after which the request may have taken effect (timeouts after
     /// sending, broken connections, 5xx, `InternalError`) for non-idempotent actions.
     pub fn with_retry_transient(mut self, yes: bool) -> Self {
@@ -79,16 +93,26 @@ impl RetryPolicy {
         self.retry_transient
     }
 
-    /// Full-jitter backoff after failed attempt number `attempt` (1-based).
-    pub(crate) fn backoff(&self, attempt: u32) -> Duration {
-        let shift = attempt.saturating_sub(1).min(30);
-        let ceiling = self
-            .base_delay
-            .saturating_mul(1u32 << shift)
-            .min(self.max_delay);
-        let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
-        Duration::from_nanos(fastrand::u64(0..=nanos))
+    /// The wait after failed attempt number `attempt` (1-based): throttle floor plus jitter
+    /// for throttled attempts, full-jitter exponential backoff for the rest.
+    pub(crate) fn backoff(&self, kind: Retryability, attempt: u32) -> Duration {
+        match kind {
+            Retryability::Throttled => self.throttle_delay.saturating_add(jitter(
+                self.throttle_delay,
+                attempt,
+                self.max_delay,
+            )),
+            _ => jitter(self.base_delay, attempt, self.max_delay),
+        }
     }
+}
+
+/// A random time in `0..=min(cap, base * 2^(attempt-1))`.
+fn jitter(base: Duration, attempt: u32, cap: Duration) -> Duration {
+    let shift = attempt.saturating_sub(1).min(30);
+    let ceiling = base.saturating_mul(1u32 << shift).min(cap);
+    let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
+    Duration::from_nanos(fastrand::u64(0..=nanos))
 }
 
 /// What a [retry classifier](crate::ClientBuilder::retry_classifier) wants done with a failure.
@@ -133,7 +157,9 @@ impl fmt::Debug for RetryClassifier {
 /// How the built-in rules see a failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Retryability {
-    /// Retrying cannot repeat an effect: throttled or never sent.
+    /// Refused by a rate limit before acting: retrying is safe, but not within the window.
+    Throttled,
+    /// Retrying cannot repeat an effect: never sent.
     Safe,
     /// May succeed later, but the first request may have taken effect.
     Transient,
@@ -143,14 +169,14 @@ pub(crate) enum Retryability {
 
 pub(crate) fn classify(err: &Error<ErrorMetadata>) -> Retryability {
     match err {
-        Error::Service(m) if m.is_throttling() => Retryability::Safe,
+        Error::Service(m) if m.is_throttling() => Retryability::Throttled,
         Error::Service(m) if m.is_transient() => Retryability::Transient,
         Error::Dispatch(e) if e.delivery() == Delivery::NotSent => Retryability::Safe,
         Error::Timeout(e) if e.delivery() == Delivery::NotSent => Retryability::Safe,
         Error::Dispatch(_) | Error::Timeout(_) => Retryability::Transient,
         Error::Response(e) if e.kind() == ResponseErrorKind::NotEnvelope => match e.status() {
             // A gateway that refuses for rate reasons did not pass the request on.
-            429 => Retryability::Safe,
+            429 => Retryability::Throttled,
             500..=599 => Retryability::Transient,
             _ => Retryability::Never,
         },
@@ -167,25 +193,58 @@ mod tests {
         let p = RetryPolicy::new()
             .with_base_delay(Duration::from_millis(100))
             .with_max_delay(Duration::from_millis(300));
+        let b = |n| p.backoff(Retryability::Safe, n);
         for _ in 0..200 {
-            assert!(p.backoff(1) <= Duration::from_millis(100));
-            assert!(p.backoff(2) <= Duration::from_millis(200));
-            assert!(p.backoff(3) <= Duration::from_millis(300));
-            assert!(p.backoff(40) <= Duration::from_millis(300));
+            assert!(b(1) <= Duration::from_millis(100));
+            assert!(b(2) <= Duration::from_millis(200));
+            assert!(b(3) <= Duration::from_millis(300));
+            assert!(b(40) <= Duration::from_millis(300));
         }
+    }
+
+    #[test]
+    fn throttled_backoff_never_retries_inside_the_throttle_window() {
+        let p = RetryPolicy::new()
+            .with_throttle_delay(Duration::from_millis(1000))
+            .with_max_delay(Duration::from_millis(3000));
+        let b = |n| p.backoff(Retryability::Throttled, n);
+        let mut spread = std::collections::BTreeSet::new();
+        for _ in 0..200 {
+            let d1 = b(1);
+            assert!(
+                d1 >= Duration::from_secs(1) && d1 <= Duration::from_secs(2),
+                "{d1:?}"
+            );
+            spread.insert(d1);
+            let d2 = b(2);
+            assert!(
+                d2 >= Duration::from_secs(1) && d2 <= Duration::from_secs(3),
+                "{d2:?}"
+            );
+            let d40 = b(40);
+            assert!(
+                d40 >= Duration::from_secs(1) && d40 <= Duration::from_secs(4),
+                "{d40:?}"
+            );
+        }
+        // Jittered, so a throttled burst does not come back as one burst.
+        assert!(spread.len() > 100);
     }
 
     #[test]
     fn throttling_sub_codes_are_safe_internal_error_is_transient() {
         let e = |code: &str| Error::Service(ErrorMetadata::new("X", code, "", "r", 200));
-        assert_eq!(classify(&e("RequestLimitExceeded")), Retryability::Safe);
+        assert_eq!(
+            classify(&e("RequestLimitExceeded")),
+            Retryability::Throttled
+        );
         assert_eq!(
             classify(&e("RequestLimitExceeded.UinLimitExceeded")),
-            Retryability::Safe
+            Retryability::Throttled
         );
         assert_eq!(
             classify(&e("RequestLimitExceeded.GlobalRegionUinLimitExceeded")),
-            Retryability::Safe
+            Retryability::Throttled
         );
         assert_eq!(classify(&e("RequestLimitExceededX")), Retryability::Never);
         assert_eq!(classify(&e("InternalError")), Retryability::Transient);

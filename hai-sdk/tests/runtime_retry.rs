@@ -41,6 +41,29 @@ async fn defect_throttling_sub_code_then_success_is_success_after_two_attempts()
 }
 
 #[tokio::test]
+async fn default_policy_waits_out_the_throttle_window_before_retrying() {
+    // HAI limits per second: a retry sooner lands in the same full window. A sleep never
+    // ends early, so this lower bound cannot flake.
+    let server = Server::start(vec![
+        throttled("RequestLimitExceeded", "t"),
+        Reply::ok(1, "ok"),
+    ])
+    .await;
+    let client = builder(&server)
+        .retry_policy(RetryPolicy::default())
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    client.call(StopInstanceRequest::new("i")).await.unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(server.count(), 2);
+}
+
+#[tokio::test]
 async fn defect_every_throttling_sub_code_is_retried() {
     for code in [
         "RequestLimitExceeded",
@@ -85,7 +108,8 @@ async fn exhausted_retries_return_the_last_attempts_error() {
         .retry_policy(
             RetryPolicy::new()
                 .with_max_attempts(2)
-                .with_base_delay(Duration::from_millis(1)),
+                .with_base_delay(Duration::from_millis(1))
+                .with_throttle_delay(Duration::from_millis(1)),
         )
         .build()
         .unwrap();
@@ -164,6 +188,7 @@ async fn stop_instance_is_not_retried_after_a_read_timeout_unless_opted_in() {
         .retry_policy(
             RetryPolicy::new()
                 .with_base_delay(Duration::from_millis(1))
+                .with_throttle_delay(Duration::from_millis(1))
                 .with_retry_transient(true),
         )
         .build()
@@ -248,7 +273,8 @@ async fn connection_refused_is_retried_up_to_the_cap() {
         .retry_policy(
             RetryPolicy::new()
                 .with_max_attempts(4)
-                .with_base_delay(Duration::from_millis(1)),
+                .with_base_delay(Duration::from_millis(1))
+                .with_throttle_delay(Duration::from_millis(1)),
         )
         .build()
         .unwrap();

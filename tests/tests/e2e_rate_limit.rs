@@ -113,12 +113,9 @@ async fn without_client_limiter_or_retries_the_server_throttles_a_burst() {
 async fn without_client_limiter_throttled_stops_are_retried_until_all_succeed() {
     let emu = emulator().await;
     let ids = add_instances(&emu);
-    // Built-in retry rules, with enough attempts for the backoff to outlast the server's
-    // one-second window (the default 3 attempts with a 200 ms base may not).
-    let policy = RetryPolicy::new()
-        .with_max_attempts(10)
-        .with_base_delay(Duration::from_millis(100))
-        .with_max_delay(Duration::from_secs(1));
+    // The default policy: a throttled attempt waits at least the one-second window before
+    // it retries, so the ten stops the server refused all get in on their second attempt.
+    let policy = RetryPolicy::default();
     let (client, throttled) = counting_client(&emu, false, policy);
 
     let results = stop_all(&client, &ids).await;
@@ -151,12 +148,16 @@ async fn throttled_twice_the_default_policy_succeeds_on_the_third_attempt() {
         Times::Next(2),
     );
 
+    let started = std::time::Instant::now();
     let out = client
         .stop_instance(StopInstanceRequest::new(DEMO))
         .await
         .expect("the third attempt succeeds");
     assert!(out.task_id.is_some());
     assert_eq!(throttled.load(Ordering::Relaxed), 2);
+    // Each throttled attempt waited out a one-second window (a lower bound: sleeps never
+    // end early).
+    assert!(started.elapsed() >= Duration::from_secs(2));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

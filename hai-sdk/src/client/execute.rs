@@ -166,13 +166,14 @@ async fn attempts(
             .classifier
             .as_ref()
             .map_or(RetryDecision::Default, |c| c.decide(&err, attempt));
+        let kind = classify(&err);
         let delay = match decision {
-            RetryDecision::Retry => Some(policy.backoff(attempt)),
+            RetryDecision::Retry => Some(policy.backoff(kind, attempt)),
             RetryDecision::RetryAfter(d) => Some(d),
             RetryDecision::Stop => None,
-            RetryDecision::Default => match classify(&err) {
-                Retryability::Safe => Some(policy.backoff(attempt)),
-                Retryability::Transient if transient_ok => Some(policy.backoff(attempt)),
+            RetryDecision::Default => match kind {
+                Retryability::Throttled | Retryability::Safe => Some(policy.backoff(kind, attempt)),
+                Retryability::Transient if transient_ok => Some(policy.backoff(kind, attempt)),
                 Retryability::Transient | Retryability::Never => None,
             },
         };

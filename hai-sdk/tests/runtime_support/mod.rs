@@ -79,7 +79,8 @@ impl std::error::Error for ErrorMetadataError {}
 // ---------------------------------------------------------------------------------------------
 // Client set-up.
 
-/// A client for `server` with fast retries (1 ms base delay), no rate limit, token credentials.
+/// A client for `server` with fast retries (1 ms base and throttle delays), no rate limit,
+/// token credentials.
 pub fn builder(server: &Server) -> ClientBuilder {
     hai_sdk::Client::builder()
         .region(REGION)
@@ -87,7 +88,11 @@ pub fn builder(server: &Server) -> ClientBuilder {
         .endpoint(server.url())
         .endpoint_from_env(false)
         .rate_limit(false)
-        .retry_policy(RetryPolicy::new().with_base_delay(Duration::from_millis(1)))
+        .retry_policy(
+            RetryPolicy::new()
+                .with_base_delay(Duration::from_millis(1))
+                .with_throttle_delay(Duration::from_millis(1)),
+        )
 }
 
 /// A port on which nothing listens.
