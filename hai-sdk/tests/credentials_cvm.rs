@@ -86,6 +86,46 @@ async fn refreshed_before_expiry() {
     assert_eq!(server.count(ROLE_LIST), 2);
 }
 
+#[tokio::test(start_paused = true)]
+async fn refreshed_before_expiry_on_a_paused_tokio_clock() {
+    // The same walk as above, but time moves with tokio's paused clock, as a caller's
+    // program would see it: nothing is refreshed until the margin is reached, then once.
+    let clock = TokioClock::new();
+    let t0 = clock.unix();
+    let server = metadata(move |n| {
+        Reply::ok(metadata_creds(
+            &format!("AKID{n}"),
+            "k",
+            "t",
+            t0 + 1000 * n as u64,
+        ))
+    })
+    .await;
+    let p = CvmRoleProvider::builder()
+        .metadata_url(server.url())
+        .clock(clock.clone())
+        .build();
+
+    assert_eq!(p.provide_credentials().await.unwrap().secret_id(), "AKID1");
+    for _ in 0..13 {
+        // 50 s steps up to 650 s: 350 s remain, outside the 5-minute margin.
+        tokio::time::advance(Duration::from_secs(50)).await;
+        assert_eq!(p.provide_credentials().await.unwrap().secret_id(), "AKID1");
+    }
+    assert_eq!(server.count(ROLE_PATH), 1);
+    // 710 s: 290 s remain, inside the margin and before expiry (1000 s).
+    tokio::time::advance(Duration::from_secs(60)).await;
+    assert_eq!(p.provide_credentials().await.unwrap().secret_id(), "AKID2");
+    assert_eq!(server.count(ROLE_PATH), 2);
+    // The new credentials expire at 2000 s: cached again until their own margin.
+    tokio::time::advance(Duration::from_secs(900)).await;
+    assert_eq!(p.provide_credentials().await.unwrap().secret_id(), "AKID2");
+    assert_eq!(server.count(ROLE_PATH), 2);
+    tokio::time::advance(Duration::from_secs(100)).await;
+    assert_eq!(p.provide_credentials().await.unwrap().secret_id(), "AKID3");
+    assert_eq!(server.count(ROLE_PATH), 3);
+}
+
 #[tokio::test]
 async fn refresh_margin_is_configurable() {
     let clock = ManualClock::new();

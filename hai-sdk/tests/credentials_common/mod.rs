@@ -36,6 +36,34 @@ impl Clock for ManualClock {
     }
 }
 
+/// Wall-clock time driven by tokio's clock: under `tokio::time::pause` it moves only with
+/// `tokio::time::advance` (or auto-advance), so a cache can be walked across an expiry
+/// without waiting.
+#[derive(Debug)]
+pub struct TokioClock {
+    base: SystemTime,
+    start: tokio::time::Instant,
+}
+
+impl TokioClock {
+    /// Starts at the same fixed instant as [`ManualClock::new`].
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self {
+            base: UNIX_EPOCH + Duration::from_secs(1_700_000_000),
+            start: tokio::time::Instant::now(),
+        })
+    }
+    pub fn unix(&self) -> u64 {
+        self.now().duration_since(UNIX_EPOCH).unwrap().as_secs()
+    }
+}
+
+impl Clock for TokioClock {
+    fn now(&self) -> SystemTime {
+        self.base + self.start.elapsed()
+    }
+}
+
 /// One request as the server saw it.
 #[derive(Debug, Clone)]
 pub struct Request {
