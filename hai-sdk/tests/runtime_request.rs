@@ -5,7 +5,7 @@ mod runtime_support;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use hai_sdk::error::BuildRequestErrorKind;
-use hai_sdk::{Client, Credentials, Error, Language};
+use hai_sdk::{Client, ClientBuilder, Credentials, Error, Language};
 use runtime_support::*;
 
 fn now() -> u64 {
@@ -22,10 +22,28 @@ fn independent_date_routine() {
     assert_eq!(date_of(1_551_113_065), "2019-02-25");
 }
 
+/// A caller-supplied reqwest client, as `ClientBuilder::http_client` documents it.
+fn via_reqwest(b: ClientBuilder) -> ClientBuilder {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    b.http_client(http)
+}
+
 #[tokio::test]
 async fn signature_recomputed_from_captured_request_and_all_headers_present() {
+    signed_request_checked(|b| b).await;
+}
+
+#[tokio::test]
+async fn through_a_caller_supplied_reqwest_client_the_same_request_is_sent() {
+    signed_request_checked(via_reqwest).await;
+}
+
+async fn signed_request_checked(transport: fn(ClientBuilder) -> ClientBuilder) {
     let server = Server::start(vec![Reply::ok(77, "req-ok-1")]).await;
-    let client = builder(&server)
+    let client = transport(builder(&server))
         .language(Language::EnUs)
         .request_client_suffix("hai-tests")
         .build()
@@ -139,8 +157,17 @@ async fn missing_region_is_a_build_error_before_anything_is_sent() {
 
 #[tokio::test]
 async fn connections_are_pooled_and_shared_by_clones() {
+    pooled_checked(|b| b).await;
+}
+
+#[tokio::test]
+async fn a_caller_supplied_reqwest_client_pools_too() {
+    pooled_checked(via_reqwest).await;
+}
+
+async fn pooled_checked(transport: fn(ClientBuilder) -> ClientBuilder) {
     let server = Server::start(vec![Reply::ok(1, "r")]).await;
-    let client = builder(&server).build().unwrap();
+    let client = transport(builder(&server)).build().unwrap();
     let clone = client.clone();
     for _ in 0..3 {
         client.call(StopInstanceRequest::new("i")).await.unwrap();
@@ -210,4 +237,42 @@ async fn client_debug_shows_no_secrets() {
     let dbg = format!("{client:?}");
     assert!(dbg.contains(REGION));
     assert!(!dbg.contains(SECRET_KEY) && !dbg.contains(TOKEN), "{dbg}");
+}
+
+#[tokio::test]
+async fn https_endpoint_against_a_plaintext_server_is_a_connect_error_not_sent() {
+    // A plaintext HTTP server answers the ClientHello with a 400: the TLS handshake fails
+    // inside connecting, so nothing was sent.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            let mut buf = [0u8; 1024];
+            let _ = s.read(&mut buf).await;
+            let _ = s
+                .write_all(
+                    b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                )
+                .await;
+        }
+    });
+    let client = Client::builder()
+        .region(REGION)
+        .credentials(Credentials::new(SECRET_ID, SECRET_KEY, None))
+        .endpoint(format!("https://{addr}"))
+        .endpoint_from_env(false)
+        .retry_policy(hai_sdk::RetryPolicy::disabled())
+        .timeout(Some(std::time::Duration::from_secs(5)))
+        .build()
+        .unwrap();
+    let err = client
+        .call(StopInstanceRequest::new("i"))
+        .await
+        .unwrap_err();
+    let Error::Dispatch(d) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(d.kind(), hai_sdk::error::DispatchErrorKind::Connect);
+    assert_eq!(d.delivery(), hai_sdk::error::Delivery::NotSent);
 }

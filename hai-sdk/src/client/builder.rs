@@ -9,6 +9,7 @@ use reqwest::header::HeaderValue;
 
 use super::endpoint::{Endpoint, EndpointConfig, Endpoints};
 use super::sign::SigningCache;
+use super::transport::{BuildFailure, Transport};
 use super::{Client, ClientInner, Language};
 use crate::credentials::{DefaultChain, ProvideCredentials};
 use crate::error::{Error, ErrorMetadata};
@@ -167,7 +168,12 @@ impl ClientBuilder {
     }
 
     /// Sends through this HTTP client (share a pool, proxies, custom TLS). It should not
-    /// follow redirects: a redirected request loses its signature's validity.
+    /// follow redirects: a redirected request loses its signature's validity. Its own
+    /// connect timeout applies, not [`connect_timeout`](Self::connect_timeout).
+    ///
+    /// Without one, the client sends through its own pooled HTTP/1.1 and HTTP/2 connections
+    /// over rustls with the Mozilla roots, or through reqwest when `HTTPS_PROXY`,
+    /// `HTTP_PROXY` or `ALL_PROXY` is set (reqwest applies them and `NO_PROXY`).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -228,16 +234,11 @@ impl ClientBuilder {
         }
 
         let http = match self.http_client {
-            Some(c) => c,
-            None => {
-                let mut b = reqwest::Client::builder()
-                    .redirect(reqwest::redirect::Policy::none())
-                    .pool_idle_timeout(Duration::from_secs(60));
-                if let Some(t) = self.connect_timeout {
-                    b = b.connect_timeout(t);
-                }
-                b.build().map_err(BuildError::HttpClient)?
-            }
+            Some(c) => Transport::Reqwest(c),
+            None => Transport::default_for(self.connect_timeout).map_err(|e| match e {
+                BuildFailure::Tls(e) => BuildError::Tls(e.to_string()),
+                BuildFailure::Reqwest(e) => BuildError::HttpClient(e),
+            })?,
         };
 
         Ok(Client {
@@ -274,6 +275,8 @@ pub enum BuildError {
     InvalidRequestClientSuffix,
     /// The HTTP client could not be created (e.g. TLS roots).
     HttpClient(reqwest::Error),
+    /// The TLS configuration could not be created (the reason names it).
+    Tls(String),
 }
 
 impl fmt::Display for BuildError {
@@ -288,6 +291,7 @@ impl fmt::Display for BuildError {
                 f.write_str("the request-client suffix is not a valid header value")
             }
             BuildError::HttpClient(e) => write!(f, "cannot create the HTTP client: {e}"),
+            BuildError::Tls(why) => write!(f, "cannot configure TLS: {why}"),
         }
     }
 }

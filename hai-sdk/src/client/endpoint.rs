@@ -16,7 +16,8 @@ pub(crate) const ENDPOINT_ENV: &str = "TENCENTCLOUD_ENDPOINT_URL";
 /// A parsed endpoint, reused by every call.
 #[derive(Debug)]
 pub(crate) struct Endpoint {
-    pub(crate) url: Url,
+    /// The URL as the HTTP layer takes it, parsed once.
+    pub(crate) uri: http::Uri,
     /// Exactly the `Host` header sent and signed: host, plus `:port` when not the default.
     pub(crate) host: String,
     pub(crate) host_header: HeaderValue,
@@ -52,8 +53,12 @@ impl Endpoint {
         };
         let host_header =
             HeaderValue::from_str(&host).map_err(|_| format!("`{raw}`: host is not a header"))?;
+        let uri = url
+            .as_str()
+            .parse()
+            .map_err(|e| format!("`{raw}` is not a usable URI: {e}"))?;
         Ok(Self {
-            url,
+            uri,
             host,
             host_header,
         })
@@ -192,7 +197,7 @@ mod tests {
     fn precedence_builder_then_service_env_then_generic_env_then_default() {
         let mut c = EndpointConfig::default();
         assert_eq!(
-            c.resolve(&META).unwrap().url.as_str(),
+            c.resolve(&META).unwrap().uri.to_string(),
             "https://hai.tencentcloudapi.com/"
         );
         c.read_env(vars(&[(ENDPOINT_ENV, "http://generic:1")]));

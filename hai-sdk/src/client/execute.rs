@@ -8,11 +8,11 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::{Bytes, BytesMut};
-use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
-use reqwest::Method;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
 use tracing::{field, Instrument};
 
 use super::endpoint::Endpoint;
+use super::transport::{Response, SendFailure, SendFailureKind};
 use super::{CallOptions, ClientInner};
 use crate::action::ActionMeta;
 use crate::error::{
@@ -246,9 +246,7 @@ async fn attempt_once(
         })?;
     let trace_id = trace_id();
 
-    let mut request = reqwest::Request::new(Method::POST, endpoint.url.clone());
-    let headers = request.headers_mut();
-    headers.reserve(12);
+    let mut headers = HeaderMap::with_capacity(12);
     headers.insert(
         CONTENT_TYPE,
         HeaderValue::from_static(super::sign::CONTENT_TYPE),
@@ -267,7 +265,6 @@ async fn attempt_once(
         headers.insert(X_TC_TOKEN, token);
     }
     headers.insert(AUTHORIZATION, signed.authorization);
-    *request.body_mut() = Some(reqwest::Body::from(body.clone()));
 
     tracing::debug!(
         attempt,
@@ -283,7 +280,14 @@ async fn attempt_once(
     );
 
     let mut delivered = false;
-    let exchange = exchange(inner, meta.name, request, &mut delivered);
+    let exchange = exchange(
+        inner,
+        meta.name,
+        &endpoint.uri,
+        headers,
+        body.clone(),
+        &mut delivered,
+    );
     let result = match timeout {
         Some(limit) => {
             let timed = tokio::time::timeout(limit, exchange).await;
@@ -317,17 +321,19 @@ async fn attempt_once(
 async fn exchange(
     inner: &ClientInner,
     action: &'static str,
-    request: reqwest::Request,
+    uri: &http::Uri,
+    headers: HeaderMap,
+    body: Bytes,
     delivered: &mut bool,
 ) -> Result<RawResponse> {
     let mut response = inner
         .http
-        .execute(request)
+        .send(uri, headers, body)
         .await
         .map_err(|e| send_error(inner, action, e))?;
     *delivered = true;
-    let status = response.status().as_u16();
-    let content_type = response.headers().get(CONTENT_TYPE).cloned();
+    let status = response.status;
+    let content_type = response.content_type.take();
     let body = read_body(
         &mut response,
         inner.max_response_bytes,
@@ -339,42 +345,33 @@ async fn exchange(
     classify_response(action, status, content_type, body)
 }
 
-fn send_error(
-    inner: &ClientInner,
-    action: &'static str,
-    e: reqwest::Error,
-) -> Error<ErrorMetadata> {
-    if e.is_connect() {
-        if e.is_timeout() {
-            Error::Timeout(TimeoutError::new(
-                action,
-                TimeoutKind::Connect,
-                Delivery::NotSent,
-                inner.connect_timeout,
-            ))
-        } else {
-            Error::Dispatch(DispatchError::new(
-                action,
-                DispatchErrorKind::Connect,
-                Delivery::NotSent,
-                Box::new(e.without_url()),
-            ))
-        }
-    } else if e.is_timeout() {
+fn send_error(inner: &ClientInner, action: &'static str, e: SendFailure) -> Error<ErrorMetadata> {
+    match e.kind {
+        SendFailureKind::ConnectTimeout => Error::Timeout(TimeoutError::new(
+            action,
+            TimeoutKind::Connect,
+            Delivery::NotSent,
+            inner.connect_timeout,
+        )),
+        SendFailureKind::Connect => Error::Dispatch(DispatchError::new(
+            action,
+            DispatchErrorKind::Connect,
+            Delivery::NotSent,
+            e.source,
+        )),
         // A timeout of a caller-supplied HTTP client.
-        Error::Timeout(TimeoutError::new(
+        SendFailureKind::Timeout => Error::Timeout(TimeoutError::new(
             action,
             TimeoutKind::Total,
             Delivery::Unknown,
             None,
-        ))
-    } else {
-        Error::Dispatch(DispatchError::new(
+        )),
+        SendFailureKind::Io => Error::Dispatch(DispatchError::new(
             action,
             DispatchErrorKind::Io,
             Delivery::Unknown,
-            Box::new(e.without_url()),
-        ))
+            e.source,
+        )),
     }
 }
 
@@ -385,7 +382,7 @@ fn content_type_string(ct: &Option<HeaderValue>) -> Option<String> {
 
 /// Reads the body, stopping as soon as it exceeds `limit`.
 async fn read_body(
-    response: &mut reqwest::Response,
+    response: &mut Response,
     limit: usize,
     action: &'static str,
     status: u16,
@@ -400,7 +397,7 @@ async fn read_body(
             seen,
         ))
     };
-    let declared = response.content_length();
+    let declared = response.content_length;
     let declared_too_large = declared.is_some_and(|n| n > limit as u64);
     let mut first: Option<Bytes> = None;
     let mut rest = BytesMut::new();
@@ -410,7 +407,7 @@ async fn read_body(
             Ok(Some(chunk)) => chunk,
             Ok(None) => break,
             Err(e) => {
-                return Err(if e.is_timeout() {
+                return Err(if e.timeout {
                     Error::Timeout(TimeoutError::new(
                         action,
                         TimeoutKind::Total,
@@ -422,7 +419,7 @@ async fn read_body(
                         action,
                         DispatchErrorKind::ResponseBody,
                         Delivery::Delivered,
-                        Box::new(e.without_url()),
+                        e.source,
                     ))
                 })
             }

@@ -4,6 +4,7 @@ mod builder;
 mod endpoint;
 mod execute;
 mod sign;
+mod transport;
 
 pub use builder::{BuildError, ClientBuilder};
 
@@ -51,7 +52,7 @@ pub struct Client {
 }
 
 pub(crate) struct ClientInner {
-    pub(crate) http: reqwest::Client,
+    pub(crate) http: transport::Transport,
     pub(crate) credentials: Arc<dyn ProvideCredentials>,
     pub(crate) region: Option<(Box<str>, HeaderValue)>,
     pub(crate) language: Option<HeaderValue>,
