@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use credentials_common::*;
-use hai_sdk::credentials::{CredentialsError, CvmRoleProvider, ProvideCredentials};
+use hai_sdk::credentials::{Clock, CredentialsError, CvmRoleProvider, ProvideCredentials};
 
 const ROLE_LIST: &str = "/cam/security-credentials/";
 const ROLE_PATH: &str = "/cam/security-credentials/hai-role";
@@ -24,7 +24,20 @@ async fn metadata(creds: impl Fn(usize) -> Reply + Send + Sync + 'static) -> Ser
     .await
 }
 
-fn provider(server: &Server, clock: &Arc<ManualClock>) -> CvmRoleProvider {
+/// A metadata server whose n-th credentials (`AKID<n>`, from 1) expire at `t0 + 1000 n`.
+async fn rising_metadata(t0: u64) -> Server {
+    metadata(move |n| {
+        Reply::ok(metadata_creds(
+            &format!("AKID{n}"),
+            "k",
+            "t",
+            t0 + 1000 * n as u64,
+        ))
+    })
+    .await
+}
+
+fn provider<C: Clock>(server: &Server, clock: &Arc<C>) -> CvmRoleProvider {
     CvmRoleProvider::builder()
         .metadata_url(server.url())
         .clock(clock.clone())
@@ -61,15 +74,7 @@ async fn role_discovered_and_credentials_used() {
 async fn refreshed_before_expiry() {
     let clock = ManualClock::new();
     let t0 = clock.unix();
-    let server = metadata(move |n| {
-        Reply::ok(metadata_creds(
-            &format!("AKID{n}"),
-            "k",
-            "t",
-            t0 + 1000 * n as u64,
-        ))
-    })
-    .await;
+    let server = rising_metadata(t0).await;
     let p = provider(&server, &clock);
 
     assert_eq!(p.provide_credentials().await.unwrap().secret_id(), "AKID1");
@@ -92,19 +97,8 @@ async fn refreshed_before_expiry_on_a_paused_tokio_clock() {
     // program would see it: nothing is refreshed until the margin is reached, then once.
     let clock = TokioClock::new();
     let t0 = clock.unix();
-    let server = metadata(move |n| {
-        Reply::ok(metadata_creds(
-            &format!("AKID{n}"),
-            "k",
-            "t",
-            t0 + 1000 * n as u64,
-        ))
-    })
-    .await;
-    let p = CvmRoleProvider::builder()
-        .metadata_url(server.url())
-        .clock(clock.clone())
-        .build();
+    let server = rising_metadata(t0).await;
+    let p = provider(&server, &clock);
 
     assert_eq!(p.provide_credentials().await.unwrap().secret_id(), "AKID1");
     for _ in 0..13 {
@@ -130,15 +124,7 @@ async fn refreshed_before_expiry_on_a_paused_tokio_clock() {
 async fn refresh_margin_is_configurable() {
     let clock = ManualClock::new();
     let t0 = clock.unix();
-    let server = metadata(move |n| {
-        Reply::ok(metadata_creds(
-            &format!("AKID{n}"),
-            "k",
-            "t",
-            t0 + 1000 * n as u64,
-        ))
-    })
-    .await;
+    let server = rising_metadata(t0).await;
     let p = CvmRoleProvider::builder()
         .metadata_url(server.url())
         .clock(clock.clone())

@@ -66,6 +66,23 @@ error_matrix! {
         (err, server)
     }
 
+    /// One StopInstance call to `endpoint` (no test server behind it), without retries, with
+    /// a 200 ms connect timeout.
+    async fn call_endpoint(endpoint: String) -> CallError {
+        let client = transport(hai_sdk::Client::builder())
+            .region(REGION)
+            .credentials(hai_sdk::Credentials::new(SECRET_ID, SECRET_KEY, None))
+            .endpoint(endpoint)
+            .connect_timeout(Some(Duration::from_millis(200)))
+            .retry_policy(RetryPolicy::disabled())
+            .build()
+            .unwrap();
+        client
+            .call(StopInstanceRequest::new("i"))
+            .await
+            .unwrap_err()
+    }
+
     fn assert_display_names_action(err: &CallError) {
         let text = err.to_string();
         assert!(text.starts_with("StopInstance"), "{text}");
@@ -224,17 +241,7 @@ error_matrix! {
 
     #[tokio::test]
     async fn connection_refused_is_a_dispatch_error_not_sent() {
-        let client = transport(hai_sdk::Client::builder())
-            .region(REGION)
-            .credentials(hai_sdk::Credentials::new(SECRET_ID, SECRET_KEY, None))
-            .endpoint(refused_url().await)
-            .retry_policy(RetryPolicy::disabled())
-            .build()
-            .unwrap();
-        let err = client
-            .call(StopInstanceRequest::new("i"))
-            .await
-            .unwrap_err();
+        let err = call_endpoint(refused_url().await).await;
         let Error::Dispatch(d) = &err else {
             panic!("{err:?}")
         };
@@ -385,18 +392,7 @@ error_matrix! {
                 fillers.push(s);
             }
         }
-        let client = transport(hai_sdk::Client::builder())
-            .region(REGION)
-            .credentials(hai_sdk::Credentials::new(SECRET_ID, SECRET_KEY, None))
-            .endpoint(format!("http://{addr}"))
-            .connect_timeout(Some(Duration::from_millis(200)))
-            .retry_policy(RetryPolicy::disabled())
-            .build()
-            .unwrap();
-        let err = client
-            .call(StopInstanceRequest::new("i"))
-            .await
-            .unwrap_err();
+        let err = call_endpoint(format!("http://{addr}")).await;
         let Error::Timeout(t) = &err else {
             panic!("{err:?}")
         };
