@@ -1,6 +1,7 @@
 //! Per-call client cost, compared within one run (ratios, not absolute numbers):
-//! the SDK's whole `stop_instance` call against a pre-signed raw reqwest request to the same
-//! loopback server, plus the pure-CPU pieces (serialise, sign, decode).
+//! the SDK's whole `stop_instance` call against pre-signed raw requests to the same loopback
+//! server (through hyper-util's pooled client, the floor for our transport, and through
+//! reqwest), plus the pure-CPU pieces (serialise, sign, decode).
 
 use std::net::SocketAddr;
 
@@ -92,7 +93,39 @@ fn calls(c: &mut Criterion) {
         timestamp: 1_700_000_000,
     });
 
+    let pooled = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http::<http_body_util::Full<bytes::Bytes>>();
+    let uri: http::Uri = url.parse().expect("uri");
+    let authorization =
+        http::HeaderValue::from_str(&sig.authorization).expect("authorization header");
+
     let mut g = c.benchmark_group("stop_instance_loopback");
+    g.bench_function("raw_hyper_util_presigned", |b| {
+        b.to_async(&rt).iter(|| async {
+            let mut req = http::Request::new(http_body_util::Full::new(bytes::Bytes::from_static(
+                BODY.as_bytes(),
+            )));
+            *req.method_mut() = http::Method::POST;
+            *req.uri_mut() = uri.clone();
+            let h = req.headers_mut();
+            h.insert(
+                http::header::CONTENT_TYPE,
+                http::HeaderValue::from_static("application/json"),
+            );
+            h.insert(
+                "x-tc-action",
+                http::HeaderValue::from_static("StopInstance"),
+            );
+            h.insert(http::header::AUTHORIZATION, authorization.clone());
+            let resp = pooled.request(req).await.expect("send");
+            let bytes = http_body_util::BodyExt::collect(resp.into_body())
+                .await
+                .expect("body")
+                .to_bytes();
+            let v: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
+            assert_eq!(v["Response"]["TaskId"], 123456);
+        })
+    });
     g.bench_function("raw_reqwest_presigned", |b| {
         b.to_async(&rt).iter(|| async {
             let resp = raw
