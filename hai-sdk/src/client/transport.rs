@@ -120,47 +120,54 @@ impl Transport {
         headers: HeaderMap,
         body: Bytes,
     ) -> Result<Response, SendFailure> {
+        let mut request = http::Request::new(body);
+        *request.method_mut() = http::Method::POST;
+        *request.uri_mut() = uri.clone();
+        *request.headers_mut() = headers;
         match self {
             Transport::Direct(client) => {
-                let mut request = http::Request::new(Full::new(body));
-                *request.method_mut() = http::Method::POST;
-                *request.uri_mut() = uri.clone();
-                *request.headers_mut() = headers;
-                let response = client.request(request).await.map_err(direct_send_failure)?;
+                let response = client
+                    .request(request.map(Full::new))
+                    .await
+                    .map_err(direct_send_failure)?;
                 let (parts, body) = response.into_parts();
+                let (content_type, content_length) = head(&parts.headers);
                 Ok(Response {
                     status: parts.status.as_u16(),
-                    content_type: parts.headers.get(CONTENT_TYPE).cloned(),
-                    content_length: parts
-                        .headers
-                        .get(http::header::CONTENT_LENGTH)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.parse().ok()),
+                    content_type,
+                    content_length,
                     body: Body::Direct(body),
                 })
             }
             Transport::Reqwest(client) => {
-                let mut request = http::Request::new(reqwest::Body::from(body));
-                *request.method_mut() = http::Method::POST;
-                *request.uri_mut() = uri.clone();
-                *request.headers_mut() = headers;
-                let request = reqwest::Request::try_from(request).map_err(|e| SendFailure {
-                    kind: SendFailureKind::Connect,
-                    source: Box::new(e.without_url()),
-                })?;
+                let request = reqwest::Request::try_from(request.map(reqwest::Body::from))
+                    .map_err(|e| SendFailure {
+                        kind: SendFailureKind::Connect,
+                        source: Box::new(e.without_url()),
+                    })?;
                 let response = client
                     .execute(request)
                     .await
                     .map_err(reqwest_send_failure)?;
+                let (content_type, content_length) = head(response.headers());
                 Ok(Response {
                     status: response.status().as_u16(),
-                    content_type: response.headers().get(CONTENT_TYPE).cloned(),
-                    content_length: response.content_length(),
+                    content_type,
+                    content_length,
                     body: Body::Reqwest(response),
                 })
             }
         }
     }
+}
+
+/// The response head's `Content-Type` and declared `Content-Length`.
+fn head(headers: &HeaderMap) -> (Option<HeaderValue>, Option<u64>) {
+    let length = headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok());
+    (headers.get(CONTENT_TYPE).cloned(), length)
 }
 
 impl Response {
