@@ -60,6 +60,10 @@ pub struct Action {
     /// Whether repeating the call has no further effect (enables transient retries).
     #[serde(default)]
     pub idempotent: bool,
+    /// Whether the action only reads (changes nothing), so resending it after a transient
+    /// failure is harmless.
+    #[serde(default)]
+    pub read_only: bool,
     /// Worked examples.
     #[serde(default)]
     pub examples: Vec<Example>,
@@ -228,6 +232,9 @@ pub struct Member {
     /// The value the service assumes when the member is absent.
     #[serde(default)]
     pub default: Option<serde_json::Value>,
+    /// A secret (password, key, token): redacted in generated `Debug` output and logs.
+    #[serde(default)]
+    pub sensitive: bool,
 }
 
 impl Member {
