@@ -1,4 +1,4 @@
-//! The one non-generic execute path (DESIGN decision 8): bytes in, classified bytes out.
+//! The one non-generic execute path: bytes in, classified bytes out.
 //!
 //! Per attempt: rate limit, credentials, a fresh timestamp and TraceId, signing over the exact
 //! body bytes, sending, reading the body under a size bound, and detecting `Response.Error`
@@ -12,9 +12,11 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT
 use tracing::{field, Instrument};
 
 use super::endpoint::Endpoint;
+use super::probe::{self, Probe};
 use super::transport::{Response, SendFailure, SendFailureKind};
 use super::{CallOptions, ClientInner};
 use crate::action::ActionMeta;
+use crate::error::shown::loggable_id;
 use crate::error::{
     BuildRequestError, BuildRequestErrorKind, CredentialsFailure, DecodeError, Delivery,
     DispatchError, DispatchErrorKind, Error, ErrorMetadata, ResponseError, ResponseErrorKind,
@@ -66,14 +68,14 @@ pub(crate) async fn execute(
         match &result {
             Ok(body) => {
                 span.record("outcome", "ok");
-                if let Some(id) = sniff_request_id(body) {
+                if let Some(id) = sniff_request_id(body).and_then(loggable_id) {
                     span.record("request_id", id);
                 }
                 tracing::debug!(parent: &span, latency_ms, "call succeeded");
             }
             Err(e) => {
                 span.record("outcome", outcome_name(e));
-                if let Some(id) = e.request_id() {
+                if let Some(id) = e.request_id().and_then(loggable_id) {
                     span.record("request_id", id);
                 }
                 tracing::debug!(parent: &span, latency_ms, error = %e, "call failed");
@@ -268,6 +270,7 @@ async fn attempt_once(
         .credentials
         .provide_credentials()
         .await
+        .and_then(|c| c.check().map(|_| c))
         .map_err(|e| Error::Credentials(CredentialsFailure::new(meta.name, e)))?;
 
     // Every attempt is signed anew, and never with an earlier attempt's timestamp: TC3 has
@@ -507,19 +510,43 @@ async fn read_body(
 }
 
 /// Finds a service error envelope whatever the status; otherwise a 2xx body is passed on to
-/// decoding and anything else is a non-envelope answer.
+/// decoding and anything else is a non-envelope answer. A body that carries
+/// `Response.Error` in any shape, or that the probe cannot read, never passes as a success.
 fn classify_response(
     action: &'static str,
     status: u16,
     content_type: Option<HeaderValue>,
     body: Bytes,
 ) -> Result<RawResponse> {
-    if memchr::memmem::find(&body, b"\"Error\"").is_some() {
-        if let Some(meta) = probe_service_error(action, status, &body) {
-            return Err(Error::Service(meta));
+    let success = (200..300).contains(&status);
+    if probe::may_carry_error(&body) {
+        match probe::probe(&body) {
+            Probe::NoError => {}
+            Probe::Service {
+                code,
+                message,
+                request_id,
+            } => {
+                return Err(Error::Service(ErrorMetadata::new(
+                    action, code, message, request_id, status,
+                )))
+            }
+            Probe::Malformed { .. } => {
+                return Err(Error::Response(ResponseError::new(
+                    action,
+                    ResponseErrorKind::MalformedError,
+                    status,
+                    content_type_string(&content_type),
+                    &body,
+                )))
+            }
+            Probe::Unparseable(e) if success => {
+                return Err(Error::Decode(decode_error(action, status, &body, e)))
+            }
+            Probe::Unparseable(_) => {}
         }
     }
-    if (200..300).contains(&status) {
+    if success {
         Ok(RawResponse { status, body })
     } else {
         Err(Error::Response(ResponseError::new(
@@ -530,22 +557,6 @@ fn classify_response(
             &body,
         )))
     }
-}
-
-/// Parses `{"Response":{"Error":{"Code":..,"Message":..},"RequestId":..}}` leniently.
-fn probe_service_error(action: &'static str, status: u16, body: &[u8]) -> Option<ErrorMetadata> {
-    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-    let response = value.get("Response")?;
-    let error = response.get("Error")?;
-    let code = error.get("Code")?.as_str()?;
-    let message = error.get("Message").and_then(|m| m.as_str()).unwrap_or("");
-    let request_id = response
-        .get("RequestId")
-        .and_then(|r| r.as_str())
-        .unwrap_or("");
-    Some(ErrorMetadata::new(
-        action, code, message, request_id, status,
-    ))
 }
 
 /// A decode failure of a 2xx body (non-generic so the generic shim stays small).
@@ -612,25 +623,6 @@ mod tests {
         assert_eq!(sniff_request_id(br#"{"Response":{}}"#), None);
         assert_eq!(sniff_request_id(br#"{"RequestId":"a\"b"}"#), None);
         assert_eq!(sniff_request_id(br#"{"RequestId":"#), None);
-    }
-
-    #[test]
-    fn error_probe_is_lenient_and_exact() {
-        let m = probe_service_error(
-            "A",
-            500,
-            br#"{"Response":{"Error":{"Code":"InternalError","Message":"m"},"RequestId":"r"}}"#,
-        )
-        .unwrap();
-        assert_eq!(
-            (m.code(), m.message(), m.request_id(), m.http_status()),
-            ("InternalError", "m", "r", 500)
-        );
-        assert!(
-            probe_service_error("A", 200, br#"{"Response":{"Error":{"Message":"no code"}}}"#)
-                .is_none()
-        );
-        assert!(probe_service_error("A", 200, br#"{"Response":{"Note":"\"Error\""}}"#).is_none());
     }
 
     #[test]

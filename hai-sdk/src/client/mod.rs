@@ -3,6 +3,7 @@
 mod builder;
 mod endpoint;
 mod execute;
+mod probe;
 mod sign;
 mod transport;
 

@@ -6,6 +6,8 @@
 //! secret key, a session token or an `Authorization` value.
 
 mod service;
+pub(crate) mod shown;
+use shown::Shown;
 
 pub use service::*;
 
@@ -352,6 +354,9 @@ impl std::error::Error for TimeoutError {
 pub enum ResponseErrorKind {
     /// The answer is not a Tencent Cloud API envelope (e.g. a gateway's HTML page).
     NotEnvelope,
+    /// The answer carries `Response.Error`, but not as an object with a string `Code`:
+    /// a failure whose code cannot be told.
+    MalformedError,
     /// The body exceeded the configured size bound; reading stopped there.
     TooLarge {
         /// The bound in bytes.
@@ -413,6 +418,11 @@ impl fmt::Display for ResponseError {
             ResponseErrorKind::NotEnvelope => write!(
                 f,
                 "{}: HTTP {} answer is not a Tencent Cloud API response",
+                self.action, self.status
+            )?,
+            ResponseErrorKind::MalformedError => write!(
+                f,
+                "{}: HTTP {} answer carries a malformed Response.Error (no string Code)",
                 self.action, self.status
             )?,
             ResponseErrorKind::TooLarge { limit } => write!(
@@ -485,7 +495,10 @@ impl fmt::Display for DecodeError {
             "{}: cannot decode HTTP {} response (RequestId: {}): {}; body starts: {}",
             self.action,
             self.status,
-            self.request_id.as_deref().unwrap_or("<none>"),
+            Shown::new(
+                self.request_id.as_deref().unwrap_or("<none>"),
+                shown::REQUEST_ID_SHOWN
+            ),
             self.source,
             Excerpt(&self.body)
         )
