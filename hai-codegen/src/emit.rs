@@ -192,6 +192,9 @@ fn field_doc(f: &FieldIr, input: bool) -> TokenStream {
     if let Some(e) = &f.example {
         notes.push(format!("Example: `{e}`."));
     }
+    if f.sensitive {
+        notes.push("Sensitive: `Debug` shows it redacted.".to_owned());
+    }
     if !notes.is_empty() {
         if !text.is_empty() {
             text.push_str("\n\n");

@@ -14,6 +14,12 @@ pub mod retry;
 pub mod signer;
 pub mod waiters;
 
+#[cfg(test)]
+mod test_alloc;
+#[cfg(test)]
+#[global_allocator]
+static ALLOC: test_alloc::Counting = test_alloc::Counting;
+
 // Formatted by prettyplease at generation time; rustfmt would fight `regen --check`.
 #[rustfmt::skip]
 mod generated;

@@ -531,14 +531,17 @@ fn classify_response(
                     action, code, message, request_id, status,
                 )))
             }
-            Probe::Malformed { .. } => {
-                return Err(Error::Response(ResponseError::new(
-                    action,
-                    ResponseErrorKind::MalformedError,
-                    status,
-                    content_type_string(&content_type),
-                    &body,
-                )))
+            Probe::Malformed { request_id } => {
+                return Err(Error::Response(
+                    ResponseError::new(
+                        action,
+                        ResponseErrorKind::MalformedError,
+                        status,
+                        content_type_string(&content_type),
+                        &body,
+                    )
+                    .with_request_id(request_id),
+                ))
             }
             Probe::Unparseable(e) if success => {
                 return Err(Error::Decode(decode_error(action, status, &body, e)))
@@ -623,6 +626,37 @@ mod tests {
         assert_eq!(sniff_request_id(br#"{"Response":{}}"#), None);
         assert_eq!(sniff_request_id(br#"{"RequestId":"a\"b"}"#), None);
         assert_eq!(sniff_request_id(br#"{"RequestId":"#), None);
+    }
+
+    /// An 8 MiB error-shaped body: the `Pad` array would be a tree of ~140 MiB.
+    fn padded_error_body() -> Bytes {
+        let head = br#"{"Response":{"Error":{"Code":"InternalError","Message":"m"},"Pad":["#;
+        let tail = br#"0],"RequestId":"r-pad"}}"#;
+        let mut body = Vec::with_capacity(8 << 20);
+        body.extend_from_slice(head);
+        while body.len() + tail.len() + 2 < 8 << 20 {
+            body.extend_from_slice(b"0,");
+        }
+        body.extend_from_slice(tail);
+        Bytes::from(body)
+    }
+
+    #[test]
+    fn error_probe_memory_stays_bounded_for_an_8_mib_padded_body() {
+        let body = padded_error_body();
+        assert!(body.len() > 8_000_000);
+        let (result, peak) =
+            crate::test_alloc::peak_growth(|| classify_response("StopInstance", 200, None, body));
+        let m = match result {
+            Err(Error::Service(m)) => m,
+            Err(e) => panic!("{e:?}"),
+            Ok(_) => panic!("an error body passed as a success"),
+        };
+        assert_eq!((m.code(), m.request_id()), ("InternalError", "r-pad"));
+        // Measured: 19 bytes (the code, message and RequestId), where a serde_json::Value
+        // tree of the same body grows the heap by about 134 MiB. The bounds are generous.
+        assert!(peak < 32 << 20, "peak heap growth {peak} bytes");
+        assert!(peak < 64 << 10, "peak heap growth {peak} bytes");
     }
 
     #[test]

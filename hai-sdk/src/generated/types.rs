@@ -136,7 +136,7 @@ pub struct CallInfo {
     pub public_endpoint: Option<String>,
     /// API key to authenticate calls to the service.
     ///
-    /// Example: `"6e38ef289496e88d7876b22b82190a41a56b2bbdf1f9c80f26154f00353781dc"`.
+    /// Example: `"6e38ef289496e88d7876b22b82190a41a56b2bbdf1f9c80f26154f00353781dc"`. Sensitive: `Debug` shows it redacted.
     #[serde(rename = "ApiKey", default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
     /// Endpoint URL to call the service from within its VPC.
@@ -645,7 +645,7 @@ pub struct ImageInfo {
     pub image_registry_username: Option<String>,
     /// Password for the registry.
     ///
-    /// Optional. Example: `"eyJhbGciOiJSUzI1NiIsI"`.
+    /// Optional. Example: `"eyJhbGciOiJSUzI1NiIsI"`. Sensitive: `Debug` shows it redacted.
     #[serde(
         rename = "ImageRegistryPassword",
         default,
@@ -1019,7 +1019,7 @@ pub struct LoginSetting {
     pub service_name: Option<String>,
     /// URL to log in to the service.
     ///
-    /// Example: `"http://1.1.1.1:80/lab?token=ed68d8b88aaa15c1b8309c921ae1e76e9cf0ff48d3fb6407b7beb41b716f464e"`.
+    /// Example: `"http://1.1.1.1:80/lab?token=ed68d8b88aaa15c1b8309c921ae1e76e9cf0ff48d3fb6407b7beb41b716f464e"`. Sensitive: `Debug` shows it redacted.
     #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }

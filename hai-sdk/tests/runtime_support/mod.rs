@@ -124,6 +124,10 @@ pub enum Reply {
     Hang,
     /// A 200 with a chunked body that never ends (bounded at 256 MiB).
     Endless,
+    /// The inner reply after a pause.
+    Delayed(Duration, Box<Reply>),
+    /// These bytes one at a time, `pause` apart, then close (slow headers or bodies).
+    Trickle { bytes: Vec<u8>, pause: Duration },
 }
 
 impl Reply {
@@ -237,8 +241,23 @@ async fn serve(
     while let Some(req) = read_request(&mut stream, &mut buf).await {
         requests.lock().unwrap().push(req);
         let n = next.fetch_add(1, Ordering::SeqCst);
-        let reply = replies[n.min(replies.len() - 1)].clone();
+        let mut reply = replies[n.min(replies.len() - 1)].clone();
+        while let Reply::Delayed(pause, inner) = reply {
+            tokio::time::sleep(pause).await;
+            reply = *inner;
+        }
         match reply {
+            Reply::Delayed(..) => unreachable!("unwrapped above"),
+            Reply::Trickle { bytes, pause } => {
+                for b in bytes {
+                    if stream.write_all(&[b]).await.is_err() {
+                        return;
+                    }
+                    tokio::time::sleep(pause).await;
+                }
+                let _ = stream.shutdown().await;
+                return;
+            }
             Reply::Http {
                 status,
                 content_type,
