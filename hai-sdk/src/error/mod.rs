@@ -445,7 +445,11 @@ impl fmt::Display for ResponseError {
             write!(f, " (Content-Type {})", Shown::new(ct, shown::VALUE_SHOWN))?;
         }
         if let Some(id) = &self.request_id {
-            write!(f, " (RequestId: {})", Shown::new(id, shown::REQUEST_ID_SHOWN))?;
+            write!(
+                f,
+                " (RequestId: {})",
+                Shown::new(id, shown::REQUEST_ID_SHOWN)
+            )?;
         }
         write!(f, "; body starts: {}", Excerpt(&self.excerpt))
     }
