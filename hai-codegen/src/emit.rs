@@ -241,13 +241,41 @@ fn structure(s: &StructIr, module: &str) -> TokenStream {
     } else {
         quote!()
     };
+    // A structure with a secret member writes its own Debug, so the secret never prints.
+    let (debug_derive, debug_impl) = if s.fields.iter().any(|f| f.sensitive) {
+        (quote!(), redacting_debug(s))
+    } else {
+        (quote!(Debug,), quote!())
+    };
     quote! {
         #d
-        #[derive(Clone, Debug, PartialEq, #default ::hai_sdk::__private::serde::Serialize, ::hai_sdk::__private::serde::Deserialize)]
+        #[derive(Clone, #debug_derive PartialEq, #default ::hai_sdk::__private::serde::Serialize, ::hai_sdk::__private::serde::Deserialize)]
         #[serde(crate = "::hai_sdk::__private::serde")]
         #[non_exhaustive]
         pub struct #name { #( #fields )* }
+        #debug_impl
         #builder
+    }
+}
+
+fn redacting_debug(s: &StructIr) -> TokenStream {
+    let name = ident(&s.name);
+    let label = &s.name;
+    let fields = s.fields.iter().map(|f| {
+        let fname = ident(&f.ident);
+        let label = &f.ident;
+        if f.sensitive {
+            quote!(.field(#label, &::hai_sdk::__private::Redacted::of(&self.#fname)))
+        } else {
+            quote!(.field(#label, &self.#fname))
+        }
+    });
+    quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#label) #( #fields )* .finish()
+            }
+        }
     }
 }
 
@@ -484,6 +512,7 @@ fn action_module(model: &Model, a: &ActionIr) -> TokenStream {
         None => quote!(None),
     };
     let idempotent = a.idempotent;
+    let read_only = a.read_only;
     let error_enum = action_error(a);
     let fill = match &a.client_token {
         Some(field) => {
@@ -510,6 +539,7 @@ fn action_module(model: &Model, a: &ActionIr) -> TokenStream {
                 name: #wire,
                 rate_limit: #rate,
                 idempotent: #idempotent,
+                read_only: #read_only,
             };
             #fill
         }
@@ -542,11 +572,7 @@ fn action_error(a: &ActionIr) -> TokenStream {
             }
         }
     };
-    let retryable = if a.idempotent {
-        quote!(m.is_throttling() || m.is_transient())
-    } else {
-        quote!(m.is_throttling())
-    };
+    let input = ident(&a.input);
     quote! {
         #d
         #[derive(Clone, Debug, PartialEq, Eq)]
@@ -583,10 +609,7 @@ fn action_error(a: &ActionIr) -> TokenStream {
             fn meta(&self) -> &ErrorMetadata { #error::meta(self) }
         }
         impl ::hai_sdk::ActionError for #error {
-            fn is_retryable(&self) -> bool {
-                let m = self.meta();
-                #retryable
-            }
+            const RESEND_IS_HARMLESS: bool = <#input as ::hai_sdk::Action>::META.resend_is_harmless();
         }
         impl ::std::fmt::Display for #error {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { ::std::fmt::Display::fmt(self.meta(), f) }

@@ -44,6 +44,7 @@ pub struct ActionIr {
     pub errors: Vec<CodeIr>,
     pub rate_limit: Option<u32>,
     pub idempotent: bool,
+    pub read_only: bool,
     pub examples: Vec<ExampleIr>,
     /// Field of an optional string `ClientToken` in the input, filled automatically per call.
     pub client_token: Option<String>,
@@ -87,6 +88,8 @@ pub struct FieldIr {
     pub request_id: bool,
     pub default: Option<serde_json::Value>,
     pub example: Option<serde_json::Value>,
+    /// Redacted in `Debug`.
+    pub sensitive: bool,
 }
 
 #[derive(Clone)]
@@ -179,6 +182,7 @@ impl Model {
                             request_id,
                             default: m.default.clone(),
                             example: m.example.clone(),
+                            sensitive: m.sensitive,
                         });
                     }
                     structs.push(StructIr {
@@ -303,6 +307,7 @@ impl Model {
                 errors,
                 rate_limit: action.rate_limit,
                 idempotent: action.idempotent,
+                read_only: action.read_only,
                 examples,
             });
         }

@@ -31,6 +31,16 @@ pub struct ActionMeta {
     pub rate_limit: Option<u32>,
     /// Whether repeating the call is harmless, which allows retrying transient failures.
     pub idempotent: bool,
+    /// Whether the action only reads; like `idempotent`, it allows retrying transient
+    /// failures.
+    pub read_only: bool,
+}
+
+impl ActionMeta {
+    /// Whether resending after a failure that may have taken effect is harmless.
+    pub const fn resend_is_harmless(&self) -> bool {
+        self.idempotent || self.read_only
+    }
 }
 
 /// Implemented by every generated request type: ties it to its action, output and error.

@@ -46,6 +46,44 @@ pub mod __private {
 
     use std::fmt;
 
+    /// Prints a secret member in `Debug` output: whether it is set, never its value.
+    pub struct Redacted(&'static str);
+
+    impl Redacted {
+        /// Wraps a member of any type; an absent `Option` prints as `None`.
+        pub fn of<T: RedactedShape + ?Sized>(value: &T) -> Self {
+            Self(value.redacted())
+        }
+    }
+
+    impl fmt::Debug for Redacted {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    /// How a secret member prints: its shape (absent or not), never its value.
+    pub trait RedactedShape {
+        /// The text `Debug` writes in place of the value.
+        fn redacted(&self) -> &'static str;
+    }
+
+    impl<T> RedactedShape for Option<T> {
+        fn redacted(&self) -> &'static str {
+            if self.is_some() {
+                "Some(\"** redacted **\")"
+            } else {
+                "None"
+            }
+        }
+    }
+
+    impl RedactedShape for String {
+        fn redacted(&self) -> &'static str {
+            "\"** redacted **\""
+        }
+    }
+
     /// A fresh random (v4) UUID, used as an idempotency token.
     pub fn idempotency_token() -> String {
         uuid::Builder::from_random_bytes(fastrand::u128(..).to_ne_bytes())

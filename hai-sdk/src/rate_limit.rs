@@ -70,12 +70,14 @@ mod tests {
         name: "A",
         rate_limit: Some(20),
         idempotent: false,
+        read_only: false,
     };
     const UNLIMITED: ActionMeta = ActionMeta {
         service: &SVC,
         name: "U",
         rate_limit: None,
         idempotent: false,
+        read_only: false,
     };
 
     #[tokio::test(start_paused = true)]

@@ -1,16 +1,20 @@
-//! Retry policy: safe by default (DESIGN decision 9).
+//! Retry policy: safe by default.
 //!
 //! Retried without asking: `RequestLimitExceeded` and all its sub-codes (the service refused
 //! the request before acting on it), and failures that provably never reached the server.
 //! Failures after which the request may have taken effect (timeouts after sending, broken
-//! connections, 5xx, `InternalError`) are retried only for actions the spec marks
-//! idempotent or when the caller opts in, because resending e.g. `StopInstance` is not harmless.
+//! connections, 5xx, `InternalError`) are retried only for actions the spec marks read-only
+//! or idempotent, or when the caller opts in, because resending e.g. `StopInstance` is not
+//! harmless. One function (`may_retry`) is the one place that decides; the call loop and every public
+//! `is_retryable` ask it.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::error::{Delivery, Error, ErrorMetadata, ResponseErrorKind};
+use crate::error::{
+    Delivery, Error, ErrorMetadata, ProvideErrorMetadata, ResponseErrorKind, TimeoutKind,
+};
 
 /// How often and how patiently a call is retried.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,11 +171,13 @@ pub(crate) enum Retryability {
     Never,
 }
 
-pub(crate) fn classify(err: &Error<ErrorMetadata>) -> Retryability {
+/// How the built-in rules see a failure; the one classification every retry decision and
+/// every public `is_retryable` starts from.
+pub(crate) fn classify<E: ProvideErrorMetadata>(err: &Error<E>) -> Retryability {
     match err {
-        Error::Service(m) if m.is_throttling() => Retryability::Throttled,
-        Error::Service(m) if m.is_transient() => Retryability::Transient,
+        Error::Service(e) => classify_service(e.meta()),
         Error::Dispatch(e) if e.delivery() == Delivery::NotSent => Retryability::Safe,
+        Error::Timeout(e) if e.kind() == TimeoutKind::Call => Retryability::Never,
         Error::Timeout(e) if e.delivery() == Delivery::NotSent => Retryability::Safe,
         Error::Dispatch(_) | Error::Timeout(_) => Retryability::Transient,
         Error::Response(e) if e.kind() == ResponseErrorKind::NotEnvelope => match e.status() {
@@ -181,6 +187,28 @@ pub(crate) fn classify(err: &Error<ErrorMetadata>) -> Retryability {
             _ => Retryability::Never,
         },
         _ => Retryability::Never,
+    }
+}
+
+/// The classification of a service error code.
+pub(crate) fn classify_service(m: &ErrorMetadata) -> Retryability {
+    if m.is_throttling() {
+        Retryability::Throttled
+    } else if m.is_transient() {
+        Retryability::Transient
+    } else {
+        Retryability::Never
+    }
+}
+
+/// The one rule deciding whether a failure may be retried: throttled and never-sent failures
+/// always, transient ones only when resending the action is harmless (read-only, idempotent,
+/// or the caller opted in).
+pub(crate) fn may_retry(kind: Retryability, resend_is_harmless: bool) -> bool {
+    match kind {
+        Retryability::Throttled | Retryability::Safe => true,
+        Retryability::Transient => resend_is_harmless,
+        Retryability::Never => false,
     }
 }
 

@@ -259,7 +259,7 @@ error_matrix! {
         let Error::Timeout(t) = &err else {
             panic!("{err:?}")
         };
-        assert_eq!(t.kind(), TimeoutKind::Total);
+        assert_eq!(t.kind(), TimeoutKind::Attempt);
         assert_eq!(t.delivery(), Delivery::Unknown);
         assert_eq!(t.after(), Some(Duration::from_millis(300)));
         assert_eq!(server.count(), 1);

@@ -133,6 +133,7 @@
 //! | `errors` | array of strings | service error codes the action documents; each in the catalogue (service or common part), no repeats |
 //! | `rate_limit` | integer | documented requests per second, greater than 0; omitted means no documented limit |
 //! | `idempotent` | boolean, default `false` | repeating the call has no further effect, so the SDK may retry it after transient failures; otherwise only failures that provably never reached the server are retried |
+//! | `read_only` | boolean, default `false` | the action changes nothing (`Describe*`, `Inquire*`, `Get*`), so the SDK retries it after transient failures like an idempotent one |
 //! | `examples` | array | worked [examples](#examples) |
 //!
 //! Each input and output shape belongs to exactly one action in one role (it is
@@ -186,6 +187,7 @@
 //! | `doc` | string | English description |
 //! | `example` | any | an example value, for documentation |
 //! | `default` | any | the value the service assumes when the member is absent; documentation only, the SDK never sends it. Not allowed on required members |
+//! | `sensitive` | boolean, default `false` | a secret (password, API key, token): the generated `Debug` prints it as redacted; serialisation is unchanged |
 //!
 //! `default` and `example` must fit the type: a string for `string` and enums (and
 //! for an enum one of its values), a boolean for `boolean`, any number for

@@ -79,6 +79,10 @@ pub struct Action {
     /// Whether repeating the call has no further effect (enables transient retries).
     #[serde(default, skip_serializing_if = "is_false")]
     pub idempotent: bool,
+    /// Whether the action only reads (changes nothing), so resending it after a transient
+    /// failure is harmless.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub read_only: bool,
     /// Worked examples.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<Example>,
@@ -267,6 +271,9 @@ pub struct Member {
     /// The value the service assumes when the member is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<serde_json::Value>,
+    /// A secret (password, key, token): redacted in generated `Debug` output and logs.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub sensitive: bool,
 }
 
 impl Member {

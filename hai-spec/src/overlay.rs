@@ -123,6 +123,9 @@ pub struct ActionPatch {
     /// Whether repeating the call has no further effect.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotent: Option<bool>,
+    /// Whether the action only reads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
     /// Worked examples.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub examples: Option<Vec<Example>>,
@@ -168,6 +171,9 @@ pub struct MemberPatch {
     /// The value the service assumes when the member is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<Value>,
+    /// A secret: redacted in generated `Debug` output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitive: Option<bool>,
 }
 
 /// Error descriptions by code.
@@ -180,11 +186,14 @@ pub struct ErrorsPatch {
     /// Descriptions of service codes.
     #[serde(default, skip_serializing_if = "is_empty_map")]
     pub service: UniqueMap<String>,
+    /// Service codes the errors file does not list, with their descriptions.
+    #[serde(default, skip_serializing_if = "is_empty_map")]
+    pub added_service: UniqueMap<String>,
 }
 
 impl ErrorsPatch {
     fn is_empty(&self) -> bool {
-        self.common.is_empty() && self.service.is_empty()
+        self.common.is_empty() && self.service.is_empty() && self.added_service.is_empty()
     }
 }
 
@@ -212,6 +221,8 @@ pub enum Entry {
     AddedShape(String),
     /// `errors.common.<code>` (`true`) or `errors.service.<code>` (`false`)
     Error(bool, String),
+    /// `errors.added_service.<code>`
+    AddedError(String),
 }
 
 impl fmt::Display for Entry {
@@ -224,6 +235,7 @@ impl fmt::Display for Entry {
             Entry::AddedShape(s) => write!(f, "added_shapes.{s}"),
             Entry::Error(true, c) => write!(f, "errors.common.{c}"),
             Entry::Error(false, c) => write!(f, "errors.service.{c}"),
+            Entry::AddedError(c) => write!(f, "errors.added_service.{c}"),
         }
     }
 }
@@ -314,6 +326,9 @@ impl Overlay {
                     };
                     part.0.remove(c);
                 }
+                Entry::AddedError(c) => {
+                    self.errors.added_service.0.remove(c);
+                }
             }
         }
         // An emptied member or shape entry says nothing; leave it out of the file.
@@ -364,6 +379,9 @@ pub fn apply(spec: &mut Spec, overlay: &Overlay) -> Report {
         }
         if let Some(v) = p.idempotent {
             a.idempotent = v;
+        }
+        if let Some(v) = p.read_only {
+            a.read_only = v;
         }
         if let Some(v) = &p.examples {
             a.examples = v.clone();
@@ -416,6 +434,9 @@ pub fn apply(spec: &mut Spec, overlay: &Overlay) -> Report {
             if let Some(v) = &mp.default {
                 m.default = Some(v.clone());
             }
+            if let Some(v) = mp.sensitive {
+                m.sensitive = v;
+            }
         }
     }
 
@@ -448,6 +469,17 @@ pub fn apply(spec: &mut Spec, overlay: &Overlay) -> Report {
                 ),
             }
         }
+    }
+
+    for (code, text) in overlay.errors.added_service.iter() {
+        if spec.errors.service.contains_key(code) {
+            stale(
+                Entry::AddedError(code.clone()),
+                "the errors file now lists this code".into(),
+            );
+            continue;
+        }
+        spec.errors.service.0.insert(code.clone(), text.clone());
     }
 
     for name in spec.actions.keys() {
@@ -538,6 +570,7 @@ pub fn extract(imported: &Spec, target: &Spec) -> Result<Overlay, String> {
                 (None, None) => None,
             },
             idempotent: (i.idempotent != t.idempotent).then_some(t.idempotent),
+            read_only: (i.read_only != t.read_only).then_some(t.read_only),
             examples: (i.examples != t.examples).then(|| t.examples.clone()),
         };
         if p != ActionPatch::default() {
@@ -595,6 +628,7 @@ pub fn extract(imported: &Spec, target: &Spec) -> Result<Overlay, String> {
                         ))
                     }
                 },
+                sensitive: (im.sensitive != tm.sensitive).then_some(tm.sensitive),
             };
             if mp != MemberPatch::default() {
                 p.members.0.insert(tm.name.clone(), mp);
@@ -605,11 +639,15 @@ pub fn extract(imported: &Spec, target: &Spec) -> Result<Overlay, String> {
         }
     }
 
+    let mut added = std::collections::BTreeMap::new();
     for (common, x, y) in [
         (true, &imported.errors.common, &target.errors.common),
         (false, &imported.errors.service, &target.errors.service),
     ] {
-        if x.keys().ne(y.keys()) {
+        if let Some(code) = x.keys().find(|c| !y.contains_key(*c)) {
+            return Err(format!("errors: the overlay cannot remove the code {code}"));
+        }
+        if common && x.keys().ne(y.keys()) {
             return Err(format!(
                 "errors.{}: the codes come from the errors file",
                 if common { "common" } else { "service" }
@@ -621,12 +659,19 @@ pub fn extract(imported: &Spec, target: &Spec) -> Result<Overlay, String> {
             &mut o.errors.service
         };
         for (code, text) in y.iter() {
-            if x.get(code) != Some(text) {
-                out.0.insert(code.clone(), text.clone());
+            match x.get(code) {
+                Some(t) if t == text => {}
+                Some(_) => {
+                    out.0.insert(code.clone(), text.clone());
+                }
+                None => {
+                    added.insert(code.clone(), text.clone());
+                }
             }
         }
     }
 
+    o.errors.added_service = UniqueMap(added);
     let mut check = imported.clone();
     let report = apply(&mut check, &o);
     if !report.stale.is_empty() || crate::to_text(&check) != crate::to_text(target) {

@@ -35,7 +35,7 @@ async fn latency_beyond_the_client_timeout_is_a_timeout_and_is_not_retried() {
     let err = client.stop_instance(stop()).await.expect_err("times out");
     match &err {
         Error::Timeout(t) => {
-            assert_eq!(t.kind(), TimeoutKind::Total);
+            assert_eq!(t.kind(), TimeoutKind::Attempt);
             assert_eq!(t.after(), Some(Duration::from_millis(200)));
             assert!(t.delivery().may_have_reached_server());
         }

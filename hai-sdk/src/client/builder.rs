@@ -20,8 +20,10 @@ use crate::retry::{RetryClassifier, RetryDecision, RetryPolicy};
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 /// Default connect timeout.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default total timeout of one attempt.
+/// Default timeout of one attempt.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default timeout of a whole call: all attempts, backoff and rate-limit waits.
+pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Configures a [`Client`].
 #[must_use]
@@ -33,6 +35,7 @@ pub struct ClientBuilder {
     language: Option<Language>,
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
+    call_timeout: Option<Duration>,
     retry_policy: RetryPolicy,
     rate_limit: bool,
     http_client: Option<reqwest::Client>,
@@ -52,6 +55,7 @@ impl fmt::Debug for ClientBuilder {
             .field("language", &self.language)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
+            .field("call_timeout", &self.call_timeout)
             .field("retry_policy", &self.retry_policy)
             .field("rate_limit", &self.rate_limit)
             .field("max_response_bytes", &self.max_response_bytes)
@@ -66,8 +70,9 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Defaults: no region, no credentials, global endpoint, 10 s connect and 60 s total
-    /// timeout, [`RetryPolicy::default`], rate limiting on, 8 MiB response bound.
+    /// Defaults: no region, no credentials, global endpoint, 10 s connect timeout, 60 s per
+    /// attempt, 120 s per call, [`RetryPolicy::default`], rate limiting on, 8 MiB response
+    /// bound.
     pub fn new() -> Self {
         Self {
             region: None,
@@ -77,6 +82,7 @@ impl ClientBuilder {
             language: None,
             connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
             timeout: Some(DEFAULT_TIMEOUT),
+            call_timeout: Some(DEFAULT_CALL_TIMEOUT),
             retry_policy: RetryPolicy::default(),
             rate_limit: true,
             http_client: None,
@@ -140,9 +146,18 @@ impl ClientBuilder {
         self
     }
 
-    /// Total timeout of one attempt: connecting, sending, waiting and reading the body.
+    /// Timeout of one attempt: connecting, sending, waiting and reading the body.
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Timeout of a whole call: every attempt, the backoff between them and rate-limit waits
+    /// (120 s unless set; `None`: no bound beyond the attempts' own).
+    /// When it expires, or the next attempt could not start before it, the call fails with
+    /// [`TimeoutKind::Call`](crate::error::TimeoutKind::Call).
+    pub fn call_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.call_timeout = timeout;
         self
     }
 
@@ -251,6 +266,7 @@ impl ClientBuilder {
                 endpoints: Endpoints::new(config),
                 connect_timeout: self.connect_timeout,
                 timeout: self.timeout,
+                call_timeout: self.call_timeout,
                 retry_policy: self.retry_policy,
                 classifier: self.classifier,
                 limiter: self.rate_limit.then(RateLimiter::default),

@@ -184,6 +184,7 @@ mod tests {
         name: "StopInstance",
         rate_limit: Some(20),
         idempotent: false,
+        read_only: false,
     };
 
     fn vars(list: &[(&str, &str)]) -> impl Iterator<Item = (String, String)> {

@@ -20,7 +20,7 @@ use crate::error::{
     DispatchError, DispatchErrorKind, Error, ErrorMetadata, ResponseError, ResponseErrorKind,
     TimeoutError, TimeoutKind,
 };
-use crate::retry::{classify, RetryDecision, Retryability};
+use crate::retry::{classify, may_retry, RetryDecision};
 
 const X_TC_ACTION: HeaderName = HeaderName::from_static("x-tc-action");
 const X_TC_VERSION: HeaderName = HeaderName::from_static("x-tc-version");
@@ -119,9 +119,22 @@ async fn attempts(
         region,
     };
     let policy = options.retry_policy.as_ref().unwrap_or(&inner.retry_policy);
-    let transient_ok =
-        meta.idempotent || options.retry_transient.unwrap_or(policy.retry_transient());
-    let timeout = options.timeout.unwrap_or(inner.timeout);
+    let resend_is_harmless =
+        meta.resend_is_harmless() || options.retry_transient.unwrap_or(policy.retry_transient());
+    let attempt_timeout = options.timeout.unwrap_or(inner.timeout);
+    let call_timeout = options.call_timeout.unwrap_or(inner.call_timeout);
+    let deadline = call_timeout.map(|limit| (limit, tokio::time::Instant::now() + limit));
+    // The call's total timeout: what was tried so far, as a typed error.
+    let expired = |attempts: u32, delivery: Delivery, last: Option<Error<ErrorMetadata>>| {
+        let limit = deadline.map_or(Duration::ZERO, |(limit, _)| limit);
+        Error::Timeout(TimeoutError::call(
+            meta.name,
+            delivery,
+            limit,
+            attempts,
+            last.map(|e| Box::new(e) as _),
+        ))
+    };
 
     let mut last_timestamp = 0;
     loop {
@@ -134,9 +147,34 @@ async fn attempts(
                     wait_ms = wait.as_millis() as u64,
                     "rate limit: waiting"
                 );
+                if let Some((_, at)) = deadline {
+                    if tokio::time::Instant::now() + wait >= at {
+                        tokio::time::sleep_until(at).await;
+                        return Err(expired(attempt - 1, Delivery::NotSent, None));
+                    }
+                }
                 tokio::time::sleep(wait).await;
             }
         }
+        // This attempt's own timeout, cut to what is left of the call's.
+        let (timeout, cut_by_deadline) = match (attempt_timeout, deadline) {
+            (_, Some((_, at))) if tokio::time::Instant::now() >= at => {
+                return Err(expired(attempt - 1, Delivery::NotSent, None));
+            }
+            (Some(t), Some((_, at))) => {
+                let left = at.saturating_duration_since(tokio::time::Instant::now());
+                if left < t {
+                    (Some(left), true)
+                } else {
+                    (Some(t), false)
+                }
+            }
+            (None, Some((_, at))) => (
+                Some(at.saturating_duration_since(tokio::time::Instant::now())),
+                true,
+            ),
+            (t, None) => (t, false),
+        };
         let result = attempt_once(
             inner,
             meta,
@@ -156,6 +194,9 @@ async fn attempts(
         // throttled attempt is a success.
         let err = match result {
             Ok(body) => return Ok(body),
+            Err(Error::Timeout(t)) if cut_by_deadline && t.kind() == TimeoutKind::Attempt => {
+                return Err(expired(attempt, t.delivery(), None));
+            }
             Err(e) => e,
         };
         if attempt >= policy.max_attempts() {
@@ -171,16 +212,26 @@ async fn attempts(
             RetryDecision::Retry => Some(policy.backoff(kind, attempt)),
             RetryDecision::RetryAfter(d) => Some(d),
             RetryDecision::Stop => None,
-            RetryDecision::Default => match kind {
-                Retryability::Throttled | Retryability::Safe => Some(policy.backoff(kind, attempt)),
-                Retryability::Transient if transient_ok => Some(policy.backoff(kind, attempt)),
-                Retryability::Transient | Retryability::Never => None,
-            },
+            RetryDecision::Default => {
+                may_retry(kind, resend_is_harmless).then(|| policy.backoff(kind, attempt))
+            }
         };
         let Some(delay) = delay else {
             tracing::debug!(attempt, error = %err, "attempt failed; not retryable");
             return Err(err);
         };
+        // No time left for the next attempt: fail now rather than sleep into the deadline.
+        if let Some((_, at)) = deadline {
+            if tokio::time::Instant::now() + delay >= at {
+                tracing::debug!(attempt, error = %err, "attempt failed; call timeout leaves no time to retry");
+                let delivery = if err.may_have_reached_server() {
+                    Delivery::Unknown
+                } else {
+                    Delivery::NotSent
+                };
+                return Err(expired(attempt, delivery, Some(err)));
+            }
+        }
         tracing::debug!(
             attempt,
             delay_ms = delay.as_millis() as u64,
@@ -299,7 +350,7 @@ async fn attempt_once(
                 };
                 Err(Error::Timeout(TimeoutError::new(
                     meta.name,
-                    TimeoutKind::Total,
+                    TimeoutKind::Attempt,
                     delivery,
                     Some(limit),
                 )))
@@ -362,7 +413,7 @@ fn send_error(inner: &ClientInner, action: &'static str, e: SendFailure) -> Erro
         // A timeout of a caller-supplied HTTP client.
         SendFailureKind::Timeout => Error::Timeout(TimeoutError::new(
             action,
-            TimeoutKind::Total,
+            TimeoutKind::Attempt,
             Delivery::Unknown,
             None,
         )),
@@ -410,7 +461,7 @@ async fn read_body(
                 return Err(if e.timeout {
                     Error::Timeout(TimeoutError::new(
                         action,
-                        TimeoutKind::Total,
+                        TimeoutKind::Attempt,
                         Delivery::Delivered,
                         None,
                     ))

@@ -60,6 +60,7 @@ pub(crate) struct ClientInner {
     pub(crate) endpoints: endpoint::Endpoints,
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) call_timeout: Option<Duration>,
     pub(crate) retry_policy: RetryPolicy,
     pub(crate) classifier: Option<RetryClassifier>,
     pub(crate) limiter: Option<RateLimiter>,
@@ -78,6 +79,7 @@ impl fmt::Debug for Client {
                 &i.endpoints.config.explicit.as_ref().map(|e| &e.host),
             )
             .field("timeout", &i.timeout)
+            .field("call_timeout", &i.call_timeout)
             .field("connect_timeout", &i.connect_timeout)
             .field("retry_policy", &i.retry_policy)
             .field("rate_limit", &i.limiter.is_some())
@@ -121,6 +123,7 @@ pub(crate) struct CallOptions {
     pub(crate) retry_transient: Option<bool>,
     pub(crate) retry_policy: Option<RetryPolicy>,
     pub(crate) timeout: Option<Option<Duration>>,
+    pub(crate) call_timeout: Option<Option<Duration>>,
 }
 
 /// One call of action `A`, with per-call options; `.await` it to send.
@@ -156,9 +159,16 @@ impl<A: Action> Call<'_, A> {
         self
     }
 
-    /// Replaces the client's total timeout per attempt for this call (`None`: no timeout).
+    /// Replaces the client's timeout of each attempt for this call (`None`: no timeout).
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Replaces the client's call timeout for this call: the bound on all attempts, backoff
+    /// and rate-limit waits together (`None`: no bound beyond the attempts' own timeouts).
+    pub fn call_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.options.call_timeout = Some(timeout);
         self
     }
 

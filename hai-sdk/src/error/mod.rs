@@ -34,7 +34,7 @@ pub enum Error<E> {
     Credentials(CredentialsFailure),
     /// The request could not be delivered or no complete answer came back.
     Dispatch(DispatchError),
-    /// The connect or total timeout elapsed.
+    /// The connect timeout, an attempt's timeout or the call's total timeout elapsed.
     Timeout(TimeoutError),
     /// An HTTP answer that is not a Tencent Cloud API envelope (a proxy page, a huge body).
     Response(ResponseError),
@@ -241,8 +241,10 @@ impl std::error::Error for DispatchError {
 pub enum TimeoutKind {
     /// The connect timeout: the request was not sent.
     Connect,
-    /// The total timeout of one attempt (sending, waiting, reading the body).
-    Total,
+    /// The timeout of one attempt (sending, waiting, reading the body).
+    Attempt,
+    /// The call's total timeout, over all attempts, backoff and rate-limit waits.
+    Call,
 }
 
 /// A timeout elapsed.
@@ -252,6 +254,8 @@ pub struct TimeoutError {
     kind: TimeoutKind,
     delivery: Delivery,
     after: Option<Duration>,
+    attempts: u32,
+    last_error: Option<BoxError>,
 }
 
 impl TimeoutError {
@@ -266,6 +270,25 @@ impl TimeoutError {
             kind,
             delivery,
             after,
+            attempts: 0,
+            last_error: None,
+        }
+    }
+    /// The call's total timeout, after `attempts` attempts whose last failed with `last`.
+    pub(crate) fn call(
+        action: &'static str,
+        delivery: Delivery,
+        after: Duration,
+        attempts: u32,
+        last: Option<BoxError>,
+    ) -> Self {
+        Self {
+            action,
+            kind: TimeoutKind::Call,
+            delivery,
+            after: Some(after),
+            attempts,
+            last_error: last,
         }
     }
     /// The action being called.
@@ -284,23 +307,44 @@ impl TimeoutError {
     pub fn after(&self) -> Option<Duration> {
         self.after
     }
+    /// For the call's total timeout: the attempts started before it expired.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+    /// For the call's total timeout: the failure of the last attempt, when one had failed
+    /// (also the [`source`](std::error::Error::source)).
+    pub fn last_error(&self) -> Option<&(dyn std::error::Error + Send + Sync + 'static)> {
+        self.last_error.as_deref()
+    }
 }
 
 impl fmt::Display for TimeoutError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let what = match self.kind {
             TimeoutKind::Connect => "connect timeout",
-            TimeoutKind::Total => "timeout",
+            TimeoutKind::Attempt => "attempt timeout",
+            TimeoutKind::Call => "call timeout (all attempts)",
         };
         write!(f, "{}: {what}", self.action)?;
         if let Some(d) = self.after {
-            write!(f, " after {d:?}")?;
+            write!(f, " of {d:?} expired")?;
         }
-        write!(f, " ({})", self.delivery.describe())
+        if self.kind == TimeoutKind::Call {
+            write!(f, " after {} attempt(s)", self.attempts)?;
+        }
+        write!(f, " ({})", self.delivery.describe())?;
+        if let Some(last) = &self.last_error {
+            write!(f, "; last attempt: {last}")?;
+        }
+        Ok(())
     }
 }
 
-impl std::error::Error for TimeoutError {}
+impl std::error::Error for TimeoutError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.last_error.as_deref().map(|e| e as _)
+    }
+}
 
 /// Why an HTTP answer was not usable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -563,20 +607,21 @@ impl<E: ActionError> Error<E> {
             .is_some_and(ActionError::is_dry_run_operation)
     }
 
-    /// Whether the failure is transient, so a later attempt may succeed.
+    /// Whether the SDK's retry rules allow retrying this failure: throttled or provably
+    /// never sent, or transient (5xx, `InternalError`, a timeout or broken connection after
+    /// sending) for an action whose resending is harmless (read-only or idempotent).
     ///
-    /// This says nothing about whether resending is *safe*: see
-    /// [`may_have_reached_server`](Self::may_have_reached_server).
+    /// The call loop decides with the same function, so an error the client returned after
+    /// its attempts ran out answers `true` here only if the rules allowed another attempt.
     pub fn is_retryable(&self) -> bool {
-        match self {
-            Error::Service(e) => e.is_retryable(),
-            Error::Dispatch(_) | Error::Timeout(_) => true,
-            Error::Response(e) => {
-                e.kind == ResponseErrorKind::NotEnvelope
-                    && (e.status == 429 || (500..600).contains(&e.status))
-            }
-            Error::Build(_) | Error::Credentials(_) | Error::Decode(_) => false,
-        }
+        crate::retry::may_retry(crate::retry::classify(self), E::RESEND_IS_HARMLESS)
+    }
+
+    /// Whether a later attempt may succeed (throttling, transient faults, failed delivery),
+    /// whether or not resending is safe: see [`is_retryable`](Self::is_retryable) and
+    /// [`may_have_reached_server`](Self::may_have_reached_server).
+    pub fn is_transient(&self) -> bool {
+        crate::retry::classify(self) != crate::retry::Retryability::Never
     }
 }
 
@@ -609,10 +654,6 @@ impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
     }
 }
 
-/// The untyped service error the non-generic runtime works with: throttling and transient
-/// service faults are retryable.
-impl ActionError for ErrorMetadata {
-    fn is_retryable(&self) -> bool {
-        self.is_throttling() || self.is_transient()
-    }
-}
+/// The untyped service error the non-generic runtime works with. It does not know its
+/// action, so transient faults count as not retryable ([`Error::is_transient`] tells).
+impl ActionError for ErrorMetadata {}

@@ -136,8 +136,20 @@ impl ProvideErrorMetadata for ErrorMetadata {
 pub trait ActionError:
     From<ErrorMetadata> + ProvideErrorMetadata + std::error::Error + Send + Sync + 'static
 {
-    /// Whether retrying the same call later may succeed (throttling, transient service faults).
-    fn is_retryable(&self) -> bool;
+    /// Whether resending this action after a failure that may have taken effect is harmless
+    /// (the spec marks it read-only or idempotent). Generated from the spec; the untyped
+    /// [`ErrorMetadata`] does not know its action and says `false`.
+    const RESEND_IS_HARMLESS: bool = false;
+
+    /// Whether the SDK's retry rules allow retrying this error: throttling always,
+    /// transient service faults (`InternalError*`, `ServiceUnavailable`) only when
+    /// [`RESEND_IS_HARMLESS`](Self::RESEND_IS_HARMLESS).
+    fn is_retryable(&self) -> bool {
+        crate::retry::may_retry(
+            crate::retry::classify_service(self.meta()),
+            Self::RESEND_IS_HARMLESS,
+        )
+    }
     /// Whether this is `DryRunOperation`: the dry run found that the request would succeed.
     fn is_dry_run_operation(&self) -> bool {
         self.code() == "DryRunOperation"

@@ -47,6 +47,7 @@ impl Action for DescribeThingsRequest {
         name: "DescribeThings",
         rate_limit: Some(20),
         idempotent: true,
+        read_only: false,
     };
 }
 
@@ -65,9 +66,7 @@ impl ProvideErrorMetadata for ErrorMetadataError {
     }
 }
 impl ActionError for ErrorMetadataError {
-    fn is_retryable(&self) -> bool {
-        self.meta().is_throttling()
-    }
+    const RESEND_IS_HARMLESS: bool = DescribeThingsRequest::META.resend_is_harmless();
 }
 impl fmt::Display for ErrorMetadataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -139,6 +139,7 @@ impl ::hai_sdk::Action for CreateWidgetRequest {
         name: "CreateWidget",
         rate_limit: None,
         idempotent: true,
+        read_only: false,
     };
     fn fill_idempotency_token(&mut self) {
         if self.client_token.is_none() {
@@ -209,10 +210,8 @@ impl ::hai_sdk::ProvideErrorMetadata for CreateWidgetError {
     }
 }
 impl ::hai_sdk::ActionError for CreateWidgetError {
-    fn is_retryable(&self) -> bool {
-        let m = self.meta();
-        m.is_throttling() || m.is_transient()
-    }
+    const RESEND_IS_HARMLESS: bool = <CreateWidgetRequest as ::hai_sdk::Action>::META
+        .resend_is_harmless();
 }
 impl ::std::fmt::Display for CreateWidgetError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

@@ -132,6 +132,7 @@ impl ::hai_sdk::Action for DescribeWidgetsRequest {
         name: "DescribeWidgets",
         rate_limit: Some(10u32),
         idempotent: false,
+        read_only: false,
     };
 }
 /// A service error of `DescribeWidgets`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
@@ -182,10 +183,8 @@ impl ::hai_sdk::ProvideErrorMetadata for DescribeWidgetsError {
     }
 }
 impl ::hai_sdk::ActionError for DescribeWidgetsError {
-    fn is_retryable(&self) -> bool {
-        let m = self.meta();
-        m.is_throttling()
-    }
+    const RESEND_IS_HARMLESS: bool = <DescribeWidgetsRequest as ::hai_sdk::Action>::META
+        .resend_is_harmless();
 }
 impl ::std::fmt::Display for DescribeWidgetsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

@@ -92,6 +92,7 @@ impl ::hai_sdk::Action for CreateGadgetRequest {
         name: "CreateGadget",
         rate_limit: None,
         idempotent: true,
+        read_only: false,
     };
     fn fill_idempotency_token(&mut self) {
         if self.client_token.is_none() {
@@ -168,10 +169,8 @@ impl ::hai_sdk::ProvideErrorMetadata for CreateGadgetError {
     }
 }
 impl ::hai_sdk::ActionError for CreateGadgetError {
-    fn is_retryable(&self) -> bool {
-        let m = self.meta();
-        m.is_throttling() || m.is_transient()
-    }
+    const RESEND_IS_HARMLESS: bool = <CreateGadgetRequest as ::hai_sdk::Action>::META
+        .resend_is_harmless();
 }
 impl ::std::fmt::Display for CreateGadgetError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

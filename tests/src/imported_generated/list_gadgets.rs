@@ -104,6 +104,7 @@ impl ::hai_sdk::Action for ListGadgetsRequest {
         name: "ListGadgets",
         rate_limit: None,
         idempotent: false,
+        read_only: false,
     };
 }
 /// A service error of `ListGadgets`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
@@ -167,10 +168,8 @@ impl ::hai_sdk::ProvideErrorMetadata for ListGadgetsError {
     }
 }
 impl ::hai_sdk::ActionError for ListGadgetsError {
-    fn is_retryable(&self) -> bool {
-        let m = self.meta();
-        m.is_throttling()
-    }
+    const RESEND_IS_HARMLESS: bool = <ListGadgetsRequest as ::hai_sdk::Action>::META
+        .resend_is_harmless();
 }
 impl ::std::fmt::Display for ListGadgetsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
