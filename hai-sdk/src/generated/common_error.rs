@@ -3,7 +3,7 @@
 //! Error codes that any Tencent Cloud action may return.
 use ::hai_sdk::ErrorMetadata;
 /// A service error with one of the codes common to every action.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq)]
 #[non_exhaustive]
 pub enum CommonError {
     /// `ActionOffline`: The action has been taken offline.
@@ -126,57 +126,97 @@ impl CommonError {
         "UnsupportedRegion",
     ];
     /// Classifies `meta` by its code, giving it back when the code is not a common one.
-    pub fn classify(meta: ErrorMetadata) -> Result<Self, ErrorMetadata> {
+    pub fn classify(meta: ErrorMetadata) -> ::std::result::Result<Self, ErrorMetadata> {
         match meta.code() {
-            "ActionOffline" => Ok(Self::ActionOffline(meta)),
+            "ActionOffline" => ::std::result::Result::Ok(Self::ActionOffline(meta)),
             "AuthFailure.InvalidAuthorization" => {
-                Ok(Self::AuthFailureInvalidAuthorization(meta))
+                ::std::result::Result::Ok(Self::AuthFailureInvalidAuthorization(meta))
             }
-            "AuthFailure.InvalidSecretId" => Ok(Self::AuthFailureInvalidSecretId(meta)),
-            "AuthFailure.MFAFailure" => Ok(Self::AuthFailureMFAFailure(meta)),
-            "AuthFailure.SecretIdNotFound" => Ok(Self::AuthFailureSecretIdNotFound(meta)),
-            "AuthFailure.SignatureExpire" => Ok(Self::AuthFailureSignatureExpire(meta)),
-            "AuthFailure.SignatureFailure" => Ok(Self::AuthFailureSignatureFailure(meta)),
-            "AuthFailure.TokenFailure" => Ok(Self::AuthFailureTokenFailure(meta)),
+            "AuthFailure.InvalidSecretId" => {
+                ::std::result::Result::Ok(Self::AuthFailureInvalidSecretId(meta))
+            }
+            "AuthFailure.MFAFailure" => {
+                ::std::result::Result::Ok(Self::AuthFailureMFAFailure(meta))
+            }
+            "AuthFailure.SecretIdNotFound" => {
+                ::std::result::Result::Ok(Self::AuthFailureSecretIdNotFound(meta))
+            }
+            "AuthFailure.SignatureExpire" => {
+                ::std::result::Result::Ok(Self::AuthFailureSignatureExpire(meta))
+            }
+            "AuthFailure.SignatureFailure" => {
+                ::std::result::Result::Ok(Self::AuthFailureSignatureFailure(meta))
+            }
+            "AuthFailure.TokenFailure" => {
+                ::std::result::Result::Ok(Self::AuthFailureTokenFailure(meta))
+            }
             "AuthFailure.UnauthorizedOperation" => {
-                Ok(Self::AuthFailureUnauthorizedOperation(meta))
+                ::std::result::Result::Ok(Self::AuthFailureUnauthorizedOperation(meta))
             }
-            "DryRunOperation" => Ok(Self::DryRunOperation(meta)),
-            "FailedOperation" => Ok(Self::FailedOperation(meta)),
-            "InternalError" => Ok(Self::InternalError(meta)),
-            "InvalidAction" => Ok(Self::InvalidAction(meta)),
-            "InvalidParameter" => Ok(Self::InvalidParameter(meta)),
-            "InvalidParameterValue" => Ok(Self::InvalidParameterValue(meta)),
-            "InvalidRequest" => Ok(Self::InvalidRequest(meta)),
-            "IpInBlacklist" => Ok(Self::IpInBlacklist(meta)),
-            "IpNotInWhitelist" => Ok(Self::IpNotInWhitelist(meta)),
-            "LimitExceeded" => Ok(Self::LimitExceeded(meta)),
-            "MissingParameter" => Ok(Self::MissingParameter(meta)),
-            "NoSuchProduct" => Ok(Self::NoSuchProduct(meta)),
-            "NoSuchVersion" => Ok(Self::NoSuchVersion(meta)),
-            "RequestLimitExceeded" => Ok(Self::RequestLimitExceeded(meta)),
+            "DryRunOperation" => ::std::result::Result::Ok(Self::DryRunOperation(meta)),
+            "FailedOperation" => ::std::result::Result::Ok(Self::FailedOperation(meta)),
+            "InternalError" => ::std::result::Result::Ok(Self::InternalError(meta)),
+            "InvalidAction" => ::std::result::Result::Ok(Self::InvalidAction(meta)),
+            "InvalidParameter" => ::std::result::Result::Ok(Self::InvalidParameter(meta)),
+            "InvalidParameterValue" => {
+                ::std::result::Result::Ok(Self::InvalidParameterValue(meta))
+            }
+            "InvalidRequest" => ::std::result::Result::Ok(Self::InvalidRequest(meta)),
+            "IpInBlacklist" => ::std::result::Result::Ok(Self::IpInBlacklist(meta)),
+            "IpNotInWhitelist" => ::std::result::Result::Ok(Self::IpNotInWhitelist(meta)),
+            "LimitExceeded" => ::std::result::Result::Ok(Self::LimitExceeded(meta)),
+            "MissingParameter" => ::std::result::Result::Ok(Self::MissingParameter(meta)),
+            "NoSuchProduct" => ::std::result::Result::Ok(Self::NoSuchProduct(meta)),
+            "NoSuchVersion" => ::std::result::Result::Ok(Self::NoSuchVersion(meta)),
+            "RequestLimitExceeded" => {
+                ::std::result::Result::Ok(Self::RequestLimitExceeded(meta))
+            }
             "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
-                Ok(Self::RequestLimitExceededGlobalRegionUinLimitExceeded(meta))
+                ::std::result::Result::Ok(
+                    Self::RequestLimitExceededGlobalRegionUinLimitExceeded(meta),
+                )
             }
             "RequestLimitExceeded.IPLimitExceeded" => {
-                Ok(Self::RequestLimitExceededIPLimitExceeded(meta))
+                ::std::result::Result::Ok(
+                    Self::RequestLimitExceededIPLimitExceeded(meta),
+                )
             }
             "RequestLimitExceeded.UinLimitExceeded" => {
-                Ok(Self::RequestLimitExceededUinLimitExceeded(meta))
+                ::std::result::Result::Ok(
+                    Self::RequestLimitExceededUinLimitExceeded(meta),
+                )
             }
-            "RequestSizeLimitExceeded" => Ok(Self::RequestSizeLimitExceeded(meta)),
-            "ResourceInUse" => Ok(Self::ResourceInUse(meta)),
-            "ResourceInsufficient" => Ok(Self::ResourceInsufficient(meta)),
-            "ResourceNotFound" => Ok(Self::ResourceNotFound(meta)),
-            "ResourceUnavailable" => Ok(Self::ResourceUnavailable(meta)),
-            "ResponseSizeLimitExceeded" => Ok(Self::ResponseSizeLimitExceeded(meta)),
-            "ServiceUnavailable" => Ok(Self::ServiceUnavailable(meta)),
-            "UnauthorizedOperation" => Ok(Self::UnauthorizedOperation(meta)),
-            "UnknownParameter" => Ok(Self::UnknownParameter(meta)),
-            "UnsupportedOperation" => Ok(Self::UnsupportedOperation(meta)),
-            "UnsupportedProtocol" => Ok(Self::UnsupportedProtocol(meta)),
-            "UnsupportedRegion" => Ok(Self::UnsupportedRegion(meta)),
-            _ => Err(meta),
+            "RequestSizeLimitExceeded" => {
+                ::std::result::Result::Ok(Self::RequestSizeLimitExceeded(meta))
+            }
+            "ResourceInUse" => ::std::result::Result::Ok(Self::ResourceInUse(meta)),
+            "ResourceInsufficient" => {
+                ::std::result::Result::Ok(Self::ResourceInsufficient(meta))
+            }
+            "ResourceNotFound" => ::std::result::Result::Ok(Self::ResourceNotFound(meta)),
+            "ResourceUnavailable" => {
+                ::std::result::Result::Ok(Self::ResourceUnavailable(meta))
+            }
+            "ResponseSizeLimitExceeded" => {
+                ::std::result::Result::Ok(Self::ResponseSizeLimitExceeded(meta))
+            }
+            "ServiceUnavailable" => {
+                ::std::result::Result::Ok(Self::ServiceUnavailable(meta))
+            }
+            "UnauthorizedOperation" => {
+                ::std::result::Result::Ok(Self::UnauthorizedOperation(meta))
+            }
+            "UnknownParameter" => ::std::result::Result::Ok(Self::UnknownParameter(meta)),
+            "UnsupportedOperation" => {
+                ::std::result::Result::Ok(Self::UnsupportedOperation(meta))
+            }
+            "UnsupportedProtocol" => {
+                ::std::result::Result::Ok(Self::UnsupportedProtocol(meta))
+            }
+            "UnsupportedRegion" => {
+                ::std::result::Result::Ok(Self::UnsupportedRegion(meta))
+            }
+            _ => ::std::result::Result::Err(meta),
         }
     }
     /// Code, message and RequestId.

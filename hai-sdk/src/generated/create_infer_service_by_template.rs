@@ -6,9 +6,9 @@
 use ::hai_sdk::ErrorMetadata;
 /// Parameters of CreateInferServiceByTemplate.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -19,99 +19,136 @@ pub struct CreateInferServiceByTemplateRequest {
     ///
     /// Required. Example: `"tpl-gxbn79mi"`.
     #[serde(rename = "TemplateId")]
-    pub template_id: String,
+    pub template_id: ::std::string::String,
     /// Name of the new service.
     ///
     /// Optional. Example: `"Qwen3-235B-A22B"`.
-    #[serde(rename = "ServiceName", default, skip_serializing_if = "Option::is_none")]
-    pub service_name: Option<String>,
+    #[serde(
+        rename = "ServiceName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub service_name: ::std::option::Option<::std::string::String>,
     /// Number of replicas to run.
     ///
     /// Optional. Example: `1`.
-    #[serde(rename = "Replicas", default, skip_serializing_if = "Option::is_none")]
-    pub replicas: Option<i64>,
+    #[serde(
+        rename = "Replicas",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub replicas: ::std::option::Option<i64>,
     /// Billing mode of the service, e.g. `POSTPAID_BY_HOUR` (pay-as-you-go).
     ///
     /// Optional. Example: `"POSTPAID_BY_HOUR"`.
     #[serde(
         rename = "ServiceChargeType",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub service_charge_type: Option<String>,
+    pub service_charge_type: ::std::option::Option<::std::string::String>,
     /// Tuning parameters of the service.
     ///
     /// Optional.
-    #[serde(rename = "HyperParam", default, skip_serializing_if = "Option::is_none")]
-    pub hyper_param: Option<super::types::HyperParam>,
+    #[serde(
+        rename = "HyperParam",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub hyper_param: ::std::option::Option<super::types::HyperParam>,
     /// Network access settings of the service.
     ///
     /// Optional.
-    #[serde(rename = "NetworkSetting", default, skip_serializing_if = "Option::is_none")]
-    pub network_setting: Option<super::types::NetworkSetting>,
+    #[serde(
+        rename = "NetworkSetting",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub network_setting: ::std::option::Option<super::types::NetworkSetting>,
     /// Security type: `STANDARD` (standard inference) or `CONFIDENTIAL` (confidential computing).
     ///
     /// Optional. Example: `"STANDARD"`.
-    #[serde(rename = "SecurityType", default, skip_serializing_if = "Option::is_none")]
-    pub security_type: Option<String>,
+    #[serde(
+        rename = "SecurityType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub security_type: ::std::option::Option<::std::string::String>,
     /// Prepaid billing settings; required when the service is billed monthly.
     ///
     /// Optional.
     #[serde(
         rename = "ServiceChargePrepaid",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub service_charge_prepaid: Option<super::types::ServiceChargePrepaid>,
+    pub service_charge_prepaid: ::std::option::Option<
+        super::types::ServiceChargePrepaid,
+    >,
 }
 impl CreateInferServiceByTemplateRequest {
     /// Creates the value with its required members: `TemplateId`.
-    pub fn new(template_id: impl Into<String>) -> Self {
+    pub fn new(template_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            template_id: template_id.into(),
-            service_name: None,
-            replicas: None,
-            service_charge_type: None,
-            hyper_param: None,
-            network_setting: None,
-            security_type: None,
-            service_charge_prepaid: None,
+            template_id: ::std::convert::Into::into(template_id),
+            service_name: ::std::option::Option::None,
+            replicas: ::std::option::Option::None,
+            service_charge_type: ::std::option::Option::None,
+            hyper_param: ::std::option::Option::None,
+            network_setting: ::std::option::Option::None,
+            security_type: ::std::option::Option::None,
+            service_charge_prepaid: ::std::option::Option::None,
         }
     }
     /// Sets `ServiceName`.
     #[must_use]
-    pub fn service_name(mut self, value: impl Into<String>) -> Self {
-        self.service_name = Some(value.into());
+    pub fn service_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.service_name = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
         self
     }
     /// Sets `Replicas`.
     #[must_use]
     pub fn replicas(mut self, value: i64) -> Self {
-        self.replicas = Some(value);
+        self.replicas = ::std::option::Option::Some(value);
         self
     }
     /// Sets `ServiceChargeType`.
     #[must_use]
-    pub fn service_charge_type(mut self, value: impl Into<String>) -> Self {
-        self.service_charge_type = Some(value.into());
+    pub fn service_charge_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.service_charge_type = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
         self
     }
     /// Sets `HyperParam`.
     #[must_use]
     pub fn hyper_param(mut self, value: super::types::HyperParam) -> Self {
-        self.hyper_param = Some(value);
+        self.hyper_param = ::std::option::Option::Some(value);
         self
     }
     /// Sets `NetworkSetting`.
     #[must_use]
     pub fn network_setting(mut self, value: super::types::NetworkSetting) -> Self {
-        self.network_setting = Some(value);
+        self.network_setting = ::std::option::Option::Some(value);
         self
     }
     /// Sets `SecurityType`.
     #[must_use]
-    pub fn security_type(mut self, value: impl Into<String>) -> Self {
-        self.security_type = Some(value.into());
+    pub fn security_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.security_type = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
         self
     }
     /// Sets `ServiceChargePrepaid`.
@@ -120,16 +157,16 @@ impl CreateInferServiceByTemplateRequest {
         mut self,
         value: super::types::ServiceChargePrepaid,
     ) -> Self {
-        self.service_charge_prepaid = Some(value);
+        self.service_charge_prepaid = ::std::option::Option::Some(value);
         self
     }
 }
 /// Result of CreateInferServiceByTemplate.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -139,15 +176,19 @@ pub struct CreateInferServiceByTemplateResponse {
     /// ID of the new inference service.
     ///
     /// Example: `"svc-rwyu5sv2"`.
-    #[serde(rename = "ServiceId", default, skip_serializing_if = "Option::is_none")]
-    pub service_id: Option<String>,
+    #[serde(
+        rename = "ServiceId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub service_id: ::std::option::Option<::std::string::String>,
     /// Unique ID of the request, generated by the service; quote it when reporting a problem.
     #[serde(
         rename = "RequestId",
         default,
         deserialize_with = "::hai_sdk::__private::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl ::hai_sdk::Action for CreateInferServiceByTemplateRequest {
     type Output = CreateInferServiceByTemplateResponse;
@@ -155,13 +196,13 @@ impl ::hai_sdk::Action for CreateInferServiceByTemplateRequest {
     const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
         service: &super::SERVICE,
         name: "CreateInferServiceByTemplate",
-        rate_limit: Some(20u32),
+        rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: false,
     };
 }
 /// A service error of `CreateInferServiceByTemplate`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq)]
 #[non_exhaustive]
 pub enum CreateInferServiceByTemplateError {
     /// `InternalError`: An internal error occurred in the service.
@@ -229,7 +270,7 @@ impl CreateInferServiceByTemplateError {
         self.meta().request_id()
     }
 }
-impl From<ErrorMetadata> for CreateInferServiceByTemplateError {
+impl ::std::convert::From<ErrorMetadata> for CreateInferServiceByTemplateError {
     fn from(meta: ErrorMetadata) -> Self {
         match meta.code() {
             "InternalError" => Self::InternalError(meta),
@@ -271,8 +312,8 @@ impl From<ErrorMetadata> for CreateInferServiceByTemplateError {
             }
             _ => {
                 match super::common_error::CommonError::classify(meta) {
-                    Ok(common) => Self::Common(common),
-                    Err(meta) => {
+                    ::std::result::Result::Ok(common) => Self::Common(common),
+                    ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
                             ::hai_sdk::__private::unhandled(
                                 ::hai_sdk::__private::SEALED,

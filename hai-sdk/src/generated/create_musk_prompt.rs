@@ -6,9 +6,9 @@
 use ::hai_sdk::ErrorMetadata;
 /// Parameters of CreateMuskPrompt.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -19,38 +19,38 @@ pub struct CreateMuskPromptRequest {
     ///
     /// Required. Example: `"4a3f3be9-f35b-40bf-b6bb-2af812dd63cb"`.
     #[serde(rename = "WorkgroupId")]
-    pub workgroup_id: String,
+    pub workgroup_id: ::std::string::String,
     /// ID of the workflow to run the prompt with.
     ///
     /// Required. Example: `"wf-b9dbb48a-f4cd-40f3-9a68-2af4c78d31a7"`.
     #[serde(rename = "WorkflowId")]
-    pub workflow_id: String,
+    pub workflow_id: ::std::string::String,
     /// Prompt parameters as a JSON string: the workflow's nodes and their inputs.
     ///
     /// Required. Example: `"{\"6\":{\"inputs\":{\"text\":\"cute anime girl with massive fluffy fennec ears and a big fluffy tail blonde messy long hair blue eyes wearing a maid outfit with a long black gold leaf pattern dress and a white apron mouth open holding a fancy black forest cake with candles on top in the kitchen of an old dark Victorian mansion lit by candlelight with a bright window to the foggy forest and very expensive stuff everywhere\",\"clip\":[\"11\",0]},\"class_type\":\"CLIPTextEncode\",\"_meta\":{\"title\":\"CLIP Text Encode (Positive Prompt)\"}},\"8\":{\"inputs\":{\"samples\":[\"13\",0],\"vae\":[\"10\",0]},\"class_type\":\"VAEDecode\",\"_meta\":{\"title\":\"VAE解码\"}},\"9\":{\"inputs\":{\"filename_prefix\":\"ComfyUI\",\"images\":[\"8\",0]},\"class_type\":\"SaveImage\",\"_meta\":{\"title\":\"保存图像\"}},\"10\":{\"inputs\":{\"vae_name\":\"ae.sft\"},\"class_type\":\"VAELoader\",\"_meta\":{\"title\":\"加载VAE\"}},\"11\":{\"inputs\":{\"clip_name1\":\"t5xxl_fp8_e4m3fn.safetensors\",\"clip_name2\":\"clip_l.safetensors\",\"type\":\"flux\"},\"class_type\":\"DualCLIPLoader\",\"_meta\":{\"title\":\"双CLIP加载器\"}},\"12\":{\"inputs\":{\"unet_name\":\"flux1-dev-fp8.safetensors\",\"weight_dtype\":\"fp8_e4m3fn\"},\"class_type\":\"UNETLoader\",\"_meta\":{\"title\":\"加载扩散模型\"}},\"13\":{\"inputs\":{\"noise\":[\"25\",0],\"guider\":[\"22\",0],\"sampler\":[\"16\",0],\"sigmas\":[\"17\",0],\"latent_image\":[\"27\",0]},\"class_type\":\"SamplerCustomAdvanced\",\"_meta\":{\"title\":\"自定义采样器（高级）\"}},\"16\":{\"inputs\":{\"sampler_name\":\"euler\"},\"class_type\":\"KSamplerSelect\",\"_meta\":{\"title\":\"K采样器选择\"}},\"17\":{\"inputs\":{\"scheduler\":\"simple\",\"steps\":20,\"denoise\":1,\"model\":[\"30\",0]},\"class_type\":\"BasicScheduler\",\"_meta\":{\"title\":\"基本调度器\"}},\"22\":{\"inputs\":{\"model\":[\"30\",0],\"conditioning\":[\"26\",0]},\"class_type\":\"BasicGuider\",\"_meta\":{\"title\":\"基本引导器\"}},\"25\":{\"inputs\":{\"noise_seed\":317016131367339},\"class_type\":\"RandomNoise\",\"_meta\":{\"title\":\"随机噪声\"}},\"26\":{\"inputs\":{\"guidance\":3.5,\"conditioning\":[\"6\",0]},\"class_type\":\"FluxGuidance\",\"_meta\":{\"title\":\"Flux引导\"}},\"27\":{\"inputs\":{\"width\":1024,\"height\":1024,\"batch_size\":1},\"class_type\":\"EmptySD3LatentImage\",\"_meta\":{\"title\":\"空SD3潜空间图像\"}},\"30\":{\"inputs\":{\"max_shift\":1.15,\"base_shift\":0.5,\"width\":1024,\"height\":1024,\"model\":[\"12\",0]},\"class_type\":\"ModelSamplingFlux\",\"_meta\":{\"title\":\"模型采样Flux\"}}}"`.
     #[serde(rename = "PromptParams")]
-    pub prompt_params: String,
+    pub prompt_params: ::std::string::String,
 }
 impl CreateMuskPromptRequest {
     /// Creates the value with its required members: `WorkgroupId`, `WorkflowId`, `PromptParams`.
     pub fn new(
-        workgroup_id: impl Into<String>,
-        workflow_id: impl Into<String>,
-        prompt_params: impl Into<String>,
+        workgroup_id: impl ::std::convert::Into<::std::string::String>,
+        workflow_id: impl ::std::convert::Into<::std::string::String>,
+        prompt_params: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            workgroup_id: workgroup_id.into(),
-            workflow_id: workflow_id.into(),
-            prompt_params: prompt_params.into(),
+            workgroup_id: ::std::convert::Into::into(workgroup_id),
+            workflow_id: ::std::convert::Into::into(workflow_id),
+            prompt_params: ::std::convert::Into::into(prompt_params),
         }
     }
 }
 /// Result of CreateMuskPrompt.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -60,15 +60,19 @@ pub struct CreateMuskPromptResponse {
     /// ID of the new prompt task; see DescribeMuskPrompts.
     ///
     /// Example: `"edc6e6ec-072c-41dd-8672-c956b739fd31"`.
-    #[serde(rename = "PromptId", default, skip_serializing_if = "Option::is_none")]
-    pub prompt_id: Option<String>,
+    #[serde(
+        rename = "PromptId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub prompt_id: ::std::option::Option<::std::string::String>,
     /// Unique ID of the request, generated by the service; quote it when reporting a problem.
     #[serde(
         rename = "RequestId",
         default,
         deserialize_with = "::hai_sdk::__private::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl ::hai_sdk::Action for CreateMuskPromptRequest {
     type Output = CreateMuskPromptResponse;
@@ -76,13 +80,13 @@ impl ::hai_sdk::Action for CreateMuskPromptRequest {
     const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
         service: &super::SERVICE,
         name: "CreateMuskPrompt",
-        rate_limit: Some(20u32),
+        rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: false,
     };
 }
 /// A service error of `CreateMuskPrompt`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq)]
 #[non_exhaustive]
 pub enum CreateMuskPromptError {
     /// `FailedOperation`: The operation failed.
@@ -120,7 +124,7 @@ impl CreateMuskPromptError {
         self.meta().request_id()
     }
 }
-impl From<ErrorMetadata> for CreateMuskPromptError {
+impl ::std::convert::From<ErrorMetadata> for CreateMuskPromptError {
     fn from(meta: ErrorMetadata) -> Self {
         match meta.code() {
             "FailedOperation" => Self::FailedOperation(meta),
@@ -128,8 +132,8 @@ impl From<ErrorMetadata> for CreateMuskPromptError {
             "InvalidParameter" => Self::InvalidParameter(meta),
             _ => {
                 match super::common_error::CommonError::classify(meta) {
-                    Ok(common) => Self::Common(common),
-                    Err(meta) => {
+                    ::std::result::Result::Ok(common) => Self::Common(common),
+                    ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
                             ::hai_sdk::__private::unhandled(
                                 ::hai_sdk::__private::SEALED,

@@ -6,9 +6,9 @@
 use ::hai_sdk::ErrorMetadata;
 /// Parameters of DeleteService.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -19,22 +19,22 @@ pub struct DeleteServiceRequest {
     ///
     /// Required. Example: `"svc-fnay2k0u"`.
     #[serde(rename = "ServiceId")]
-    pub service_id: String,
+    pub service_id: ::std::string::String,
 }
 impl DeleteServiceRequest {
     /// Creates the value with its required members: `ServiceId`.
-    pub fn new(service_id: impl Into<String>) -> Self {
+    pub fn new(service_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            service_id: service_id.into(),
+            service_id: ::std::convert::Into::into(service_id),
         }
     }
 }
 /// Result of DeleteService.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -47,7 +47,7 @@ pub struct DeleteServiceResponse {
         default,
         deserialize_with = "::hai_sdk::__private::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl ::hai_sdk::Action for DeleteServiceRequest {
     type Output = DeleteServiceResponse;
@@ -55,13 +55,13 @@ impl ::hai_sdk::Action for DeleteServiceRequest {
     const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
         service: &super::SERVICE,
         name: "DeleteService",
-        rate_limit: Some(20u32),
+        rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: false,
     };
 }
 /// A service error of `DeleteService`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq)]
 #[non_exhaustive]
 pub enum DeleteServiceError {
     /// `InvalidParameterValue.InvalidClusterIdMalformed`: The cluster ID is malformed.
@@ -108,7 +108,7 @@ impl DeleteServiceError {
         self.meta().request_id()
     }
 }
-impl From<ErrorMetadata> for DeleteServiceError {
+impl ::std::convert::From<ErrorMetadata> for DeleteServiceError {
     fn from(meta: ErrorMetadata) -> Self {
         match meta.code() {
             "InvalidParameterValue.InvalidClusterIdMalformed" => {
@@ -129,8 +129,8 @@ impl From<ErrorMetadata> for DeleteServiceError {
             "UnsupportedOperation" => Self::UnsupportedOperation(meta),
             _ => {
                 match super::common_error::CommonError::classify(meta) {
-                    Ok(common) => Self::Common(common),
-                    Err(meta) => {
+                    ::std::result::Result::Ok(common) => Self::Common(common),
+                    ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
                             ::hai_sdk::__private::unhandled(
                                 ::hai_sdk::__private::SEALED,

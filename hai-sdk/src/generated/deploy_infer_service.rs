@@ -6,10 +6,10 @@
 use ::hai_sdk::ErrorMetadata;
 /// Parameters of DeployInferService.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -22,98 +22,125 @@ pub struct DeployInferServiceRequest {
     #[serde(
         rename = "ServiceMetaData",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub service_meta_data: Option<super::types::ServiceMetaData>,
+    pub service_meta_data: ::std::option::Option<super::types::ServiceMetaData>,
     /// Compute resources and replica count.
     ///
     /// Optional.
-    #[serde(rename = "ComputeInfo", default, skip_serializing_if = "Option::is_none")]
-    pub compute_info: Option<super::types::ComputeInfo>,
+    #[serde(
+        rename = "ComputeInfo",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub compute_info: ::std::option::Option<super::types::ComputeInfo>,
     /// Deployment settings: containers and their configuration.
     ///
     /// Optional.
     #[serde(
         rename = "DeploymentConfigs",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub deployment_configs: Option<Vec<super::types::DeploymentConfig>>,
+    pub deployment_configs: ::std::option::Option<
+        ::std::vec::Vec<super::types::DeploymentConfig>,
+    >,
     /// Tuning parameters of the service.
     ///
     /// Optional.
-    #[serde(rename = "HyperParam", default, skip_serializing_if = "Option::is_none")]
-    pub hyper_param: Option<super::types::HyperParam>,
+    #[serde(
+        rename = "HyperParam",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub hyper_param: ::std::option::Option<super::types::HyperParam>,
     /// Network access settings of the service.
     ///
     /// Optional.
-    #[serde(rename = "NetworkSetting", default, skip_serializing_if = "Option::is_none")]
-    pub network_setting: Option<super::types::NetworkSetting>,
+    #[serde(
+        rename = "NetworkSetting",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub network_setting: ::std::option::Option<super::types::NetworkSetting>,
     /// Security type: `STANDARD` (standard inference) or `CONFIDENTIAL` (confidential computing).
     ///
     /// Optional. Example: `"STANDARD"`.
-    #[serde(rename = "SecurityType", default, skip_serializing_if = "Option::is_none")]
-    pub security_type: Option<String>,
+    #[serde(
+        rename = "SecurityType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub security_type: ::std::option::Option<::std::string::String>,
     /// Prepaid billing settings; required when the service is billed monthly.
     ///
     /// Optional.
     #[serde(
         rename = "ServiceChargePrepaid",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub service_charge_prepaid: Option<super::types::ServiceChargePrepaid>,
+    pub service_charge_prepaid: ::std::option::Option<
+        super::types::ServiceChargePrepaid,
+    >,
 }
 impl DeployInferServiceRequest {
     /// Creates the value; every member is optional.
     pub fn new() -> Self {
         Self {
-            service_meta_data: None,
-            compute_info: None,
-            deployment_configs: None,
-            hyper_param: None,
-            network_setting: None,
-            security_type: None,
-            service_charge_prepaid: None,
+            service_meta_data: ::std::option::Option::None,
+            compute_info: ::std::option::Option::None,
+            deployment_configs: ::std::option::Option::None,
+            hyper_param: ::std::option::Option::None,
+            network_setting: ::std::option::Option::None,
+            security_type: ::std::option::Option::None,
+            service_charge_prepaid: ::std::option::Option::None,
         }
     }
     /// Sets `ServiceMetaData`.
     #[must_use]
     pub fn service_meta_data(mut self, value: super::types::ServiceMetaData) -> Self {
-        self.service_meta_data = Some(value);
+        self.service_meta_data = ::std::option::Option::Some(value);
         self
     }
     /// Sets `ComputeInfo`.
     #[must_use]
     pub fn compute_info(mut self, value: super::types::ComputeInfo) -> Self {
-        self.compute_info = Some(value);
+        self.compute_info = ::std::option::Option::Some(value);
         self
     }
     /// Sets `DeploymentConfigs`.
     #[must_use]
     pub fn deployment_configs(
         mut self,
-        value: impl IntoIterator<Item = super::types::DeploymentConfig>,
+        value: impl ::std::iter::IntoIterator<Item = super::types::DeploymentConfig>,
     ) -> Self {
-        self.deployment_configs = Some(value.into_iter().collect());
+        self.deployment_configs = ::std::option::Option::Some(
+            ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
+        );
         self
     }
     /// Sets `HyperParam`.
     #[must_use]
     pub fn hyper_param(mut self, value: super::types::HyperParam) -> Self {
-        self.hyper_param = Some(value);
+        self.hyper_param = ::std::option::Option::Some(value);
         self
     }
     /// Sets `NetworkSetting`.
     #[must_use]
     pub fn network_setting(mut self, value: super::types::NetworkSetting) -> Self {
-        self.network_setting = Some(value);
+        self.network_setting = ::std::option::Option::Some(value);
         self
     }
     /// Sets `SecurityType`.
     #[must_use]
-    pub fn security_type(mut self, value: impl Into<String>) -> Self {
-        self.security_type = Some(value.into());
+    pub fn security_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.security_type = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
         self
     }
     /// Sets `ServiceChargePrepaid`.
@@ -122,16 +149,16 @@ impl DeployInferServiceRequest {
         mut self,
         value: super::types::ServiceChargePrepaid,
     ) -> Self {
-        self.service_charge_prepaid = Some(value);
+        self.service_charge_prepaid = ::std::option::Option::Some(value);
         self
     }
 }
 /// Result of DeployInferService.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -141,15 +168,19 @@ pub struct DeployInferServiceResponse {
     /// ID of the new inference service.
     ///
     /// Example: `"svc-6cjxl264"`.
-    #[serde(rename = "ServiceId", default, skip_serializing_if = "Option::is_none")]
-    pub service_id: Option<String>,
+    #[serde(
+        rename = "ServiceId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub service_id: ::std::option::Option<::std::string::String>,
     /// Unique ID of the request, generated by the service; quote it when reporting a problem.
     #[serde(
         rename = "RequestId",
         default,
         deserialize_with = "::hai_sdk::__private::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl ::hai_sdk::Action for DeployInferServiceRequest {
     type Output = DeployInferServiceResponse;
@@ -157,13 +188,13 @@ impl ::hai_sdk::Action for DeployInferServiceRequest {
     const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
         service: &super::SERVICE,
         name: "DeployInferService",
-        rate_limit: Some(20u32),
+        rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: false,
     };
 }
 /// A service error of `DeployInferService`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq)]
 #[non_exhaustive]
 pub enum DeployInferServiceError {
     /// `InternalError`: An internal error occurred in the service.
@@ -219,7 +250,7 @@ impl DeployInferServiceError {
         self.meta().request_id()
     }
 }
-impl From<ErrorMetadata> for DeployInferServiceError {
+impl ::std::convert::From<ErrorMetadata> for DeployInferServiceError {
     fn from(meta: ErrorMetadata) -> Self {
         match meta.code() {
             "InternalError" => Self::InternalError(meta),
@@ -249,8 +280,8 @@ impl From<ErrorMetadata> for DeployInferServiceError {
             }
             _ => {
                 match super::common_error::CommonError::classify(meta) {
-                    Ok(common) => Self::Common(common),
-                    Err(meta) => {
+                    ::std::result::Result::Ok(common) => Self::Common(common),
+                    ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
                             ::hai_sdk::__private::unhandled(
                                 ::hai_sdk::__private::SEALED,

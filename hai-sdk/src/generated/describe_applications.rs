@@ -6,10 +6,10 @@
 use ::hai_sdk::ErrorMetadata;
 /// Parameters of DescribeApplications.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -19,92 +19,131 @@ pub struct DescribeApplicationsRequest {
     /// IDs of the applications to return, up to 100; cannot be combined with `Filters`.
     ///
     /// Optional. Example: `["app-q69qsc9v"]`.
-    #[serde(rename = "ApplicationIds", default, skip_serializing_if = "Option::is_none")]
-    pub application_ids: Option<Vec<String>>,
+    #[serde(
+        rename = "ApplicationIds",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub application_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Conditions on the applications; cannot be combined with `ApplicationIds`. Filter names: `application-id` (exact), `scene-id` (exact, see DescribeScenes), `application-name` (fuzzy match), `application-type` (exact: `PUBLIC_APPLICATION`, `PRIVATE_APPLICATION` or `COMMUNITY_APPLICATION`).
     ///
     /// Optional.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
-    pub filters: Option<Vec<super::types::Filter>>,
+    #[serde(
+        rename = "Filters",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub filters: ::std::option::Option<::std::vec::Vec<super::types::Filter>>,
     /// Number of results to skip; not negative. Default 0.
     ///
     /// Optional. Example: `0`.
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
-    pub offset: Option<i64>,
+    #[serde(
+        rename = "Offset",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub offset: ::std::option::Option<i64>,
     /// Maximum number of results to return, at most 100. Default 20.
     ///
     /// Optional. Example: `20`.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
+    #[serde(
+        rename = "Limit",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub limit: ::std::option::Option<i64>,
     /// Field to sort by: `CREATED_TIME` (creation time, the default) or `APPLICATION_SIZE`.
     ///
     /// Optional. Example: `"CREATE_TIME"`.
-    #[serde(rename = "OrderField", default, skip_serializing_if = "Option::is_none")]
-    pub order_field: Option<String>,
+    #[serde(
+        rename = "OrderField",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub order_field: ::std::option::Option<::std::string::String>,
     /// Sort order: `ASC` or `DESC` (the default).
     ///
     /// Optional. Example: `"ASC"`.
-    #[serde(rename = "Order", default, skip_serializing_if = "Option::is_none")]
-    pub order: Option<String>,
+    #[serde(
+        rename = "Order",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub order: ::std::option::Option<::std::string::String>,
 }
 impl DescribeApplicationsRequest {
     /// Creates the value; every member is optional.
     pub fn new() -> Self {
         Self {
-            application_ids: None,
-            filters: None,
-            offset: None,
-            limit: None,
-            order_field: None,
-            order: None,
+            application_ids: ::std::option::Option::None,
+            filters: ::std::option::Option::None,
+            offset: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
+            order_field: ::std::option::Option::None,
+            order: ::std::option::Option::None,
         }
     }
     /// Sets `ApplicationIds`.
     #[must_use]
-    pub fn application_ids(mut self, value: impl IntoIterator<Item = String>) -> Self {
-        self.application_ids = Some(value.into_iter().collect());
+    pub fn application_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<Item = ::std::string::String>,
+    ) -> Self {
+        self.application_ids = ::std::option::Option::Some(
+            ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
+        );
         self
     }
     /// Sets `Filters`.
     #[must_use]
     pub fn filters(
         mut self,
-        value: impl IntoIterator<Item = super::types::Filter>,
+        value: impl ::std::iter::IntoIterator<Item = super::types::Filter>,
     ) -> Self {
-        self.filters = Some(value.into_iter().collect());
+        self.filters = ::std::option::Option::Some(
+            ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
+        );
         self
     }
     /// Sets `Offset`.
     #[must_use]
     pub fn offset(mut self, value: i64) -> Self {
-        self.offset = Some(value);
+        self.offset = ::std::option::Option::Some(value);
         self
     }
     /// Sets `Limit`.
     #[must_use]
     pub fn limit(mut self, value: i64) -> Self {
-        self.limit = Some(value);
+        self.limit = ::std::option::Option::Some(value);
         self
     }
     /// Sets `OrderField`.
     #[must_use]
-    pub fn order_field(mut self, value: impl Into<String>) -> Self {
-        self.order_field = Some(value.into());
+    pub fn order_field(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.order_field = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
         self
     }
     /// Sets `Order`.
     #[must_use]
-    pub fn order(mut self, value: impl Into<String>) -> Self {
-        self.order = Some(value.into());
+    pub fn order(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.order = ::std::option::Option::Some(::std::convert::Into::into(value));
         self
     }
 }
 /// Result of DescribeApplications.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -114,18 +153,28 @@ pub struct DescribeApplicationsResponse {
     /// Number of applications that match, across all pages.
     ///
     /// Example: `1`.
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
+    #[serde(
+        rename = "TotalCount",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub total_count: ::std::option::Option<i64>,
     /// The applications in this page.
-    #[serde(rename = "ApplicationSet", default, skip_serializing_if = "Option::is_none")]
-    pub application_set: Option<Vec<super::types::ApplicationInfo>>,
+    #[serde(
+        rename = "ApplicationSet",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub application_set: ::std::option::Option<
+        ::std::vec::Vec<super::types::ApplicationInfo>,
+    >,
     /// Unique ID of the request, generated by the service; quote it when reporting a problem.
     #[serde(
         rename = "RequestId",
         default,
         deserialize_with = "::hai_sdk::__private::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl ::hai_sdk::Action for DescribeApplicationsRequest {
     type Output = DescribeApplicationsResponse;
@@ -133,13 +182,13 @@ impl ::hai_sdk::Action for DescribeApplicationsRequest {
     const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
         service: &super::SERVICE,
         name: "DescribeApplications",
-        rate_limit: Some(20u32),
+        rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: true,
     };
 }
 /// A service error of `DescribeApplications`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq)]
 #[non_exhaustive]
 pub enum DescribeApplicationsError {
     /// `InternalError`: An internal error occurred in the service.
@@ -195,7 +244,7 @@ impl DescribeApplicationsError {
         self.meta().request_id()
     }
 }
-impl From<ErrorMetadata> for DescribeApplicationsError {
+impl ::std::convert::From<ErrorMetadata> for DescribeApplicationsError {
     fn from(meta: ErrorMetadata) -> Self {
         match meta.code() {
             "InternalError" => Self::InternalError(meta),
@@ -221,8 +270,8 @@ impl From<ErrorMetadata> for DescribeApplicationsError {
             }
             _ => {
                 match super::common_error::CommonError::classify(meta) {
-                    Ok(common) => Self::Common(common),
-                    Err(meta) => {
+                    ::std::result::Result::Ok(common) => Self::Common(common),
+                    ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
                             ::hai_sdk::__private::unhandled(
                                 ::hai_sdk::__private::SEALED,

@@ -148,10 +148,10 @@
 use ::hai_sdk::ErrorMetadata;
 /// Parameters of DescribeInstances.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -161,68 +161,91 @@ pub struct DescribeInstancesRequest {
     /// IDs of the instances to return, up to 100.
     ///
     /// Optional. Example: `["hai-12345678"]`.
-    #[serde(rename = "InstanceIds", default, skip_serializing_if = "Option::is_none")]
-    pub instance_ids: Option<Vec<String>>,
+    #[serde(
+        rename = "InstanceIds",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub instance_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Conditions on the instances. Filter names: `instance-id`; `instance-state` (values `RUNNING`, `PENDING`, `STOPPED`, `ARREARS`, `STOPPED_NO_CHARGE`); `charge-type` (values `PREPAID_BY_MONTH`, `POSTPAID_BY_HOUR`); `public-ip-address`.
     ///
     /// Optional.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
-    pub filters: Option<Vec<super::types::Filter>>,
+    #[serde(
+        rename = "Filters",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub filters: ::std::option::Option<::std::vec::Vec<super::types::Filter>>,
     /// Number of results to skip. Default 0.
     ///
     /// Optional. Example: `0`.
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
-    pub offset: Option<i64>,
+    #[serde(
+        rename = "Offset",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub offset: ::std::option::Option<i64>,
     /// Maximum number of results to return. Default 20.
     ///
     /// Optional. Example: `20`.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
+    #[serde(
+        rename = "Limit",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub limit: ::std::option::Option<i64>,
 }
 impl DescribeInstancesRequest {
     /// Creates the value; every member is optional.
     pub fn new() -> Self {
         Self {
-            instance_ids: None,
-            filters: None,
-            offset: None,
-            limit: None,
+            instance_ids: ::std::option::Option::None,
+            filters: ::std::option::Option::None,
+            offset: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
         }
     }
     /// Sets `InstanceIds`.
     #[must_use]
-    pub fn instance_ids(mut self, value: impl IntoIterator<Item = String>) -> Self {
-        self.instance_ids = Some(value.into_iter().collect());
+    pub fn instance_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<Item = ::std::string::String>,
+    ) -> Self {
+        self.instance_ids = ::std::option::Option::Some(
+            ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
+        );
         self
     }
     /// Sets `Filters`.
     #[must_use]
     pub fn filters(
         mut self,
-        value: impl IntoIterator<Item = super::types::Filter>,
+        value: impl ::std::iter::IntoIterator<Item = super::types::Filter>,
     ) -> Self {
-        self.filters = Some(value.into_iter().collect());
+        self.filters = ::std::option::Option::Some(
+            ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
+        );
         self
     }
     /// Sets `Offset`.
     #[must_use]
     pub fn offset(mut self, value: i64) -> Self {
-        self.offset = Some(value);
+        self.offset = ::std::option::Option::Some(value);
         self
     }
     /// Sets `Limit`.
     #[must_use]
     pub fn limit(mut self, value: i64) -> Self {
-        self.limit = Some(value);
+        self.limit = ::std::option::Option::Some(value);
         self
     }
 }
 /// Result of DescribeInstances.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -232,18 +255,26 @@ pub struct DescribeInstancesResponse {
     /// Number of instances that match, across all pages.
     ///
     /// Example: `1`.
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
+    #[serde(
+        rename = "TotalCount",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub total_count: ::std::option::Option<i64>,
     /// The instances in this page.
-    #[serde(rename = "InstanceSet", default, skip_serializing_if = "Option::is_none")]
-    pub instance_set: Option<Vec<super::types::Instance>>,
+    #[serde(
+        rename = "InstanceSet",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub instance_set: ::std::option::Option<::std::vec::Vec<super::types::Instance>>,
     /// Unique ID of the request, generated by the service; quote it when reporting a problem.
     #[serde(
         rename = "RequestId",
         default,
         deserialize_with = "::hai_sdk::__private::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl ::hai_sdk::Action for DescribeInstancesRequest {
     type Output = DescribeInstancesResponse;
@@ -251,13 +282,13 @@ impl ::hai_sdk::Action for DescribeInstancesRequest {
     const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
         service: &super::SERVICE,
         name: "DescribeInstances",
-        rate_limit: Some(20u32),
+        rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: true,
     };
 }
 /// A service error of `DescribeInstances`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq)]
 #[non_exhaustive]
 pub enum DescribeInstancesError {
     /// `InternalError`: An internal error occurred in the service.
@@ -304,7 +335,7 @@ impl DescribeInstancesError {
         self.meta().request_id()
     }
 }
-impl From<ErrorMetadata> for DescribeInstancesError {
+impl ::std::convert::From<ErrorMetadata> for DescribeInstancesError {
     fn from(meta: ErrorMetadata) -> Self {
         match meta.code() {
             "InternalError" => Self::InternalError(meta),
@@ -323,8 +354,8 @@ impl From<ErrorMetadata> for DescribeInstancesError {
             }
             _ => {
                 match super::common_error::CommonError::classify(meta) {
-                    Ok(common) => Self::Common(common),
-                    Err(meta) => {
+                    ::std::result::Result::Ok(common) => Self::Common(common),
+                    ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
                             ::hai_sdk::__private::unhandled(
                                 ::hai_sdk::__private::SEALED,

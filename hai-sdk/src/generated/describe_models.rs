@@ -6,10 +6,10 @@
 use ::hai_sdk::ErrorMetadata;
 /// Parameters of DescribeModels.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -19,80 +19,110 @@ pub struct DescribeModelsRequest {
     /// IDs of the models to return.
     ///
     /// Optional. Example: `["mdl-k8vm3q7f"]`.
-    #[serde(rename = "ModelIds", default, skip_serializing_if = "Option::is_none")]
-    pub model_ids: Option<Vec<String>>,
+    #[serde(
+        rename = "ModelIds",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub model_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Conditions on the models. Filter name: `scene-id` (see DescribeScenes).
     ///
     /// Optional.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
-    pub filters: Option<Vec<super::types::Filter>>,
+    #[serde(
+        rename = "Filters",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub filters: ::std::option::Option<::std::vec::Vec<super::types::Filter>>,
     /// Number of results to skip; not negative. Default 0.
     ///
     /// Optional. Example: `0`.
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
-    pub offset: Option<i64>,
+    #[serde(
+        rename = "Offset",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub offset: ::std::option::Option<i64>,
     /// Maximum number of results to return, at most 100. Default 20.
     ///
     /// Optional. Example: `20`.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
+    #[serde(
+        rename = "Limit",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub limit: ::std::option::Option<i64>,
     /// ID of an existing inference service: if given, only models that service could be redeployed with are returned.
     ///
     /// Optional. Example: `"svc-xxxxxxxx"`.
-    #[serde(rename = "ServiceId", default, skip_serializing_if = "Option::is_none")]
-    pub service_id: Option<String>,
+    #[serde(
+        rename = "ServiceId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub service_id: ::std::option::Option<::std::string::String>,
 }
 impl DescribeModelsRequest {
     /// Creates the value; every member is optional.
     pub fn new() -> Self {
         Self {
-            model_ids: None,
-            filters: None,
-            offset: None,
-            limit: None,
-            service_id: None,
+            model_ids: ::std::option::Option::None,
+            filters: ::std::option::Option::None,
+            offset: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
+            service_id: ::std::option::Option::None,
         }
     }
     /// Sets `ModelIds`.
     #[must_use]
-    pub fn model_ids(mut self, value: impl IntoIterator<Item = String>) -> Self {
-        self.model_ids = Some(value.into_iter().collect());
+    pub fn model_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<Item = ::std::string::String>,
+    ) -> Self {
+        self.model_ids = ::std::option::Option::Some(
+            ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
+        );
         self
     }
     /// Sets `Filters`.
     #[must_use]
     pub fn filters(
         mut self,
-        value: impl IntoIterator<Item = super::types::Filter>,
+        value: impl ::std::iter::IntoIterator<Item = super::types::Filter>,
     ) -> Self {
-        self.filters = Some(value.into_iter().collect());
+        self.filters = ::std::option::Option::Some(
+            ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
+        );
         self
     }
     /// Sets `Offset`.
     #[must_use]
     pub fn offset(mut self, value: i64) -> Self {
-        self.offset = Some(value);
+        self.offset = ::std::option::Option::Some(value);
         self
     }
     /// Sets `Limit`.
     #[must_use]
     pub fn limit(mut self, value: i64) -> Self {
-        self.limit = Some(value);
+        self.limit = ::std::option::Option::Some(value);
         self
     }
     /// Sets `ServiceId`.
     #[must_use]
-    pub fn service_id(mut self, value: impl Into<String>) -> Self {
-        self.service_id = Some(value.into());
+    pub fn service_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.service_id = ::std::option::Option::Some(::std::convert::Into::into(value));
         self
     }
 }
 /// Result of DescribeModels.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -102,18 +132,26 @@ pub struct DescribeModelsResponse {
     /// Number of models that match, across all pages.
     ///
     /// Example: `20`.
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
+    #[serde(
+        rename = "TotalCount",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub total_count: ::std::option::Option<i64>,
     /// The models in this page.
-    #[serde(rename = "ModelSet", default, skip_serializing_if = "Option::is_none")]
-    pub model_set: Option<Vec<super::types::ModelDetail>>,
+    #[serde(
+        rename = "ModelSet",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub model_set: ::std::option::Option<::std::vec::Vec<super::types::ModelDetail>>,
     /// Unique ID of the request, generated by the service; quote it when reporting a problem.
     #[serde(
         rename = "RequestId",
         default,
         deserialize_with = "::hai_sdk::__private::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl ::hai_sdk::Action for DescribeModelsRequest {
     type Output = DescribeModelsResponse;
@@ -121,13 +159,13 @@ impl ::hai_sdk::Action for DescribeModelsRequest {
     const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
         service: &super::SERVICE,
         name: "DescribeModels",
-        rate_limit: Some(20u32),
+        rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: true,
     };
 }
 /// A service error of `DescribeModels`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq)]
 #[non_exhaustive]
 pub enum DescribeModelsError {
     /// `InvalidParameter.AtMostOne`: At most one of the mutually exclusive parameters may be given.
@@ -165,7 +203,7 @@ impl DescribeModelsError {
         self.meta().request_id()
     }
 }
-impl From<ErrorMetadata> for DescribeModelsError {
+impl ::std::convert::From<ErrorMetadata> for DescribeModelsError {
     fn from(meta: ErrorMetadata) -> Self {
         match meta.code() {
             "InvalidParameter.AtMostOne" => Self::InvalidParameterAtMostOne(meta),
@@ -177,8 +215,8 @@ impl From<ErrorMetadata> for DescribeModelsError {
             }
             _ => {
                 match super::common_error::CommonError::classify(meta) {
-                    Ok(common) => Self::Common(common),
-                    Err(meta) => {
+                    ::std::result::Result::Ok(common) => Self::Common(common),
+                    ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
                             ::hai_sdk::__private::unhandled(
                                 ::hai_sdk::__private::SEALED,

@@ -6,10 +6,10 @@
 use ::hai_sdk::ErrorMetadata;
 /// Parameters of DescribeServices.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -19,65 +19,91 @@ pub struct DescribeServicesRequest {
     /// IDs of the inference services to return.
     ///
     /// Optional. Example: `["svc-bx0xe65y"]`.
-    #[serde(rename = "ServiceIds", default, skip_serializing_if = "Option::is_none")]
-    pub service_ids: Option<Vec<String>>,
+    #[serde(
+        rename = "ServiceIds",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub service_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Maximum number of results to return (page size).
     ///
     /// Optional. Example: `20`.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<u64>,
+    #[serde(
+        rename = "Limit",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub limit: ::std::option::Option<u64>,
     /// Number of results to skip.
     ///
     /// Optional. Example: `20`.
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
-    pub offset: Option<u64>,
+    #[serde(
+        rename = "Offset",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub offset: ::std::option::Option<u64>,
     /// Only services in one of these states: `RUNNING`, `CREATING`, `CREATE_FAILED`, `DELETING`, `UPDATING`, `RESTARTING`, `ISOLATING`, `ARREARS`, `RESTORING`.
     ///
     /// Optional. Example: `["CREATE_FAILED"]`.
-    #[serde(rename = "States", default, skip_serializing_if = "Option::is_none")]
-    pub states: Option<Vec<String>>,
+    #[serde(
+        rename = "States",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub states: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl DescribeServicesRequest {
     /// Creates the value; every member is optional.
     pub fn new() -> Self {
         Self {
-            service_ids: None,
-            limit: None,
-            offset: None,
-            states: None,
+            service_ids: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
+            offset: ::std::option::Option::None,
+            states: ::std::option::Option::None,
         }
     }
     /// Sets `ServiceIds`.
     #[must_use]
-    pub fn service_ids(mut self, value: impl IntoIterator<Item = String>) -> Self {
-        self.service_ids = Some(value.into_iter().collect());
+    pub fn service_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<Item = ::std::string::String>,
+    ) -> Self {
+        self.service_ids = ::std::option::Option::Some(
+            ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
+        );
         self
     }
     /// Sets `Limit`.
     #[must_use]
     pub fn limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+        self.limit = ::std::option::Option::Some(value);
         self
     }
     /// Sets `Offset`.
     #[must_use]
     pub fn offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
+        self.offset = ::std::option::Option::Some(value);
         self
     }
     /// Sets `States`.
     #[must_use]
-    pub fn states(mut self, value: impl IntoIterator<Item = String>) -> Self {
-        self.states = Some(value.into_iter().collect());
+    pub fn states(
+        mut self,
+        value: impl ::std::iter::IntoIterator<Item = ::std::string::String>,
+    ) -> Self {
+        self.states = ::std::option::Option::Some(
+            ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
+        );
         self
     }
 }
 /// Result of DescribeServices.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -87,18 +113,28 @@ pub struct DescribeServicesResponse {
     /// Number of services that match, across all pages.
     ///
     /// Example: `38`.
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<u64>,
+    #[serde(
+        rename = "TotalCount",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub total_count: ::std::option::Option<u64>,
     /// The services in this page.
-    #[serde(rename = "ServiceInfoSet", default, skip_serializing_if = "Option::is_none")]
-    pub service_info_set: Option<Vec<super::types::ServiceDetail>>,
+    #[serde(
+        rename = "ServiceInfoSet",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub service_info_set: ::std::option::Option<
+        ::std::vec::Vec<super::types::ServiceDetail>,
+    >,
     /// Unique ID of the request, generated by the service; quote it when reporting a problem.
     #[serde(
         rename = "RequestId",
         default,
         deserialize_with = "::hai_sdk::__private::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl ::hai_sdk::Action for DescribeServicesRequest {
     type Output = DescribeServicesResponse;
@@ -106,13 +142,13 @@ impl ::hai_sdk::Action for DescribeServicesRequest {
     const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
         service: &super::SERVICE,
         name: "DescribeServices",
-        rate_limit: Some(20u32),
+        rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: true,
     };
 }
 /// A service error of `DescribeServices`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq)]
 #[non_exhaustive]
 pub enum DescribeServicesError {
     /// `InvalidParameterValue.InvalidServiceIdMalformed`: The service ID is malformed.
@@ -147,7 +183,7 @@ impl DescribeServicesError {
         self.meta().request_id()
     }
 }
-impl From<ErrorMetadata> for DescribeServicesError {
+impl ::std::convert::From<ErrorMetadata> for DescribeServicesError {
     fn from(meta: ErrorMetadata) -> Self {
         match meta.code() {
             "InvalidParameterValue.InvalidServiceIdMalformed" => {
@@ -158,8 +194,8 @@ impl From<ErrorMetadata> for DescribeServicesError {
             }
             _ => {
                 match super::common_error::CommonError::classify(meta) {
-                    Ok(common) => Self::Common(common),
-                    Err(meta) => {
+                    ::std::result::Result::Ok(common) => Self::Common(common),
+                    ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
                             ::hai_sdk::__private::unhandled(
                                 ::hai_sdk::__private::SEALED,

@@ -6,9 +6,9 @@
 use ::hai_sdk::ErrorMetadata;
 /// Parameters of InquirePriceRunInstances.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -19,108 +19,140 @@ pub struct InquirePriceRunInstancesRequest {
     ///
     /// Required. Example: `"app-jknfna"`.
     #[serde(rename = "ApplicationId")]
-    pub application_id: String,
+    pub application_id: ::std::string::String,
     /// Compute bundle type: `XL`, `XL_2X`, `3XL`, `3XL_2X`, `4XL` or `24GB_A`.
     ///
     /// Required. Example: `"XL"`.
     #[serde(rename = "BundleType")]
-    pub bundle_type: String,
+    pub bundle_type: ::std::string::String,
     /// System disk of the instances; the service chooses defaults when omitted.
     ///
     /// Optional.
-    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
-    pub system_disk: Option<super::types::SystemDisk>,
+    #[serde(
+        rename = "SystemDisk",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub system_disk: ::std::option::Option<super::types::SystemDisk>,
     /// Number of instances, at most 10.
     ///
     /// Optional. Example: `1`.
-    #[serde(rename = "InstanceCount", default, skip_serializing_if = "Option::is_none")]
-    pub instance_count: Option<u64>,
+    #[serde(
+        rename = "InstanceCount",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub instance_count: ::std::option::Option<u64>,
     /// Display name of the instances, at most 128 characters.
     ///
     /// Optional. Example: `"hai"`.
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
-    pub instance_name: Option<String>,
+    #[serde(
+        rename = "InstanceName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub instance_name: ::std::option::Option<::std::string::String>,
     /// Idempotency token: requests with the same token are processed only once.
     ///
     /// Optional. Example: `"hai-0-109261e6-c992-4d68-8b91-a70fac0da7b4"`.
-    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
-    pub client_token: Option<String>,
+    #[serde(
+        rename = "ClientToken",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub client_token: ::std::option::Option<::std::string::String>,
     /// Only check the request; if `true`, no price is returned. Default `false`.
     ///
     /// Optional. Example: `false`.
-    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
-    pub dry_run: Option<bool>,
+    #[serde(
+        rename = "DryRun",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub dry_run: ::std::option::Option<bool>,
     /// Billing mode to quote for.
     ///
     /// Optional. Example: `"PREPAID_BY_MONTH"`.
     #[serde(
         rename = "InstanceChargeType",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub instance_charge_type: Option<super::types::ChargeType>,
+    pub instance_charge_type: ::std::option::Option<super::types::ChargeType>,
     /// Prepaid settings (duration, renewal) when `InstanceChargeType` is prepaid.
     ///
     /// Optional.
     #[serde(
         rename = "InstanceChargePrepaid",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub instance_charge_prepaid: Option<super::types::InstanceChargePrepaid>,
+    pub instance_charge_prepaid: ::std::option::Option<
+        super::types::InstanceChargePrepaid,
+    >,
 }
 impl InquirePriceRunInstancesRequest {
     /// Creates the value with its required members: `ApplicationId`, `BundleType`.
     pub fn new(
-        application_id: impl Into<String>,
-        bundle_type: impl Into<String>,
+        application_id: impl ::std::convert::Into<::std::string::String>,
+        bundle_type: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            application_id: application_id.into(),
-            bundle_type: bundle_type.into(),
-            system_disk: None,
-            instance_count: None,
-            instance_name: None,
-            client_token: None,
-            dry_run: None,
-            instance_charge_type: None,
-            instance_charge_prepaid: None,
+            application_id: ::std::convert::Into::into(application_id),
+            bundle_type: ::std::convert::Into::into(bundle_type),
+            system_disk: ::std::option::Option::None,
+            instance_count: ::std::option::Option::None,
+            instance_name: ::std::option::Option::None,
+            client_token: ::std::option::Option::None,
+            dry_run: ::std::option::Option::None,
+            instance_charge_type: ::std::option::Option::None,
+            instance_charge_prepaid: ::std::option::Option::None,
         }
     }
     /// Sets `SystemDisk`.
     #[must_use]
     pub fn system_disk(mut self, value: super::types::SystemDisk) -> Self {
-        self.system_disk = Some(value);
+        self.system_disk = ::std::option::Option::Some(value);
         self
     }
     /// Sets `InstanceCount`.
     #[must_use]
     pub fn instance_count(mut self, value: u64) -> Self {
-        self.instance_count = Some(value);
+        self.instance_count = ::std::option::Option::Some(value);
         self
     }
     /// Sets `InstanceName`.
     #[must_use]
-    pub fn instance_name(mut self, value: impl Into<String>) -> Self {
-        self.instance_name = Some(value.into());
+    pub fn instance_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.instance_name = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
         self
     }
     /// Sets `ClientToken`.
     #[must_use]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.client_token = Some(value.into());
+    pub fn client_token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_token = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
         self
     }
     /// Sets `DryRun`.
     #[must_use]
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
+        self.dry_run = ::std::option::Option::Some(value);
         self
     }
     /// Sets `InstanceChargeType`.
     #[must_use]
     pub fn instance_charge_type(mut self, value: super::types::ChargeType) -> Self {
-        self.instance_charge_type = Some(value);
+        self.instance_charge_type = ::std::option::Option::Some(value);
         self
     }
     /// Sets `InstanceChargePrepaid`.
@@ -129,16 +161,16 @@ impl InquirePriceRunInstancesRequest {
         mut self,
         value: super::types::InstanceChargePrepaid,
     ) -> Self {
-        self.instance_charge_prepaid = Some(value);
+        self.instance_charge_prepaid = ::std::option::Option::Some(value);
         self
     }
 }
 /// Result of InquirePriceRunInstances.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -146,15 +178,19 @@ impl InquirePriceRunInstancesRequest {
 #[non_exhaustive]
 pub struct InquirePriceRunInstancesResponse {
     /// The price for the requested configuration; empty when `DryRun` was `true`.
-    #[serde(rename = "Price", default, skip_serializing_if = "Option::is_none")]
-    pub price: Option<super::types::Price>,
+    #[serde(
+        rename = "Price",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub price: ::std::option::Option<super::types::Price>,
     /// Unique ID of the request, generated by the service; quote it when reporting a problem.
     #[serde(
         rename = "RequestId",
         default,
         deserialize_with = "::hai_sdk::__private::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl ::hai_sdk::Action for InquirePriceRunInstancesRequest {
     type Output = InquirePriceRunInstancesResponse;
@@ -162,18 +198,20 @@ impl ::hai_sdk::Action for InquirePriceRunInstancesRequest {
     const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
         service: &super::SERVICE,
         name: "InquirePriceRunInstances",
-        rate_limit: Some(20u32),
+        rate_limit: ::std::option::Option::Some(20u32),
         idempotent: true,
         read_only: true,
     };
     fn fill_idempotency_token(&mut self) {
         if self.client_token.is_none() {
-            self.client_token = Some(::hai_sdk::__private::idempotency_token());
+            self.client_token = ::std::option::Option::Some(
+                ::hai_sdk::__private::idempotency_token(),
+            );
         }
     }
 }
 /// A service error of `InquirePriceRunInstances`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq)]
 #[non_exhaustive]
 pub enum InquirePriceRunInstancesError {
     /// `InternalError`: An internal error occurred in the service.
@@ -250,7 +288,7 @@ impl InquirePriceRunInstancesError {
         self.meta().request_id()
     }
 }
-impl From<ErrorMetadata> for InquirePriceRunInstancesError {
+impl ::std::convert::From<ErrorMetadata> for InquirePriceRunInstancesError {
     fn from(meta: ErrorMetadata) -> Self {
         match meta.code() {
             "InternalError" => Self::InternalError(meta),
@@ -299,8 +337,8 @@ impl From<ErrorMetadata> for InquirePriceRunInstancesError {
             }
             _ => {
                 match super::common_error::CommonError::classify(meta) {
-                    Ok(common) => Self::Common(common),
-                    Err(meta) => {
+                    ::std::result::Result::Ok(common) => Self::Common(common),
+                    ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
                             ::hai_sdk::__private::unhandled(
                                 ::hai_sdk::__private::SEALED,

@@ -63,6 +63,6 @@ pub const SERVICE: ::hai_sdk::ServiceMeta = ::hai_sdk::ServiceMeta {
     name: "hai",
     version: "2023-08-12",
     host: "hai.tencentcloudapi.com",
-    regional_host: Some("hai.{region}.tencentcloudapi.com"),
+    regional_host: ::std::option::Option::Some("hai.{region}.tencentcloudapi.com"),
     signing_service: "hai",
 };

@@ -6,9 +6,9 @@
 use ::hai_sdk::ErrorMetadata;
 /// Parameters of ResizeInstanceDisk.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -19,7 +19,7 @@ pub struct ResizeInstanceDiskRequest {
     ///
     /// Required. Example: `"hai-0asd1"`.
     #[serde(rename = "InstanceId")]
-    pub instance_id: String,
+    pub instance_id: ::std::string::String,
     /// New disk size, in GB; must be larger than the current size.
     ///
     /// Required. Example: `180`.
@@ -28,19 +28,22 @@ pub struct ResizeInstanceDiskRequest {
 }
 impl ResizeInstanceDiskRequest {
     /// Creates the value with its required members: `InstanceId`, `DiskSize`.
-    pub fn new(instance_id: impl Into<String>, disk_size: i64) -> Self {
+    pub fn new(
+        instance_id: impl ::std::convert::Into<::std::string::String>,
+        disk_size: i64,
+    ) -> Self {
         Self {
-            instance_id: instance_id.into(),
+            instance_id: ::std::convert::Into::into(instance_id),
             disk_size,
         }
     }
 }
 /// Result of ResizeInstanceDisk.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -53,7 +56,7 @@ pub struct ResizeInstanceDiskResponse {
         default,
         deserialize_with = "::hai_sdk::__private::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl ::hai_sdk::Action for ResizeInstanceDiskRequest {
     type Output = ResizeInstanceDiskResponse;
@@ -61,13 +64,13 @@ impl ::hai_sdk::Action for ResizeInstanceDiskRequest {
     const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
         service: &super::SERVICE,
         name: "ResizeInstanceDisk",
-        rate_limit: Some(20u32),
+        rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: false,
     };
 }
 /// A service error of `ResizeInstanceDisk`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq)]
 #[non_exhaustive]
 pub enum ResizeInstanceDiskError {
     /// `InternalError`: An internal error occurred in the service.
@@ -114,7 +117,7 @@ impl ResizeInstanceDiskError {
         self.meta().request_id()
     }
 }
-impl From<ErrorMetadata> for ResizeInstanceDiskError {
+impl ::std::convert::From<ErrorMetadata> for ResizeInstanceDiskError {
     fn from(meta: ErrorMetadata) -> Self {
         match meta.code() {
             "InternalError" => Self::InternalError(meta),
@@ -135,8 +138,8 @@ impl From<ErrorMetadata> for ResizeInstanceDiskError {
             }
             _ => {
                 match super::common_error::CommonError::classify(meta) {
-                    Ok(common) => Self::Common(common),
-                    Err(meta) => {
+                    ::std::result::Result::Ok(common) => Self::Common(common),
+                    ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
                             ::hai_sdk::__private::unhandled(
                                 ::hai_sdk::__private::SEALED,

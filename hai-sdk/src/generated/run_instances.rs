@@ -39,9 +39,9 @@
 use ::hai_sdk::ErrorMetadata;
 /// Parameters of RunInstances.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -52,91 +52,121 @@ pub struct RunInstancesRequest {
     ///
     /// Required. Example: `"app-jknfna"`.
     #[serde(rename = "ApplicationId")]
-    pub application_id: String,
+    pub application_id: ::std::string::String,
     /// Compute bundle type: `XL`, `XL_2X`, `3XL`, `3XL_2X`, `4XL` or `24GB_A`.
     ///
     /// Required. Example: `"XL"`.
     #[serde(rename = "BundleType")]
-    pub bundle_type: String,
+    pub bundle_type: ::std::string::String,
     /// System disk of the instances; the service chooses defaults when omitted. Must be at least the application's `MinSystemDiskSize`.
     ///
     /// Optional.
-    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
-    pub system_disk: Option<super::types::SystemDisk>,
+    #[serde(
+        rename = "SystemDisk",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub system_disk: ::std::option::Option<super::types::SystemDisk>,
     /// Number of instances to create, at most 10.
     ///
     /// Optional. Example: `1`.
-    #[serde(rename = "InstanceCount", default, skip_serializing_if = "Option::is_none")]
-    pub instance_count: Option<u64>,
+    #[serde(
+        rename = "InstanceCount",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub instance_count: ::std::option::Option<u64>,
     /// Display name of the instances, at most 128 characters.
     ///
     /// Optional. Example: `"hai"`.
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
-    pub instance_name: Option<String>,
+    #[serde(
+        rename = "InstanceName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub instance_name: ::std::option::Option<::std::string::String>,
     /// Idempotency token: requests with the same token create the instances only once.
     ///
     /// Optional. Example: `"hai-0-109261e6-c992-4d68-8b91-a70fac0da7b4"`.
-    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
-    pub client_token: Option<String>,
+    #[serde(
+        rename = "ClientToken",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub client_token: ::std::option::Option<::std::string::String>,
     /// Only check the request; if `true`, no instance is created. Default `false`.
     ///
     /// Optional. Example: `false`.
-    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
-    pub dry_run: Option<bool>,
+    #[serde(
+        rename = "DryRun",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub dry_run: ::std::option::Option<bool>,
 }
 impl RunInstancesRequest {
     /// Creates the value with its required members: `ApplicationId`, `BundleType`.
     pub fn new(
-        application_id: impl Into<String>,
-        bundle_type: impl Into<String>,
+        application_id: impl ::std::convert::Into<::std::string::String>,
+        bundle_type: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            application_id: application_id.into(),
-            bundle_type: bundle_type.into(),
-            system_disk: None,
-            instance_count: None,
-            instance_name: None,
-            client_token: None,
-            dry_run: None,
+            application_id: ::std::convert::Into::into(application_id),
+            bundle_type: ::std::convert::Into::into(bundle_type),
+            system_disk: ::std::option::Option::None,
+            instance_count: ::std::option::Option::None,
+            instance_name: ::std::option::Option::None,
+            client_token: ::std::option::Option::None,
+            dry_run: ::std::option::Option::None,
         }
     }
     /// Sets `SystemDisk`.
     #[must_use]
     pub fn system_disk(mut self, value: super::types::SystemDisk) -> Self {
-        self.system_disk = Some(value);
+        self.system_disk = ::std::option::Option::Some(value);
         self
     }
     /// Sets `InstanceCount`.
     #[must_use]
     pub fn instance_count(mut self, value: u64) -> Self {
-        self.instance_count = Some(value);
+        self.instance_count = ::std::option::Option::Some(value);
         self
     }
     /// Sets `InstanceName`.
     #[must_use]
-    pub fn instance_name(mut self, value: impl Into<String>) -> Self {
-        self.instance_name = Some(value.into());
+    pub fn instance_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.instance_name = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
         self
     }
     /// Sets `ClientToken`.
     #[must_use]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.client_token = Some(value.into());
+    pub fn client_token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_token = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
         self
     }
     /// Sets `DryRun`.
     #[must_use]
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
+        self.dry_run = ::std::option::Option::Some(value);
         self
     }
 }
 /// Result of RunInstances.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -144,15 +174,19 @@ impl RunInstancesRequest {
 #[non_exhaustive]
 pub struct RunInstancesResponse {
     /// IDs of the new instances.
-    #[serde(rename = "InstanceIdSet", default, skip_serializing_if = "Option::is_none")]
-    pub instance_id_set: Option<Vec<String>>,
+    #[serde(
+        rename = "InstanceIdSet",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub instance_id_set: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Unique ID of the request, generated by the service; quote it when reporting a problem.
     #[serde(
         rename = "RequestId",
         default,
         deserialize_with = "::hai_sdk::__private::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl ::hai_sdk::Action for RunInstancesRequest {
     type Output = RunInstancesResponse;
@@ -160,18 +194,20 @@ impl ::hai_sdk::Action for RunInstancesRequest {
     const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
         service: &super::SERVICE,
         name: "RunInstances",
-        rate_limit: Some(20u32),
+        rate_limit: ::std::option::Option::Some(20u32),
         idempotent: true,
         read_only: false,
     };
     fn fill_idempotency_token(&mut self) {
         if self.client_token.is_none() {
-            self.client_token = Some(::hai_sdk::__private::idempotency_token());
+            self.client_token = ::std::option::Option::Some(
+                ::hai_sdk::__private::idempotency_token(),
+            );
         }
     }
 }
 /// A service error of `RunInstances`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq)]
 #[non_exhaustive]
 pub enum RunInstancesError {
     /// `FailedOperation.ArrearsAccountCannotRunInstances`: The account is in arrears and cannot create instances.
@@ -271,7 +307,7 @@ impl RunInstancesError {
         self.meta().request_id()
     }
 }
-impl From<ErrorMetadata> for RunInstancesError {
+impl ::std::convert::From<ErrorMetadata> for RunInstancesError {
     fn from(meta: ErrorMetadata) -> Self {
         match meta.code() {
             "FailedOperation.ArrearsAccountCannotRunInstances" => {
@@ -339,8 +375,8 @@ impl From<ErrorMetadata> for RunInstancesError {
             }
             _ => {
                 match super::common_error::CommonError::classify(meta) {
-                    Ok(common) => Self::Common(common),
-                    Err(meta) => {
+                    ::std::result::Result::Ok(common) => Self::Common(common),
+                    ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
                             ::hai_sdk::__private::unhandled(
                                 ::hai_sdk::__private::SEALED,

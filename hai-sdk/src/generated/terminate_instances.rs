@@ -58,9 +58,9 @@
 use ::hai_sdk::ErrorMetadata;
 /// Parameters of TerminateInstances.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -71,34 +71,42 @@ pub struct TerminateInstancesRequest {
     ///
     /// Required.
     #[serde(rename = "InstanceIds")]
-    pub instance_ids: Vec<String>,
+    pub instance_ids: ::std::vec::Vec<::std::string::String>,
     /// Only validate the request: the service answers `DryRunOperation` if it would have succeeded.
     ///
     /// Optional. Example: `false`.
-    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
-    pub dry_run: Option<bool>,
+    #[serde(
+        rename = "DryRun",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub dry_run: ::std::option::Option<bool>,
 }
 impl TerminateInstancesRequest {
     /// Creates the value with its required members: `InstanceIds`.
-    pub fn new(instance_ids: impl IntoIterator<Item = String>) -> Self {
+    pub fn new(
+        instance_ids: impl ::std::iter::IntoIterator<Item = ::std::string::String>,
+    ) -> Self {
         Self {
-            instance_ids: instance_ids.into_iter().collect(),
-            dry_run: None,
+            instance_ids: ::std::iter::Iterator::collect(
+                ::std::iter::IntoIterator::into_iter(instance_ids),
+            ),
+            dry_run: ::std::option::Option::None,
         }
     }
     /// Sets `DryRun`.
     #[must_use]
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = Some(value);
+        self.dry_run = ::std::option::Option::Some(value);
         self
     }
 }
 /// Result of TerminateInstances.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -111,7 +119,7 @@ pub struct TerminateInstancesResponse {
         default,
         deserialize_with = "::hai_sdk::__private::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl ::hai_sdk::Action for TerminateInstancesRequest {
     type Output = TerminateInstancesResponse;
@@ -119,13 +127,13 @@ impl ::hai_sdk::Action for TerminateInstancesRequest {
     const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
         service: &super::SERVICE,
         name: "TerminateInstances",
-        rate_limit: Some(20u32),
+        rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: false,
     };
 }
 /// A service error of `TerminateInstances`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq)]
 #[non_exhaustive]
 pub enum TerminateInstancesError {
     /// `FailedOperation.CannotReturn`: The instance cannot be returned (terminated).
@@ -183,7 +191,7 @@ impl TerminateInstancesError {
         self.meta().request_id()
     }
 }
-impl From<ErrorMetadata> for TerminateInstancesError {
+impl ::std::convert::From<ErrorMetadata> for TerminateInstancesError {
     fn from(meta: ErrorMetadata) -> Self {
         match meta.code() {
             "FailedOperation.CannotReturn" => Self::FailedOperationCannotReturn(meta),
@@ -213,8 +221,8 @@ impl From<ErrorMetadata> for TerminateInstancesError {
             }
             _ => {
                 match super::common_error::CommonError::classify(meta) {
-                    Ok(common) => Self::Common(common),
-                    Err(meta) => {
+                    ::std::result::Result::Ok(common) => Self::Common(common),
+                    ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
                             ::hai_sdk::__private::unhandled(
                                 ::hai_sdk::__private::SEALED,

@@ -3,10 +3,10 @@
 //! Shapes and enums shared by several actions.
 /// An application: the software environment (image) an instance is created from.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -16,79 +16,91 @@ pub struct ApplicationInfo {
     /// ID of the application, as used by RunInstances.
     ///
     /// Example: `"app-7j7f9jhn"`.
-    #[serde(rename = "ApplicationId", default, skip_serializing_if = "Option::is_none")]
-    pub application_id: Option<String>,
+    #[serde(
+        rename = "ApplicationId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub application_id: ::std::option::Option<::std::string::String>,
     /// Display name of the application.
     ///
     /// Example: `"混元-DiT WebUI"`.
     #[serde(
         rename = "ApplicationName",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub application_name: Option<String>,
+    pub application_name: ::std::option::Option<::std::string::String>,
     /// Description of the application.
     ///
     /// Example: `"混元-DiT是腾讯自研的高性能细粒度中文理解多分辨率扩散Transformer模型。提供双语生成能力，中国元素理解具有优势。"`.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    #[serde(
+        rename = "Description",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub description: ::std::option::Option<::std::string::String>,
     /// Software environment of the application (operating system, drivers, frameworks).
     ///
     /// Example: `"Ubuntu20.04, Python 3.8.12, CUDA 11.7, cuDNN 8, HunYuanDiT, JupyterLab, Gradio"`.
     #[serde(
         rename = "ConfigEnvironment",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub config_environment: Option<String>,
+    pub config_environment: ::std::option::Option<::std::string::String>,
     /// Smallest system disk an instance of this application may have, in GB.
     ///
     /// Example: `150`.
     #[serde(
         rename = "MinSystemDiskSize",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub min_system_disk_size: Option<i64>,
+    pub min_system_disk_size: ::std::option::Option<i64>,
     /// Kind of application: `PUBLIC_APPLICATION` (provided by Tencent Cloud), `PRIVATE_APPLICATION` (custom, see CreateApplication) or `COMMUNITY_APPLICATION`.
     ///
     /// Example: `"PUBLIC_APPLICATION"`.
     #[serde(
         rename = "ApplicationType",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub application_type: Option<String>,
+    pub application_type: ::std::option::Option<::std::string::String>,
     /// State of the application: `CREATING`, `ONLINE`, `DELETING` or `ARREARS` (suspended for arrears).
     ///
     /// Example: `"ONLINE"`.
     #[serde(
         rename = "ApplicationState",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub application_state: Option<String>,
+    pub application_state: ::std::option::Option<::std::string::String>,
     /// When the application was created, as `YYYY-MM-DD HH:MM:SS`.
     ///
     /// Example: `"2024-07-11 16:36:08"`.
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
-    pub create_time: Option<String>,
+    #[serde(
+        rename = "CreateTime",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub create_time: ::std::option::Option<::std::string::String>,
     /// Size of the application, in GB.
     ///
     /// Example: `120`.
     #[serde(
         rename = "ApplicationSize",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub application_size: Option<i64>,
+    pub application_size: ::std::option::Option<i64>,
 }
 /// A Cloud Object Storage (COS) location mounted into a container.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -98,26 +110,35 @@ pub struct CosStorage {
     /// URI of the COS bucket path to mount, e.g. `cos://bucket/path`.
     ///
     /// Optional. Example: `"cos://hai-model-bj-1319662662/Qwen/Qwen3-Reranker-8B"`.
-    #[serde(rename = "URI", default, skip_serializing_if = "Option::is_none")]
-    pub uri: Option<String>,
+    #[serde(
+        rename = "URI",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub uri: ::std::option::Option<::std::string::String>,
 }
 impl CosStorage {
     /// Creates the value; every member is optional.
     pub fn new() -> Self {
-        Self { uri: None }
+        Self {
+            uri: ::std::option::Option::None,
+        }
     }
     /// Sets `URI`.
     #[must_use]
-    pub fn uri(mut self, value: impl Into<String>) -> Self {
-        self.uri = Some(value.into());
+    pub fn uri(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.uri = ::std::option::Option::Some(::std::convert::Into::into(value));
         self
     }
 }
 /// How to call one inference service.
 #[derive(
-    Clone,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -127,23 +148,39 @@ pub struct CallInfo {
     /// ID of the inference service.
     ///
     /// Example: `"svc-fnay2k0u"`.
-    #[serde(rename = "ServiceId", default, skip_serializing_if = "Option::is_none")]
-    pub service_id: Option<String>,
+    #[serde(
+        rename = "ServiceId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub service_id: ::std::option::Option<::std::string::String>,
     /// Public endpoint URL to call the service.
     ///
     /// Example: `"http://lb-kiogvjyj-a6ejxd0rvihp9tyo.clb.bj-tencentclb.net"`.
-    #[serde(rename = "PublicEndpoint", default, skip_serializing_if = "Option::is_none")]
-    pub public_endpoint: Option<String>,
+    #[serde(
+        rename = "PublicEndpoint",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub public_endpoint: ::std::option::Option<::std::string::String>,
     /// API key to authenticate calls to the service.
     ///
     /// Example: `"6e38ef289496e88d7876b22b82190a41a56b2bbdf1f9c80f26154f00353781dc"`.
-    #[serde(rename = "ApiKey", default, skip_serializing_if = "Option::is_none")]
-    pub api_key: Option<String>,
+    #[serde(
+        rename = "ApiKey",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub api_key: ::std::option::Option<::std::string::String>,
     /// Endpoint URL to call the service from within its VPC.
     ///
     /// Example: `"http://127.0.0.1"`.
-    #[serde(rename = "VpcEndpoint", default, skip_serializing_if = "Option::is_none")]
-    pub vpc_endpoint: Option<String>,
+    #[serde(
+        rename = "VpcEndpoint",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub vpc_endpoint: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for CallInfo {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -157,10 +194,10 @@ impl ::std::fmt::Debug for CallInfo {
 }
 /// A compute bundle and its hardware, as used by a template or a service.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -170,62 +207,100 @@ pub struct ComputeDetail {
     /// ID of the compute bundle, e.g. `96G_A*8`.
     ///
     /// Example: `"96G_A*8"`.
-    #[serde(rename = "BundleType", default, skip_serializing_if = "Option::is_none")]
-    pub bundle_type: Option<String>,
+    #[serde(
+        rename = "BundleType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub bundle_type: ::std::option::Option<::std::string::String>,
     /// Number of nodes.
     ///
     /// Example: `2`.
-    #[serde(rename = "Count", default, skip_serializing_if = "Option::is_none")]
-    pub count: Option<i64>,
+    #[serde(
+        rename = "Count",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub count: ::std::option::Option<i64>,
     /// Number of GPUs.
     ///
     /// Example: `"16"`.
-    #[serde(rename = "GPUCount", default, skip_serializing_if = "Option::is_none")]
-    pub gpu_count: Option<String>,
+    #[serde(
+        rename = "GPUCount",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub gpu_count: ::std::option::Option<::std::string::String>,
     /// GPU memory, in GB.
     ///
     /// Example: `"1536"`.
-    #[serde(rename = "GPUMemory", default, skip_serializing_if = "Option::is_none")]
-    pub gpu_memory: Option<String>,
+    #[serde(
+        rename = "GPUMemory",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub gpu_memory: ::std::option::Option<::std::string::String>,
     /// GPU compute performance.
     ///
     /// Example: `"704"`.
-    #[serde(rename = "GPUPerformance", default, skip_serializing_if = "Option::is_none")]
-    pub gpu_performance: Option<String>,
+    #[serde(
+        rename = "GPUPerformance",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub gpu_performance: ::std::option::Option<::std::string::String>,
     /// Number of CPU cores.
     ///
     /// Example: `"768"`.
-    #[serde(rename = "CPU", default, skip_serializing_if = "Option::is_none")]
-    pub cpu: Option<String>,
+    #[serde(
+        rename = "CPU",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub cpu: ::std::option::Option<::std::string::String>,
     /// Memory, in GB.
     ///
     /// Example: `"4608"`.
-    #[serde(rename = "Memory", default, skip_serializing_if = "Option::is_none")]
-    pub memory: Option<String>,
+    #[serde(
+        rename = "Memory",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub memory: ::std::option::Option<::std::string::String>,
     /// Whether the bundle can be bought prepaid (monthly).
     ///
     /// Example: `true`.
-    #[serde(rename = "PrepaidEnable", default, skip_serializing_if = "Option::is_none")]
-    pub prepaid_enable: Option<bool>,
+    #[serde(
+        rename = "PrepaidEnable",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub prepaid_enable: ::std::option::Option<bool>,
     /// Whether the bundle can be billed pay-as-you-go.
     ///
     /// Example: `true`.
-    #[serde(rename = "PostpaidEnable", default, skip_serializing_if = "Option::is_none")]
-    pub postpaid_enable: Option<bool>,
+    #[serde(
+        rename = "PostpaidEnable",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub postpaid_enable: ::std::option::Option<bool>,
     /// Billing modes the bundle supports, such as `POSTPAID_BY_HOUR` and `PREPAID_BY_MONTH`.
     #[serde(
         rename = "SupportedChargeTypes",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub supported_charge_types: Option<Vec<String>>,
+    pub supported_charge_types: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
 }
 /// Compute resources and replica count of an inference service.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -238,44 +313,50 @@ pub struct ComputeInfo {
     #[serde(
         rename = "ComputeResources",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub compute_resources: Option<Vec<ComputeResource>>,
+    pub compute_resources: ::std::option::Option<::std::vec::Vec<ComputeResource>>,
     /// Number of replicas of the service.
     ///
     /// Optional. Example: `3`.
-    #[serde(rename = "Replicas", default, skip_serializing_if = "Option::is_none")]
-    pub replicas: Option<i64>,
+    #[serde(
+        rename = "Replicas",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub replicas: ::std::option::Option<i64>,
 }
 impl ComputeInfo {
     /// Creates the value; every member is optional.
     pub fn new() -> Self {
         Self {
-            compute_resources: None,
-            replicas: None,
+            compute_resources: ::std::option::Option::None,
+            replicas: ::std::option::Option::None,
         }
     }
     /// Sets `ComputeResources`.
     #[must_use]
     pub fn compute_resources(
         mut self,
-        value: impl IntoIterator<Item = ComputeResource>,
+        value: impl ::std::iter::IntoIterator<Item = ComputeResource>,
     ) -> Self {
-        self.compute_resources = Some(value.into_iter().collect());
+        self.compute_resources = ::std::option::Option::Some(
+            ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
+        );
         self
     }
     /// Sets `Replicas`.
     #[must_use]
     pub fn replicas(mut self, value: i64) -> Self {
-        self.replicas = Some(value);
+        self.replicas = ::std::option::Option::Some(value);
         self
     }
 }
 /// One kind of compute for an inference service: a bundle type and a node count.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -286,7 +367,7 @@ pub struct ComputeResource {
     ///
     /// Required. Example: `"96G_A*8"`.
     #[serde(rename = "BundleType")]
-    pub bundle_type: String,
+    pub bundle_type: ::std::string::String,
     /// Number of nodes of this bundle type.
     ///
     /// Required. Example: `2`.
@@ -295,19 +376,22 @@ pub struct ComputeResource {
 }
 impl ComputeResource {
     /// Creates the value with its required members: `BundleType`, `Count`.
-    pub fn new(bundle_type: impl Into<String>, count: u64) -> Self {
+    pub fn new(
+        bundle_type: impl ::std::convert::Into<::std::string::String>,
+        count: u64,
+    ) -> Self {
         Self {
-            bundle_type: bundle_type.into(),
+            bundle_type: ::std::convert::Into::into(bundle_type),
             count,
         }
     }
 }
 /// Container configuration of an inference service deployment.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -317,89 +401,131 @@ pub struct ContainerInfo {
     /// Container image to run.
     ///
     /// Optional.
-    #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<ImageInfo>,
+    #[serde(
+        rename = "Image",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub image: ::std::option::Option<ImageInfo>,
     /// Port the service listens on inside the container.
     ///
     /// Optional. Example: `"30000"`.
-    #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
-    pub port: Option<String>,
+    #[serde(
+        rename = "Port",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub port: ::std::option::Option<::std::string::String>,
     /// Startup commands of the container.
     ///
     /// Optional. Example: `["echo \"Hello, World!\""]`.
-    #[serde(rename = "Scripts", default, skip_serializing_if = "Option::is_none")]
-    pub scripts: Option<Vec<String>>,
+    #[serde(
+        rename = "Scripts",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub scripts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Environment variables of the container.
     ///
     /// Optional.
-    #[serde(rename = "Envs", default, skip_serializing_if = "Option::is_none")]
-    pub envs: Option<Vec<EnvParam>>,
+    #[serde(
+        rename = "Envs",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub envs: ::std::option::Option<::std::vec::Vec<EnvParam>>,
     /// Storage mounted into the container.
     ///
     /// Optional.
-    #[serde(rename = "Storages", default, skip_serializing_if = "Option::is_none")]
-    pub storages: Option<Vec<StorageInfo>>,
+    #[serde(
+        rename = "Storages",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub storages: ::std::option::Option<::std::vec::Vec<StorageInfo>>,
     /// Health probes of the container.
     ///
     /// Optional.
-    #[serde(rename = "Probe", default, skip_serializing_if = "Option::is_none")]
-    pub probe: Option<ProbeInfo>,
+    #[serde(
+        rename = "Probe",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub probe: ::std::option::Option<ProbeInfo>,
 }
 impl ContainerInfo {
     /// Creates the value; every member is optional.
     pub fn new() -> Self {
         Self {
-            image: None,
-            port: None,
-            scripts: None,
-            envs: None,
-            storages: None,
-            probe: None,
+            image: ::std::option::Option::None,
+            port: ::std::option::Option::None,
+            scripts: ::std::option::Option::None,
+            envs: ::std::option::Option::None,
+            storages: ::std::option::Option::None,
+            probe: ::std::option::Option::None,
         }
     }
     /// Sets `Image`.
     #[must_use]
     pub fn image(mut self, value: ImageInfo) -> Self {
-        self.image = Some(value);
+        self.image = ::std::option::Option::Some(value);
         self
     }
     /// Sets `Port`.
     #[must_use]
-    pub fn port(mut self, value: impl Into<String>) -> Self {
-        self.port = Some(value.into());
+    pub fn port(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.port = ::std::option::Option::Some(::std::convert::Into::into(value));
         self
     }
     /// Sets `Scripts`.
     #[must_use]
-    pub fn scripts(mut self, value: impl IntoIterator<Item = String>) -> Self {
-        self.scripts = Some(value.into_iter().collect());
+    pub fn scripts(
+        mut self,
+        value: impl ::std::iter::IntoIterator<Item = ::std::string::String>,
+    ) -> Self {
+        self.scripts = ::std::option::Option::Some(
+            ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
+        );
         self
     }
     /// Sets `Envs`.
     #[must_use]
-    pub fn envs(mut self, value: impl IntoIterator<Item = EnvParam>) -> Self {
-        self.envs = Some(value.into_iter().collect());
+    pub fn envs(
+        mut self,
+        value: impl ::std::iter::IntoIterator<Item = EnvParam>,
+    ) -> Self {
+        self.envs = ::std::option::Option::Some(
+            ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
+        );
         self
     }
     /// Sets `Storages`.
     #[must_use]
-    pub fn storages(mut self, value: impl IntoIterator<Item = StorageInfo>) -> Self {
-        self.storages = Some(value.into_iter().collect());
+    pub fn storages(
+        mut self,
+        value: impl ::std::iter::IntoIterator<Item = StorageInfo>,
+    ) -> Self {
+        self.storages = ::std::option::Option::Some(
+            ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
+        );
         self
     }
     /// Sets `Probe`.
     #[must_use]
     pub fn probe(mut self, value: ProbeInfo) -> Self {
-        self.probe = Some(value);
+        self.probe = ::std::option::Option::Some(value);
         self
     }
 }
 /// Deployment settings of an inference service: the container and how many to run.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -409,41 +535,49 @@ pub struct DeploymentConfig {
     /// Container configuration.
     ///
     /// Optional.
-    #[serde(rename = "Container", default, skip_serializing_if = "Option::is_none")]
-    pub container: Option<ContainerInfo>,
+    #[serde(
+        rename = "Container",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub container: ::std::option::Option<ContainerInfo>,
     /// Number of containers.
     ///
     /// Optional. Example: `2`.
-    #[serde(rename = "ContainerCount", default, skip_serializing_if = "Option::is_none")]
-    pub container_count: Option<i64>,
+    #[serde(
+        rename = "ContainerCount",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub container_count: ::std::option::Option<i64>,
 }
 impl DeploymentConfig {
     /// Creates the value; every member is optional.
     pub fn new() -> Self {
         Self {
-            container: None,
-            container_count: None,
+            container: ::std::option::Option::None,
+            container_count: ::std::option::Option::None,
         }
     }
     /// Sets `Container`.
     #[must_use]
     pub fn container(mut self, value: ContainerInfo) -> Self {
-        self.container = Some(value);
+        self.container = ::std::option::Option::Some(value);
         self
     }
     /// Sets `ContainerCount`.
     #[must_use]
     pub fn container_count(mut self, value: i64) -> Self {
-        self.container_count = Some(value);
+        self.container_count = ::std::option::Option::Some(value);
         self
     }
 }
 /// An environment variable set in a container.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -453,37 +587,54 @@ pub struct EnvParam {
     /// Name of the environment variable.
     ///
     /// Optional. Example: `"MODEL_NAME"`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    #[serde(
+        rename = "Name",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
     /// Value of the environment variable.
     ///
     /// Optional. Example: `"Qwen3-Embedding-8B"`.
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    #[serde(
+        rename = "Value",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub value: ::std::option::Option<::std::string::String>,
 }
 impl EnvParam {
     /// Creates the value; every member is optional.
     pub fn new() -> Self {
-        Self { name: None, value: None }
+        Self {
+            name: ::std::option::Option::None,
+            value: ::std::option::Option::None,
+        }
     }
     /// Sets `Name`.
     #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
         self
     }
     /// Sets `Value`.
     #[must_use]
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(::std::convert::Into::into(value));
         self
     }
 }
 /// A query condition: a field name and the values it may take. Several filters must all match (AND); several values of one filter are alternatives (OR).
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -494,31 +645,33 @@ pub struct Filter {
     ///
     /// Required. Example: `"instance-id"`.
     #[serde(rename = "Name")]
-    pub name: String,
+    pub name: ::std::string::String,
     /// Accepted values of the field; any one of them matches.
     ///
     /// Required. Example: `["hai-12345678"]`.
     #[serde(rename = "Values")]
-    pub values: Vec<String>,
+    pub values: ::std::vec::Vec<::std::string::String>,
 }
 impl Filter {
     /// Creates the value with its required members: `Name`, `Values`.
     pub fn new(
-        name: impl Into<String>,
-        values: impl IntoIterator<Item = String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+        values: impl ::std::iter::IntoIterator<Item = ::std::string::String>,
     ) -> Self {
         Self {
-            name: name.into(),
-            values: values.into_iter().collect(),
+            name: ::std::convert::Into::into(name),
+            values: ::std::iter::Iterator::collect(
+                ::std::iter::IntoIterator::into_iter(values),
+            ),
         }
     }
 }
 /// HiCache (hierarchical KV cache) settings of an inference service.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -528,27 +681,38 @@ pub struct HiCacheInfo {
     /// HiCache level, e.g. `L3`.
     ///
     /// Optional. Example: `"L3"`.
-    #[serde(rename = "HiCacheLevel", default, skip_serializing_if = "Option::is_none")]
-    pub hi_cache_level: Option<String>,
+    #[serde(
+        rename = "HiCacheLevel",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub hi_cache_level: ::std::option::Option<::std::string::String>,
 }
 impl HiCacheInfo {
     /// Creates the value; every member is optional.
     pub fn new() -> Self {
-        Self { hi_cache_level: None }
+        Self {
+            hi_cache_level: ::std::option::Option::None,
+        }
     }
     /// Sets `HiCacheLevel`.
     #[must_use]
-    pub fn hi_cache_level(mut self, value: impl Into<String>) -> Self {
-        self.hi_cache_level = Some(value.into());
+    pub fn hi_cache_level(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.hi_cache_level = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
         self
     }
 }
 /// An HTTP GET health check.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -558,38 +722,52 @@ pub struct HttpConfig {
     /// URL path to request, e.g. `/health`.
     ///
     /// Optional. Example: `"/health"`.
-    #[serde(rename = "Path", default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    #[serde(
+        rename = "Path",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub path: ::std::option::Option<::std::string::String>,
     /// Port to send the request to.
     ///
     /// Optional. Example: `30000`.
-    #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
-    pub port: Option<i64>,
+    #[serde(
+        rename = "Port",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub port: ::std::option::Option<i64>,
 }
 impl HttpConfig {
     /// Creates the value; every member is optional.
     pub fn new() -> Self {
-        Self { path: None, port: None }
+        Self {
+            path: ::std::option::Option::None,
+            port: ::std::option::Option::None,
+        }
     }
     /// Sets `Path`.
     #[must_use]
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.path = Some(value.into());
+    pub fn path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.path = ::std::option::Option::Some(::std::convert::Into::into(value));
         self
     }
     /// Sets `Port`.
     #[must_use]
     pub fn port(mut self, value: i64) -> Self {
-        self.port = Some(value);
+        self.port = ::std::option::Option::Some(value);
         self
     }
 }
 /// Tuning parameters of an inference service.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -599,26 +777,32 @@ pub struct HyperParam {
     /// HiCache settings.
     ///
     /// Optional.
-    #[serde(rename = "HiCache", default, skip_serializing_if = "Option::is_none")]
-    pub hi_cache: Option<HiCacheInfo>,
+    #[serde(
+        rename = "HiCache",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub hi_cache: ::std::option::Option<HiCacheInfo>,
 }
 impl HyperParam {
     /// Creates the value; every member is optional.
     pub fn new() -> Self {
-        Self { hi_cache: None }
+        Self {
+            hi_cache: ::std::option::Option::None,
+        }
     }
     /// Sets `HiCache`.
     #[must_use]
     pub fn hi_cache(mut self, value: HiCacheInfo) -> Self {
-        self.hi_cache = Some(value);
+        self.hi_cache = ::std::option::Option::Some(value);
         self
     }
 }
 /// The container image of an inference service and the credentials to pull it.
 #[derive(
-    Clone,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -631,27 +815,27 @@ pub struct ImageInfo {
     #[serde(
         rename = "ImageRegistryUrl",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub image_registry_url: Option<String>,
+    pub image_registry_url: ::std::option::Option<::std::string::String>,
     /// User name for the registry.
     ///
     /// Optional. Example: `"10*03*751422"`.
     #[serde(
         rename = "ImageRegistryUsername",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub image_registry_username: Option<String>,
+    pub image_registry_username: ::std::option::Option<::std::string::String>,
     /// Password for the registry.
     ///
     /// Optional. Example: `"eyJhbGciOiJSUzI1NiIsI"`.
     #[serde(
         rename = "ImageRegistryPassword",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub image_registry_password: Option<String>,
+    pub image_registry_password: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for ImageInfo {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -669,36 +853,51 @@ impl ImageInfo {
     /// Creates the value; every member is optional.
     pub fn new() -> Self {
         Self {
-            image_registry_url: None,
-            image_registry_username: None,
-            image_registry_password: None,
+            image_registry_url: ::std::option::Option::None,
+            image_registry_username: ::std::option::Option::None,
+            image_registry_password: ::std::option::Option::None,
         }
     }
     /// Sets `ImageRegistryUrl`.
     #[must_use]
-    pub fn image_registry_url(mut self, value: impl Into<String>) -> Self {
-        self.image_registry_url = Some(value.into());
+    pub fn image_registry_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.image_registry_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
         self
     }
     /// Sets `ImageRegistryUsername`.
     #[must_use]
-    pub fn image_registry_username(mut self, value: impl Into<String>) -> Self {
-        self.image_registry_username = Some(value.into());
+    pub fn image_registry_username(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.image_registry_username = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
         self
     }
     /// Sets `ImageRegistryPassword`.
     #[must_use]
-    pub fn image_registry_password(mut self, value: impl Into<String>) -> Self {
-        self.image_registry_password = Some(value.into());
+    pub fn image_registry_password(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.image_registry_password = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
         self
     }
 }
 /// A HAI instance as returned by DescribeInstances.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -708,148 +907,210 @@ pub struct Instance {
     /// ID of the instance, e.g. `hai-12345678`.
     ///
     /// Example: `"hai-12345678"`.
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
-    pub instance_id: Option<String>,
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub instance_id: ::std::option::Option<::std::string::String>,
     /// Display name of the instance.
     ///
     /// Example: `"PENDING"`.
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
-    pub instance_name: Option<String>,
+    #[serde(
+        rename = "InstanceName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub instance_name: ::std::option::Option<::std::string::String>,
     /// Lifecycle state of the instance.
     ///
     /// Example: `"PENDING"`.
-    #[serde(rename = "InstanceState", default, skip_serializing_if = "Option::is_none")]
-    pub instance_state: Option<InstanceState>,
+    #[serde(
+        rename = "InstanceState",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub instance_state: ::std::option::Option<InstanceState>,
     /// Name of the application the instance runs.
     ///
     /// Example: `"Pytorch2.0.0"`.
     #[serde(
         rename = "ApplicationName",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub application_name: Option<String>,
+    pub application_name: ::std::option::Option<::std::string::String>,
     /// Name of the compute bundle.
     ///
     /// Example: `"基础型"`.
-    #[serde(rename = "BundleName", default, skip_serializing_if = "Option::is_none")]
-    pub bundle_name: Option<String>,
+    #[serde(
+        rename = "BundleName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub bundle_name: ::std::option::Option<::std::string::String>,
     /// Number of GPUs.
     ///
     /// Example: `1`.
-    #[serde(rename = "GPUCount", default, skip_serializing_if = "Option::is_none")]
-    pub gpu_count: Option<u64>,
+    #[serde(
+        rename = "GPUCount",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub gpu_count: ::std::option::Option<u64>,
     /// GPU compute performance, e.g. `8+TFlops SP`.
     ///
     /// Example: `"8+TFlops SP"`.
-    #[serde(rename = "GPUPerformance", default, skip_serializing_if = "Option::is_none")]
-    pub gpu_performance: Option<String>,
+    #[serde(
+        rename = "GPUPerformance",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub gpu_performance: ::std::option::Option<::std::string::String>,
     /// GPU memory, as display text in GB (e.g. `16GB+`).
     ///
     /// Example: `"16GB+"`.
-    #[serde(rename = "GPUMemory", default, skip_serializing_if = "Option::is_none")]
-    pub gpu_memory: Option<String>,
+    #[serde(
+        rename = "GPUMemory",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub gpu_memory: ::std::option::Option<::std::string::String>,
     /// Number of CPU cores, as display text.
     ///
     /// Example: `"8核"`.
-    #[serde(rename = "CPU", default, skip_serializing_if = "Option::is_none")]
-    pub cpu: Option<String>,
+    #[serde(
+        rename = "CPU",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub cpu: ::std::option::Option<::std::string::String>,
     /// Memory, as display text in GB (e.g. `32GB`).
     ///
     /// Example: `"32GB"`.
-    #[serde(rename = "Memory", default, skip_serializing_if = "Option::is_none")]
-    pub memory: Option<String>,
+    #[serde(
+        rename = "Memory",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub memory: ::std::option::Option<::std::string::String>,
     /// The system disk.
-    #[serde(rename = "SystemDisk", default, skip_serializing_if = "Option::is_none")]
-    pub system_disk: Option<SystemDisk>,
+    #[serde(
+        rename = "SystemDisk",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub system_disk: ::std::option::Option<SystemDisk>,
     /// Private IP addresses.
     ///
     /// Example: `["1.1.1.1"]`.
     #[serde(
         rename = "PrivateIpAddresses",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub private_ip_addresses: Option<Vec<String>>,
+    pub private_ip_addresses: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// Public IP addresses.
     ///
     /// Example: `["1.1.1.1"]`.
     #[serde(
         rename = "PublicIpAddresses",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub public_ip_addresses: Option<Vec<String>>,
+    pub public_ip_addresses: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// IDs of the security groups the instance belongs to.
     ///
     /// Example: `["sg-12345678"]`.
     #[serde(
         rename = "SecurityGroupIds",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub security_group_ids: Option<Vec<String>>,
+    pub security_group_ids: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// Name of the latest operation on the instance, e.g. `RunInstances`.
     ///
     /// Example: `"RunInstances"`.
     #[serde(
         rename = "LatestOperation",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub latest_operation: Option<String>,
+    pub latest_operation: ::std::option::Option<::std::string::String>,
     /// Outcome of the latest operation.
     ///
     /// Example: `"SUCCESS"`.
     #[serde(
         rename = "LatestOperationState",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub latest_operation_state: Option<LatestOperationState>,
+    pub latest_operation_state: ::std::option::Option<LatestOperationState>,
     /// When the instance was created, as `YYYY-MM-DD HH:MM:SS`.
     ///
     /// Example: `"2023-11-01 00:00:00"`.
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
-    pub create_time: Option<String>,
+    #[serde(
+        rename = "CreateTime",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub create_time: ::std::option::Option<::std::string::String>,
     /// Maximum public outbound bandwidth, e.g. `10Mbps` (the default).
     ///
     /// Example: `"10Mbps"`.
     #[serde(
         rename = "MaxOutBandwidth",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub max_out_bandwidth: Option<String>,
+    pub max_out_bandwidth: ::std::option::Option<::std::string::String>,
     /// Free traffic per month, in GB (500 by default).
     ///
     /// Example: `"500"`.
-    #[serde(rename = "MaxFreeTraffic", default, skip_serializing_if = "Option::is_none")]
-    pub max_free_traffic: Option<String>,
+    #[serde(
+        rename = "MaxFreeTraffic",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub max_free_traffic: ::std::option::Option<::std::string::String>,
     /// Software environment of the application (operating system, drivers, frameworks).
     ///
     /// Example: `"Ubuntu20.04, Python 3.8, Pytorch 2.0.0, CUDA 11.7, cuDNN 8，JupyteLab"`.
     #[serde(
         rename = "ConfigurationEnvironment",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub configuration_environment: Option<String>,
+    pub configuration_environment: ::std::option::Option<::std::string::String>,
     /// Login services available on the instance; see DescribeServiceLoginSettings.
-    #[serde(rename = "LoginServices", default, skip_serializing_if = "Option::is_none")]
-    pub login_services: Option<Vec<LoginService>>,
+    #[serde(
+        rename = "LoginServices",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub login_services: ::std::option::Option<::std::vec::Vec<LoginService>>,
     /// Operating system type: `linux` or `windows`.
     ///
     /// Example: `"linux or windows"`.
-    #[serde(rename = "OSType", default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<String>,
+    #[serde(
+        rename = "OSType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub os_type: ::std::option::Option<::std::string::String>,
 }
 /// Prepaid billing settings of instances: duration and renewal.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -859,53 +1120,71 @@ pub struct InstanceChargePrepaid {
     /// Duration, in `TimeUnit`s. Default 1.
     ///
     /// Optional. Example: `1`.
-    #[serde(rename = "Period", default, skip_serializing_if = "Option::is_none")]
-    pub period: Option<u64>,
+    #[serde(
+        rename = "Period",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub period: ::std::option::Option<u64>,
     /// Renewal: `NOTIFY_AND_MANUAL_RENEW` (the default: notify, renew manually), `NOTIFY_AND_AUTO_RENEW` (renew automatically) or `DISABLE_NOTIFY_AND_MANUAL_RENEW` (never renew automatically).
     ///
     /// Optional. Example: `"NOTIFY_AND_MANUAL_RENEW"`.
-    #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
-    pub renew_flag: Option<String>,
+    #[serde(
+        rename = "RenewFlag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub renew_flag: ::std::option::Option<::std::string::String>,
     /// Unit of `Period`: `MONTH` (the default), `DAY` or `HOUR`.
     ///
     /// Optional. Example: `"MONTH"`.
-    #[serde(rename = "TimeUnit", default, skip_serializing_if = "Option::is_none")]
-    pub time_unit: Option<String>,
+    #[serde(
+        rename = "TimeUnit",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub time_unit: ::std::option::Option<::std::string::String>,
 }
 impl InstanceChargePrepaid {
     /// Creates the value; every member is optional.
     pub fn new() -> Self {
         Self {
-            period: None,
-            renew_flag: None,
-            time_unit: None,
+            period: ::std::option::Option::None,
+            renew_flag: ::std::option::Option::None,
+            time_unit: ::std::option::Option::None,
         }
     }
     /// Sets `Period`.
     #[must_use]
     pub fn period(mut self, value: u64) -> Self {
-        self.period = Some(value);
+        self.period = ::std::option::Option::Some(value);
         self
     }
     /// Sets `RenewFlag`.
     #[must_use]
-    pub fn renew_flag(mut self, value: impl Into<String>) -> Self {
-        self.renew_flag = Some(value.into());
+    pub fn renew_flag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.renew_flag = ::std::option::Option::Some(::std::convert::Into::into(value));
         self
     }
     /// Sets `TimeUnit`.
     #[must_use]
-    pub fn time_unit(mut self, value: impl Into<String>) -> Self {
-        self.time_unit = Some(value.into());
+    pub fn time_unit(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.time_unit = ::std::option::Option::Some(::std::convert::Into::into(value));
         self
     }
 }
 /// The price of one item (instance, disk or service).
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -915,49 +1194,73 @@ pub struct ItemPrice {
     /// Unit price before discount, in CNY.
     ///
     /// Example: `100.0`.
-    #[serde(rename = "UnitPrice", default, skip_serializing_if = "Option::is_none")]
-    pub unit_price: Option<f64>,
+    #[serde(
+        rename = "UnitPrice",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub unit_price: ::std::option::Option<f64>,
     /// Unit price after discount, in CNY.
     ///
     /// Example: `50.0`.
     #[serde(
         rename = "DiscountUnitPrice",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub discount_unit_price: Option<f64>,
+    pub discount_unit_price: ::std::option::Option<f64>,
     /// Discount applied, as a fraction (e.g. `0.5` for half price).
     ///
     /// Example: `0.5`.
-    #[serde(rename = "Discount", default, skip_serializing_if = "Option::is_none")]
-    pub discount: Option<f64>,
+    #[serde(
+        rename = "Discount",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub discount: ::std::option::Option<f64>,
     /// Billing unit of the unit prices, e.g. `HOUR` or `MONTH`.
     ///
     /// Example: `"HOUR，释义：小时"`.
-    #[serde(rename = "ChargeUnit", default, skip_serializing_if = "Option::is_none")]
-    pub charge_unit: Option<String>,
+    #[serde(
+        rename = "ChargeUnit",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub charge_unit: ::std::option::Option<::std::string::String>,
     /// Number of units.
     ///
     /// Example: `1`.
-    #[serde(rename = "Amount", default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<u64>,
+    #[serde(
+        rename = "Amount",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub amount: ::std::option::Option<u64>,
     /// Total price before discount.
     ///
     /// Example: `100.0`.
-    #[serde(rename = "OriginPrice", default, skip_serializing_if = "Option::is_none")]
-    pub origin_price: Option<f64>,
+    #[serde(
+        rename = "OriginPrice",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub origin_price: ::std::option::Option<f64>,
     /// Total price after discount.
     ///
     /// Example: `88.8`.
-    #[serde(rename = "DiscountPrice", default, skip_serializing_if = "Option::is_none")]
-    pub discount_price: Option<f64>,
+    #[serde(
+        rename = "DiscountPrice",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub discount_price: ::std::option::Option<f64>,
 }
 /// The price of one instance, broken down by item.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -967,28 +1270,40 @@ pub struct ItemPriceDetail {
     /// ID of the instance.
     ///
     /// Example: `"hai-k31lvhiv"`.
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
-    pub instance_id: Option<String>,
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub instance_id: ::std::option::Option<::std::string::String>,
     /// Price of the instance's compute.
-    #[serde(rename = "InstancePrice", default, skip_serializing_if = "Option::is_none")]
-    pub instance_price: Option<ItemPrice>,
+    #[serde(
+        rename = "InstancePrice",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub instance_price: ::std::option::Option<ItemPrice>,
     /// Price of the instance's cloud disk.
-    #[serde(rename = "CloudDiskPrice", default, skip_serializing_if = "Option::is_none")]
-    pub cloud_disk_price: Option<ItemPrice>,
+    #[serde(
+        rename = "CloudDiskPrice",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub cloud_disk_price: ::std::option::Option<ItemPrice>,
     /// Total price of the instance.
     #[serde(
         rename = "InstanceTotalPrice",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub instance_total_price: Option<ItemPrice>,
+    pub instance_total_price: ::std::option::Option<ItemPrice>,
 }
 /// A login service available on an instance.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -998,14 +1313,18 @@ pub struct LoginService {
     /// Name of the login service, e.g. `Jupyter`.
     ///
     /// Example: `"Jupyter"`.
-    #[serde(rename = "ServiceName", default, skip_serializing_if = "Option::is_none")]
-    pub service_name: Option<String>,
+    #[serde(
+        rename = "ServiceName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub service_name: ::std::option::Option<::std::string::String>,
 }
 /// How to log in to one service of an instance.
 #[derive(
-    Clone,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -1015,13 +1334,21 @@ pub struct LoginSetting {
     /// Name of the service, e.g. `JupyterLab`.
     ///
     /// Example: `"JupyterLab"`.
-    #[serde(rename = "ServiceName", default, skip_serializing_if = "Option::is_none")]
-    pub service_name: Option<String>,
+    #[serde(
+        rename = "ServiceName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub service_name: ::std::option::Option<::std::string::String>,
     /// URL to log in to the service.
     ///
     /// Example: `"http://1.1.1.1:80/lab?token=ed68d8b88aaa15c1b8309c921ae1e76e9cf0ff48d3fb6407b7beb41b716f464e"`.
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    #[serde(
+        rename = "Url",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub url: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for LoginSetting {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1033,10 +1360,10 @@ impl ::std::fmt::Debug for LoginSetting {
 }
 /// A model that inference services can be deployed with.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -1046,54 +1373,82 @@ pub struct ModelDetail {
     /// Name of the model.
     ///
     /// Example: `"DeepSeek-V3.2-Channel-INT8"`.
-    #[serde(rename = "ModelName", default, skip_serializing_if = "Option::is_none")]
-    pub model_name: Option<String>,
+    #[serde(
+        rename = "ModelName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub model_name: ::std::option::Option<::std::string::String>,
     /// ID of the model, as used by DescribeDeployTemplates.
     ///
     /// Example: `"mdl-s1cop2oq"`.
-    #[serde(rename = "ModelId", default, skip_serializing_if = "Option::is_none")]
-    pub model_id: Option<String>,
+    #[serde(
+        rename = "ModelId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub model_id: ::std::option::Option<::std::string::String>,
     /// Description of the model.
     ///
     /// Example: `"DeepSeek-V3.2-Channel-INT8量化版本"`.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    #[serde(
+        rename = "Description",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub description: ::std::option::Option<::std::string::String>,
     /// Link to the model's official community page.
     ///
     /// Example: `"https://tairos.tencent.com/docs"`.
-    #[serde(rename = "CommunityUrl", default, skip_serializing_if = "Option::is_none")]
-    pub community_url: Option<String>,
+    #[serde(
+        rename = "CommunityUrl",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub community_url: ::std::option::Option<::std::string::String>,
     /// Link to best-practice documentation.
     ///
     /// Example: `"https://tairos.tencent.com/docs"`.
-    #[serde(rename = "GuideUrl", default, skip_serializing_if = "Option::is_none")]
-    pub guide_url: Option<String>,
+    #[serde(
+        rename = "GuideUrl",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub guide_url: ::std::option::Option<::std::string::String>,
     /// State of the model, e.g. `ONLINE`.
     ///
     /// Example: `"ONLINE"`.
-    #[serde(rename = "ModelState", default, skip_serializing_if = "Option::is_none")]
-    pub model_state: Option<String>,
+    #[serde(
+        rename = "ModelState",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub model_state: ::std::option::Option<::std::string::String>,
     /// Tags of the model, e.g. its category.
     ///
     /// Example: `["大语言模型"]`.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    #[serde(
+        rename = "Tags",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Software environment the model runs in.
     ///
     /// Example: `"CentOS 5.4 64位; nvidia 535.216.01| cuda12.2 | LLM"`.
     #[serde(
         rename = "ConfigEnvironment",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub config_environment: Option<String>,
+    pub config_environment: ::std::option::Option<::std::string::String>,
 }
 /// A Musk prompt task and its outcome.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -1103,55 +1458,91 @@ pub struct MuskPromptInfo {
     /// ID of the workflow.
     ///
     /// Example: `"wf-c23b5551-4008-4c9f-844a-4c4dd30f84f7"`.
-    #[serde(rename = "WorkflowId", default, skip_serializing_if = "Option::is_none")]
-    pub workflow_id: Option<String>,
+    #[serde(
+        rename = "WorkflowId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub workflow_id: ::std::option::Option<::std::string::String>,
     /// ID of the workgroup.
     ///
     /// Example: `"wg-4a3f3be9-f35b-40bf-b6bb-2af812dd63cb"`.
-    #[serde(rename = "WorkgroupId", default, skip_serializing_if = "Option::is_none")]
-    pub workgroup_id: Option<String>,
+    #[serde(
+        rename = "WorkgroupId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub workgroup_id: ::std::option::Option<::std::string::String>,
     /// ID of the prompt task.
     ///
     /// Example: `"4a3f3be9-f35b-40bf-b6bb-2af812dd63cb"`.
-    #[serde(rename = "PromptId", default, skip_serializing_if = "Option::is_none")]
-    pub prompt_id: Option<String>,
+    #[serde(
+        rename = "PromptId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub prompt_id: ::std::option::Option<::std::string::String>,
     /// Generated content.
     ///
     /// Example: `["image"]`.
-    #[serde(rename = "OutputResource", default, skip_serializing_if = "Option::is_none")]
-    pub output_resource: Option<Vec<String>>,
+    #[serde(
+        rename = "OutputResource",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub output_resource: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Status of the task: 0 running, 1 succeeded, 2 failed.
     ///
     /// Example: `1`.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<u64>,
+    #[serde(
+        rename = "Status",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub status: ::std::option::Option<u64>,
     /// When the task was created.
     ///
     /// Example: `"2024-12-30"`.
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
-    pub create_time: Option<String>,
+    #[serde(
+        rename = "CreateTime",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub create_time: ::std::option::Option<::std::string::String>,
     /// When the task was last updated.
     ///
     /// Example: `"2024-12-30"`.
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "Option::is_none")]
-    pub update_time: Option<String>,
+    #[serde(
+        rename = "UpdateTime",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub update_time: ::std::option::Option<::std::string::String>,
     /// Run time of the task, in milliseconds.
     ///
     /// Example: `0`.
-    #[serde(rename = "Cost", default, skip_serializing_if = "Option::is_none")]
-    pub cost: Option<u64>,
+    #[serde(
+        rename = "Cost",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub cost: ::std::option::Option<u64>,
     /// Error message when the task failed.
     ///
     /// Example: `" "`.
-    #[serde(rename = "ErrorMessage", default, skip_serializing_if = "Option::is_none")]
-    pub error_message: Option<String>,
+    #[serde(
+        rename = "ErrorMessage",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub error_message: ::std::option::Option<::std::string::String>,
 }
 /// Network access settings of an inference service.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -1164,70 +1555,84 @@ pub struct NetworkSetting {
     #[serde(
         rename = "PublicEndpointEnable",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub public_endpoint_enable: Option<bool>,
+    pub public_endpoint_enable: ::std::option::Option<bool>,
     /// Whether the service can be reached from a VPC.
     ///
     /// Optional. Example: `false`.
     #[serde(
         rename = "VpcEndpointEnable",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub vpc_endpoint_enable: Option<bool>,
+    pub vpc_endpoint_enable: ::std::option::Option<bool>,
     /// ID of the VPC for private access.
     ///
     /// Optional. Example: `"vpc-a1b2c3d4"`.
-    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
-    pub vpc_id: Option<String>,
+    #[serde(
+        rename = "VpcId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub vpc_id: ::std::option::Option<::std::string::String>,
     /// ID of the subnet for private access; must belong to `VpcId`.
     ///
     /// Optional. Example: `"subnet-a1b2c3d4"`.
-    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
-    pub subnet_id: Option<String>,
+    #[serde(
+        rename = "SubnetId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub subnet_id: ::std::option::Option<::std::string::String>,
 }
 impl NetworkSetting {
     /// Creates the value; every member is optional.
     pub fn new() -> Self {
         Self {
-            public_endpoint_enable: None,
-            vpc_endpoint_enable: None,
-            vpc_id: None,
-            subnet_id: None,
+            public_endpoint_enable: ::std::option::Option::None,
+            vpc_endpoint_enable: ::std::option::Option::None,
+            vpc_id: ::std::option::Option::None,
+            subnet_id: ::std::option::Option::None,
         }
     }
     /// Sets `PublicEndpointEnable`.
     #[must_use]
     pub fn public_endpoint_enable(mut self, value: bool) -> Self {
-        self.public_endpoint_enable = Some(value);
+        self.public_endpoint_enable = ::std::option::Option::Some(value);
         self
     }
     /// Sets `VpcEndpointEnable`.
     #[must_use]
     pub fn vpc_endpoint_enable(mut self, value: bool) -> Self {
-        self.vpc_endpoint_enable = Some(value);
+        self.vpc_endpoint_enable = ::std::option::Option::Some(value);
         self
     }
     /// Sets `VpcId`.
     #[must_use]
-    pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.vpc_id = Some(value.into());
+    pub fn vpc_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.vpc_id = ::std::option::Option::Some(::std::convert::Into::into(value));
         self
     }
     /// Sets `SubnetId`.
     #[must_use]
-    pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.subnet_id = Some(value.into());
+    pub fn subnet_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.subnet_id = ::std::option::Option::Some(::std::convert::Into::into(value));
         self
     }
 }
 /// Public network settings and traffic usage of one instance.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -1237,43 +1642,55 @@ pub struct NetworkStatus {
     /// ID of the instance.
     ///
     /// Example: `"hai-12345678"`.
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
-    pub instance_id: Option<String>,
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub instance_id: ::std::option::Option<::std::string::String>,
     /// Public IP address; `null` when unavailable.
     ///
     /// Example: `"1.1.1.1"`.
-    #[serde(rename = "AddressIp", default, skip_serializing_if = "Option::is_none")]
-    pub address_ip: Option<String>,
+    #[serde(
+        rename = "AddressIp",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub address_ip: ::std::option::Option<::std::string::String>,
     /// Maximum outbound bandwidth, in Mbps; `null` when unavailable.
     ///
     /// Example: `5`.
-    #[serde(rename = "Bandwidth", default, skip_serializing_if = "Option::is_none")]
-    pub bandwidth: Option<u64>,
+    #[serde(
+        rename = "Bandwidth",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub bandwidth: ::std::option::Option<u64>,
     /// Size of the traffic package, in GB.
     ///
     /// Example: `500.0`.
     #[serde(
         rename = "TotalTrafficAmount",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub total_traffic_amount: Option<f64>,
+    pub total_traffic_amount: ::std::option::Option<f64>,
     /// Traffic left in the package, in GB.
     ///
     /// Example: `499.5`.
     #[serde(
         rename = "RemainingTrafficAmount",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub remaining_traffic_amount: Option<f64>,
+    pub remaining_traffic_amount: ::std::option::Option<f64>,
 }
 /// Price quote for creating instances.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -1281,21 +1698,33 @@ pub struct NetworkStatus {
 #[non_exhaustive]
 pub struct Price {
     /// Price of the instances' compute.
-    #[serde(rename = "InstancePrice", default, skip_serializing_if = "Option::is_none")]
-    pub instance_price: Option<ItemPrice>,
+    #[serde(
+        rename = "InstancePrice",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub instance_price: ::std::option::Option<ItemPrice>,
     /// Price of the cloud disks.
-    #[serde(rename = "CloudDiskPrice", default, skip_serializing_if = "Option::is_none")]
-    pub cloud_disk_price: Option<ItemPrice>,
+    #[serde(
+        rename = "CloudDiskPrice",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub cloud_disk_price: ::std::option::Option<ItemPrice>,
     /// Price of each instance.
-    #[serde(rename = "PriceDetailSet", default, skip_serializing_if = "Option::is_none")]
-    pub price_detail_set: Option<Vec<ItemPriceDetail>>,
+    #[serde(
+        rename = "PriceDetailSet",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub price_detail_set: ::std::option::Option<::std::vec::Vec<ItemPriceDetail>>,
 }
 /// A container health probe: how and how often to check.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -1305,113 +1734,129 @@ pub struct ProbeConfig {
     /// Check by sending an HTTP GET request.
     ///
     /// Optional.
-    #[serde(rename = "HttpGet", default, skip_serializing_if = "Option::is_none")]
-    pub http_get: Option<HttpConfig>,
+    #[serde(
+        rename = "HttpGet",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub http_get: ::std::option::Option<HttpConfig>,
     /// Seconds to wait after the container starts before the first check.
     ///
     /// Optional. Example: `60`.
     #[serde(
         rename = "InitialDelaySeconds",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub initial_delay_seconds: Option<i64>,
+    pub initial_delay_seconds: ::std::option::Option<i64>,
     /// Seconds between checks.
     ///
     /// Optional. Example: `35`.
-    #[serde(rename = "PeriodSeconds", default, skip_serializing_if = "Option::is_none")]
-    pub period_seconds: Option<i64>,
+    #[serde(
+        rename = "PeriodSeconds",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub period_seconds: ::std::option::Option<i64>,
     /// Seconds to wait for a check to answer.
     ///
     /// Optional. Example: `35`.
-    #[serde(rename = "TimeoutSeconds", default, skip_serializing_if = "Option::is_none")]
-    pub timeout_seconds: Option<i64>,
+    #[serde(
+        rename = "TimeoutSeconds",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub timeout_seconds: ::std::option::Option<i64>,
     /// Consecutive successes needed, after a failure, to count as healthy again.
     ///
     /// Optional. Example: `1`.
     #[serde(
         rename = "SuccessThreshold",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub success_threshold: Option<i64>,
+    pub success_threshold: ::std::option::Option<i64>,
     /// Consecutive failures tolerated before the probe counts as failed.
     ///
     /// Optional. Example: `400`.
     #[serde(
         rename = "FailureThreshold",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub failure_threshold: Option<i64>,
+    pub failure_threshold: ::std::option::Option<i64>,
     /// Check by opening a TCP connection.
     ///
     /// Optional.
-    #[serde(rename = "TcpSocket", default, skip_serializing_if = "Option::is_none")]
-    pub tcp_socket: Option<TcpSocketConfig>,
+    #[serde(
+        rename = "TcpSocket",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub tcp_socket: ::std::option::Option<TcpSocketConfig>,
 }
 impl ProbeConfig {
     /// Creates the value; every member is optional.
     pub fn new() -> Self {
         Self {
-            http_get: None,
-            initial_delay_seconds: None,
-            period_seconds: None,
-            timeout_seconds: None,
-            success_threshold: None,
-            failure_threshold: None,
-            tcp_socket: None,
+            http_get: ::std::option::Option::None,
+            initial_delay_seconds: ::std::option::Option::None,
+            period_seconds: ::std::option::Option::None,
+            timeout_seconds: ::std::option::Option::None,
+            success_threshold: ::std::option::Option::None,
+            failure_threshold: ::std::option::Option::None,
+            tcp_socket: ::std::option::Option::None,
         }
     }
     /// Sets `HttpGet`.
     #[must_use]
     pub fn http_get(mut self, value: HttpConfig) -> Self {
-        self.http_get = Some(value);
+        self.http_get = ::std::option::Option::Some(value);
         self
     }
     /// Sets `InitialDelaySeconds`.
     #[must_use]
     pub fn initial_delay_seconds(mut self, value: i64) -> Self {
-        self.initial_delay_seconds = Some(value);
+        self.initial_delay_seconds = ::std::option::Option::Some(value);
         self
     }
     /// Sets `PeriodSeconds`.
     #[must_use]
     pub fn period_seconds(mut self, value: i64) -> Self {
-        self.period_seconds = Some(value);
+        self.period_seconds = ::std::option::Option::Some(value);
         self
     }
     /// Sets `TimeoutSeconds`.
     #[must_use]
     pub fn timeout_seconds(mut self, value: i64) -> Self {
-        self.timeout_seconds = Some(value);
+        self.timeout_seconds = ::std::option::Option::Some(value);
         self
     }
     /// Sets `SuccessThreshold`.
     #[must_use]
     pub fn success_threshold(mut self, value: i64) -> Self {
-        self.success_threshold = Some(value);
+        self.success_threshold = ::std::option::Option::Some(value);
         self
     }
     /// Sets `FailureThreshold`.
     #[must_use]
     pub fn failure_threshold(mut self, value: i64) -> Self {
-        self.failure_threshold = Some(value);
+        self.failure_threshold = ::std::option::Option::Some(value);
         self
     }
     /// Sets `TcpSocket`.
     #[must_use]
     pub fn tcp_socket(mut self, value: TcpSocketConfig) -> Self {
-        self.tcp_socket = Some(value);
+        self.tcp_socket = ::std::option::Option::Some(value);
         self
     }
 }
 /// The health probes of a container.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -1421,53 +1866,65 @@ pub struct ProbeInfo {
     /// Liveness probe: the container is restarted when it fails.
     ///
     /// Optional.
-    #[serde(rename = "LivenessProbe", default, skip_serializing_if = "Option::is_none")]
-    pub liveness_probe: Option<ProbeConfig>,
+    #[serde(
+        rename = "LivenessProbe",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub liveness_probe: ::std::option::Option<ProbeConfig>,
     /// Readiness probe: the container receives traffic only while it passes.
     ///
     /// Optional.
-    #[serde(rename = "ReadinessProbe", default, skip_serializing_if = "Option::is_none")]
-    pub readiness_probe: Option<ProbeConfig>,
+    #[serde(
+        rename = "ReadinessProbe",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub readiness_probe: ::std::option::Option<ProbeConfig>,
     /// Startup probe: the other probes wait until it passes.
     ///
     /// Optional.
-    #[serde(rename = "StartupProbe", default, skip_serializing_if = "Option::is_none")]
-    pub startup_probe: Option<ProbeConfig>,
+    #[serde(
+        rename = "StartupProbe",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub startup_probe: ::std::option::Option<ProbeConfig>,
 }
 impl ProbeInfo {
     /// Creates the value; every member is optional.
     pub fn new() -> Self {
         Self {
-            liveness_probe: None,
-            readiness_probe: None,
-            startup_probe: None,
+            liveness_probe: ::std::option::Option::None,
+            readiness_probe: ::std::option::Option::None,
+            startup_probe: ::std::option::Option::None,
         }
     }
     /// Sets `LivenessProbe`.
     #[must_use]
     pub fn liveness_probe(mut self, value: ProbeConfig) -> Self {
-        self.liveness_probe = Some(value);
+        self.liveness_probe = ::std::option::Option::Some(value);
         self
     }
     /// Sets `ReadinessProbe`.
     #[must_use]
     pub fn readiness_probe(mut self, value: ProbeConfig) -> Self {
-        self.readiness_probe = Some(value);
+        self.readiness_probe = ::std::option::Option::Some(value);
         self
     }
     /// Sets `StartupProbe`.
     #[must_use]
     pub fn startup_probe(mut self, value: ProbeConfig) -> Self {
-        self.startup_probe = Some(value);
+        self.startup_probe = ::std::option::Option::Some(value);
         self
     }
 }
 /// A region where HAI is offered.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -1477,34 +1934,46 @@ pub struct RegionInfo {
     /// Region ID, e.g. `ap-guangzhou`.
     ///
     /// Example: `"ap-guangzhou"`.
-    #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    #[serde(
+        rename = "Region",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub region: ::std::option::Option<::std::string::String>,
     /// Display name of the region.
     ///
     /// Example: `"华南地区(广州)"`.
-    #[serde(rename = "RegionName", default, skip_serializing_if = "Option::is_none")]
-    pub region_name: Option<String>,
+    #[serde(
+        rename = "RegionName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub region_name: ::std::option::Option<::std::string::String>,
     /// Availability of the region: `AVAILABLE`.
     ///
     /// Example: `"AVAILABLE"`.
-    #[serde(rename = "RegionState", default, skip_serializing_if = "Option::is_none")]
-    pub region_state: Option<String>,
+    #[serde(
+        rename = "RegionState",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub region_state: ::std::option::Option<::std::string::String>,
     /// Whether academic acceleration is offered: `NO_NEED_SUPPORT`, `NOT_SUPPORT_YET` or `ALREADY_SUPPORT`.
     ///
     /// Example: `"ALREADY_SUPPORT"`.
     #[serde(
         rename = "ScholarRocketSupportState",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub scholar_rocket_support_state: Option<String>,
+    pub scholar_rocket_support_state: ::std::option::Option<::std::string::String>,
 }
 /// A scene: a category that applications are grouped in.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -1514,20 +1983,28 @@ pub struct SceneInfo {
     /// ID of the scene.
     ///
     /// Example: `"sc-abcdefgh"`.
-    #[serde(rename = "SceneId", default, skip_serializing_if = "Option::is_none")]
-    pub scene_id: Option<String>,
+    #[serde(
+        rename = "SceneId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub scene_id: ::std::option::Option<::std::string::String>,
     /// Display name of the scene.
     ///
     /// Example: `"AI框架"`.
-    #[serde(rename = "SceneName", default, skip_serializing_if = "Option::is_none")]
-    pub scene_name: Option<String>,
+    #[serde(
+        rename = "SceneName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub scene_name: ::std::option::Option<::std::string::String>,
 }
 /// Prepaid billing settings of an inference service: duration and renewal.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -1537,53 +2014,71 @@ pub struct ServiceChargePrepaid {
     /// Duration, in `TimeUnit`s. Default 1.
     ///
     /// Optional. Example: `1`.
-    #[serde(rename = "Period", default, skip_serializing_if = "Option::is_none")]
-    pub period: Option<i64>,
+    #[serde(
+        rename = "Period",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub period: ::std::option::Option<i64>,
     /// Unit of `Period`: `MONTH` or `DAY`.
     ///
     /// Optional. Example: `"MONTH"`.
-    #[serde(rename = "TimeUnit", default, skip_serializing_if = "Option::is_none")]
-    pub time_unit: Option<String>,
+    #[serde(
+        rename = "TimeUnit",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub time_unit: ::std::option::Option<::std::string::String>,
     /// Renewal: `NOTIFY_AND_AUTO_RENEW`, `NOTIFY_AND_MANUAL_RENEW` or `DISABLE_NOTIFY_AND_MANUAL_RENEW`.
     ///
     /// Optional. Example: `"NOTIFY_AND_AUTO_RENEW"`.
-    #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
-    pub renew_flag: Option<String>,
+    #[serde(
+        rename = "RenewFlag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub renew_flag: ::std::option::Option<::std::string::String>,
 }
 impl ServiceChargePrepaid {
     /// Creates the value; every member is optional.
     pub fn new() -> Self {
         Self {
-            period: None,
-            time_unit: None,
-            renew_flag: None,
+            period: ::std::option::Option::None,
+            time_unit: ::std::option::Option::None,
+            renew_flag: ::std::option::Option::None,
         }
     }
     /// Sets `Period`.
     #[must_use]
     pub fn period(mut self, value: i64) -> Self {
-        self.period = Some(value);
+        self.period = ::std::option::Option::Some(value);
         self
     }
     /// Sets `TimeUnit`.
     #[must_use]
-    pub fn time_unit(mut self, value: impl Into<String>) -> Self {
-        self.time_unit = Some(value.into());
+    pub fn time_unit(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.time_unit = ::std::option::Option::Some(::std::convert::Into::into(value));
         self
     }
     /// Sets `RenewFlag`.
     #[must_use]
-    pub fn renew_flag(mut self, value: impl Into<String>) -> Self {
-        self.renew_flag = Some(value.into());
+    pub fn renew_flag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.renew_flag = ::std::option::Option::Some(::std::convert::Into::into(value));
         self
     }
 }
 /// An inference service as returned by DescribeServices.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -1593,100 +2088,164 @@ pub struct ServiceDetail {
     /// ID of the service.
     ///
     /// Example: `"svc-6cidi7xs"`.
-    #[serde(rename = "ServiceId", default, skip_serializing_if = "Option::is_none")]
-    pub service_id: Option<String>,
+    #[serde(
+        rename = "ServiceId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub service_id: ::std::option::Option<::std::string::String>,
     /// Name of the service.
     ///
     /// Example: `"hai-infer"`.
-    #[serde(rename = "ServiceName", default, skip_serializing_if = "Option::is_none")]
-    pub service_name: Option<String>,
+    #[serde(
+        rename = "ServiceName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub service_name: ::std::option::Option<::std::string::String>,
     /// State of the service: `RUNNING`, `CREATING`, `CREATE_FAILED`, `DELETING`, `UPDATING`, `RESTARTING`, `ISOLATING`, `ARREARS`, `RESTORING`.
     ///
     /// Example: `"RUNNING"`.
-    #[serde(rename = "ServiceState", default, skip_serializing_if = "Option::is_none")]
-    pub service_state: Option<String>,
+    #[serde(
+        rename = "ServiceState",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub service_state: ::std::option::Option<::std::string::String>,
     /// Number of replicas running.
     ///
     /// Example: `1`.
     #[serde(
         rename = "RunningReplicas",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub running_replicas: Option<u64>,
+    pub running_replicas: ::std::option::Option<u64>,
     /// Number of replicas wanted in total.
     ///
     /// Example: `1`.
-    #[serde(rename = "TotalReplicas", default, skip_serializing_if = "Option::is_none")]
-    pub total_replicas: Option<u64>,
+    #[serde(
+        rename = "TotalReplicas",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub total_replicas: ::std::option::Option<u64>,
     /// When the service was created, as `YYYY-MM-DD HH:MM:SS`.
     ///
     /// Example: `"2026-02-13 12:25:55"`.
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
-    pub create_time: Option<String>,
+    #[serde(
+        rename = "CreateTime",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub create_time: ::std::option::Option<::std::string::String>,
     /// Compute bundles the service runs on.
-    #[serde(rename = "ComputeSet", default, skip_serializing_if = "Option::is_none")]
-    pub compute_set: Option<Vec<ComputeDetail>>,
+    #[serde(
+        rename = "ComputeSet",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub compute_set: ::std::option::Option<::std::vec::Vec<ComputeDetail>>,
     /// Name of the model the service serves.
     ///
     /// Example: `"Kimi-k2.5"`.
-    #[serde(rename = "ModelName", default, skip_serializing_if = "Option::is_none")]
-    pub model_name: Option<String>,
+    #[serde(
+        rename = "ModelName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub model_name: ::std::option::Option<::std::string::String>,
     /// Deployment settings of the service.
     #[serde(
         rename = "DeploymentConfigs",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub deployment_configs: Option<Vec<DeploymentConfig>>,
+    pub deployment_configs: ::std::option::Option<::std::vec::Vec<DeploymentConfig>>,
     /// Tuning parameters of the service.
-    #[serde(rename = "HyperParam", default, skip_serializing_if = "Option::is_none")]
-    pub hyper_param: Option<HyperParam>,
+    #[serde(
+        rename = "HyperParam",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub hyper_param: ::std::option::Option<HyperParam>,
     /// Security type: `STANDARD` or `CONFIDENTIAL`.
     ///
     /// Example: `"CONFIDENTIAL"`.
-    #[serde(rename = "SecurityType", default, skip_serializing_if = "Option::is_none")]
-    pub security_type: Option<String>,
+    #[serde(
+        rename = "SecurityType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub security_type: ::std::option::Option<::std::string::String>,
     /// Compute of each role, for deployments whose nodes have different roles.
-    #[serde(rename = "RoleComputeSet", default, skip_serializing_if = "Option::is_none")]
-    pub role_compute_set: Option<Vec<ComputeDetail>>,
+    #[serde(
+        rename = "RoleComputeSet",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub role_compute_set: ::std::option::Option<::std::vec::Vec<ComputeDetail>>,
     /// Replica count the service is being scaled to.
     ///
     /// Example: `1`.
-    #[serde(rename = "TargetReplicas", default, skip_serializing_if = "Option::is_none")]
-    pub target_replicas: Option<u64>,
+    #[serde(
+        rename = "TargetReplicas",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub target_replicas: ::std::option::Option<u64>,
     /// Billing mode: `POSTPAID_BY_HOUR` (pay-as-you-go) or `PREPAID_BY_MONTH`.
     ///
     /// Example: `"POSTPAID_BY_HOUR"`.
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "Option::is_none")]
-    pub charge_type: Option<String>,
+    #[serde(
+        rename = "ChargeType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub charge_type: ::std::option::Option<::std::string::String>,
     /// When a prepaid service expires, as `YYYY-MM-DD HH:MM:SS`; empty for pay-as-you-go.
     ///
     /// Example: `"2026-08-09 18:05:29"`.
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "Option::is_none")]
-    pub expire_time: Option<String>,
+    #[serde(
+        rename = "ExpireTime",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub expire_time: ::std::option::Option<::std::string::String>,
     /// Renewal setting of a prepaid service; see ServiceChargePrepaid.
     ///
     /// Example: `"NOTIFY_AND_MANUAL_RENEW"`.
-    #[serde(rename = "RenewFlag", default, skip_serializing_if = "Option::is_none")]
-    pub renew_flag: Option<String>,
+    #[serde(
+        rename = "RenewFlag",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub renew_flag: ::std::option::Option<::std::string::String>,
     /// Restriction on the service, e.g. `ISOLATED` when suspended for arrears.
     ///
     /// Example: `"ISOLATED"`.
-    #[serde(rename = "RestrictState", default, skip_serializing_if = "Option::is_none")]
-    pub restrict_state: Option<String>,
+    #[serde(
+        rename = "RestrictState",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub restrict_state: ::std::option::Option<::std::string::String>,
     /// 1 if the service was deployed from a custom configuration (DeployInferService), 0 otherwise.
     ///
     /// Example: `0`.
-    #[serde(rename = "IsCustomDeploy", default, skip_serializing_if = "Option::is_none")]
-    pub is_custom_deploy: Option<i64>,
+    #[serde(
+        rename = "IsCustomDeploy",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_custom_deploy: ::std::option::Option<i64>,
 }
 /// Basic settings of an inference service: name and billing mode.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -1696,45 +2255,59 @@ pub struct ServiceMetaData {
     /// Name of the service.
     ///
     /// Optional. Example: `"Qwen3-Reranker-8B"`.
-    #[serde(rename = "ServiceName", default, skip_serializing_if = "Option::is_none")]
-    pub service_name: Option<String>,
+    #[serde(
+        rename = "ServiceName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub service_name: ::std::option::Option<::std::string::String>,
     /// Billing mode, e.g. `POSTPAID_BY_HOUR`.
     ///
     /// Optional. Example: `"POSTPAID_BY_HOUR"`.
     #[serde(
         rename = "ServiceChargeType",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub service_charge_type: Option<String>,
+    pub service_charge_type: ::std::option::Option<::std::string::String>,
 }
 impl ServiceMetaData {
     /// Creates the value; every member is optional.
     pub fn new() -> Self {
         Self {
-            service_name: None,
-            service_charge_type: None,
+            service_name: ::std::option::Option::None,
+            service_charge_type: ::std::option::Option::None,
         }
     }
     /// Sets `ServiceName`.
     #[must_use]
-    pub fn service_name(mut self, value: impl Into<String>) -> Self {
-        self.service_name = Some(value.into());
+    pub fn service_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.service_name = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
         self
     }
     /// Sets `ServiceChargeType`.
     #[must_use]
-    pub fn service_charge_type(mut self, value: impl Into<String>) -> Self {
-        self.service_charge_type = Some(value.into());
+    pub fn service_charge_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.service_charge_type = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
         self
     }
 }
 /// Price quote for an inference service.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -1742,15 +2315,19 @@ impl ServiceMetaData {
 #[non_exhaustive]
 pub struct ServicePriceDetail {
     /// Price of the service.
-    #[serde(rename = "ServicePrice", default, skip_serializing_if = "Option::is_none")]
-    pub service_price: Option<ItemPrice>,
+    #[serde(
+        rename = "ServicePrice",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub service_price: ::std::option::Option<ItemPrice>,
 }
 /// A storage mount of a container.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -1760,35 +2337,45 @@ pub struct StorageInfo {
     /// Path inside the container where the storage is mounted.
     ///
     /// Required. Example: `"/hai"`.
-    #[serde(rename = "MountPath", default, skip_serializing_if = "Option::is_none")]
-    pub mount_path: Option<String>,
+    #[serde(
+        rename = "MountPath",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub mount_path: ::std::option::Option<::std::string::String>,
     /// COS location to mount.
     ///
     /// Optional.
-    #[serde(rename = "COSStorage", default, skip_serializing_if = "Option::is_none")]
-    pub cos_storage: Option<CosStorage>,
+    #[serde(
+        rename = "COSStorage",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub cos_storage: ::std::option::Option<CosStorage>,
 }
 impl StorageInfo {
     /// Creates the value with its required members: `MountPath`.
-    pub fn new(mount_path: impl Into<String>) -> Self {
+    pub fn new(mount_path: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            mount_path: Some(mount_path.into()),
-            cos_storage: None,
+            mount_path: ::std::option::Option::Some(
+                ::std::convert::Into::into(mount_path),
+            ),
+            cos_storage: ::std::option::Option::None,
         }
     }
     /// Sets `COSStorage`.
     #[must_use]
     pub fn cos_storage(mut self, value: CosStorage) -> Self {
-        self.cos_storage = Some(value);
+        self.cos_storage = ::std::option::Option::Some(value);
         self
     }
 }
 /// The system disk of an instance (the disk the operating system runs from).
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -1798,53 +2385,71 @@ pub struct SystemDisk {
     /// Disk type: `CLOUD_PREMIUM` (premium cloud disk) or `CLOUD_HSSD` (enhanced SSD). Defaults to a type in stock.
     ///
     /// Optional. Example: `"CLOUD_PREMIUM"`.
-    #[serde(rename = "DiskType", default, skip_serializing_if = "Option::is_none")]
-    pub disk_type: Option<String>,
+    #[serde(
+        rename = "DiskType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub disk_type: ::std::option::Option<::std::string::String>,
     /// Disk size, in GB, from 80 to 1000. Default 80.
     ///
     /// Optional. Example: `250`.
-    #[serde(rename = "DiskSize", default, skip_serializing_if = "Option::is_none")]
-    pub disk_size: Option<i64>,
+    #[serde(
+        rename = "DiskSize",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub disk_size: ::std::option::Option<i64>,
     /// Device name of the system disk partition, e.g. `vda2`.
     ///
     /// Optional. Example: `"vda2"`.
-    #[serde(rename = "DiskName", default, skip_serializing_if = "Option::is_none")]
-    pub disk_name: Option<String>,
+    #[serde(
+        rename = "DiskName",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub disk_name: ::std::option::Option<::std::string::String>,
 }
 impl SystemDisk {
     /// Creates the value; every member is optional.
     pub fn new() -> Self {
         Self {
-            disk_type: None,
-            disk_size: None,
-            disk_name: None,
+            disk_type: ::std::option::Option::None,
+            disk_size: ::std::option::Option::None,
+            disk_name: ::std::option::Option::None,
         }
     }
     /// Sets `DiskType`.
     #[must_use]
-    pub fn disk_type(mut self, value: impl Into<String>) -> Self {
-        self.disk_type = Some(value.into());
+    pub fn disk_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.disk_type = ::std::option::Option::Some(::std::convert::Into::into(value));
         self
     }
     /// Sets `DiskSize`.
     #[must_use]
     pub fn disk_size(mut self, value: i64) -> Self {
-        self.disk_size = Some(value);
+        self.disk_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets `DiskName`.
     #[must_use]
-    pub fn disk_name(mut self, value: impl Into<String>) -> Self {
-        self.disk_name = Some(value.into());
+    pub fn disk_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.disk_name = ::std::option::Option::Some(::std::convert::Into::into(value));
         self
     }
 }
 /// A TCP connection health check.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -1854,27 +2459,33 @@ pub struct TcpSocketConfig {
     /// Port to connect to.
     ///
     /// Optional.
-    #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
-    pub port: Option<i64>,
+    #[serde(
+        rename = "Port",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub port: ::std::option::Option<i64>,
 }
 impl TcpSocketConfig {
     /// Creates the value; every member is optional.
     pub fn new() -> Self {
-        Self { port: None }
+        Self {
+            port: ::std::option::Option::None,
+        }
     }
     /// Sets `Port`.
     #[must_use]
     pub fn port(mut self, value: i64) -> Self {
-        self.port = Some(value);
+        self.port = ::std::option::Option::Some(value);
         self
     }
 }
 /// A deployment template for a model.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -1884,32 +2495,62 @@ pub struct TemplateDetail {
     /// ID of the template, as used by CreateInferServiceByTemplate.
     ///
     /// Example: `"tpl-2czq2lnm"`.
-    #[serde(rename = "TemplateId", default, skip_serializing_if = "Option::is_none")]
-    pub template_id: Option<String>,
+    #[serde(
+        rename = "TemplateId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub template_id: ::std::option::Option<::std::string::String>,
     /// Deployment mode, e.g. `SINGLE_NODE`.
     ///
     /// Example: `"SINGLE_NODE"`.
-    #[serde(rename = "DeployMode", default, skip_serializing_if = "Option::is_none")]
-    pub deploy_mode: Option<String>,
+    #[serde(
+        rename = "DeployMode",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub deploy_mode: ::std::option::Option<::std::string::String>,
     /// Inference engine, e.g. `Sglang`.
     ///
     /// Example: `"Sglang"`.
-    #[serde(rename = "EngineType", default, skip_serializing_if = "Option::is_none")]
-    pub engine_type: Option<String>,
+    #[serde(
+        rename = "EngineType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub engine_type: ::std::option::Option<::std::string::String>,
     /// Compute bundles the template needs.
-    #[serde(rename = "ComputeSet", default, skip_serializing_if = "Option::is_none")]
-    pub compute_set: Option<Vec<ComputeDetail>>,
+    #[serde(
+        rename = "ComputeSet",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub compute_set: ::std::option::Option<::std::vec::Vec<ComputeDetail>>,
     /// Optional features the template supports, e.g. `hicache`.
     ///
     /// Example: `["hicache"]`.
-    #[serde(rename = "SupportFunc", default, skip_serializing_if = "Option::is_none")]
-    pub support_func: Option<Vec<String>>,
+    #[serde(
+        rename = "SupportFunc",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub support_func: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Compute of each role, for templates whose nodes have different roles.
-    #[serde(rename = "RoleComputeSet", default, skip_serializing_if = "Option::is_none")]
-    pub role_compute_set: Option<Vec<ComputeDetail>>,
+    #[serde(
+        rename = "RoleComputeSet",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub role_compute_set: ::std::option::Option<::std::vec::Vec<ComputeDetail>>,
 }
 /// How an instance is billed.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
 #[non_exhaustive]
 pub enum ChargeType {
     /// `PREPAID_BY_MONTH`: Prepaid monthly.
@@ -1949,15 +2590,15 @@ impl ChargeType {
         }
     }
 }
-impl From<&str> for ChargeType {
+impl ::std::convert::From<&str> for ChargeType {
     fn from(value: &str) -> Self {
         Self::from_wire(value)
     }
 }
 impl ::std::str::FromStr for ChargeType {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from_wire(s))
+    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from_wire(s))
     }
 }
 impl ::std::fmt::Display for ChargeType {
@@ -1969,19 +2610,25 @@ impl ::hai_sdk::__private::serde::Serialize for ChargeType {
     fn serialize<S: ::hai_sdk::__private::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::hai_sdk::__private::serde::Deserialize<'de> for ChargeType {
     fn deserialize<D: ::hai_sdk::__private::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::std::result::Result<Self, D::Error> {
         ::hai_sdk::__private::deserialize_str(deserializer, Self::from_wire)
     }
 }
 /// Lifecycle state of an instance.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
 #[non_exhaustive]
 pub enum InstanceState {
     /// `PENDING`: Being created.
@@ -2046,15 +2693,15 @@ impl InstanceState {
         }
     }
 }
-impl From<&str> for InstanceState {
+impl ::std::convert::From<&str> for InstanceState {
     fn from(value: &str) -> Self {
         Self::from_wire(value)
     }
 }
 impl ::std::str::FromStr for InstanceState {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from_wire(s))
+    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from_wire(s))
     }
 }
 impl ::std::fmt::Display for InstanceState {
@@ -2066,19 +2713,25 @@ impl ::hai_sdk::__private::serde::Serialize for InstanceState {
     fn serialize<S: ::hai_sdk::__private::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::hai_sdk::__private::serde::Deserialize<'de> for InstanceState {
     fn deserialize<D: ::hai_sdk::__private::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::std::result::Result<Self, D::Error> {
         ::hai_sdk::__private::deserialize_str(deserializer, Self::from_wire)
     }
 }
 /// Outcome of the latest operation on an instance.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
 #[non_exhaustive]
 pub enum LatestOperationState {
     /// `SUCCESS`: The operation succeeded.
@@ -2119,15 +2772,15 @@ impl LatestOperationState {
         }
     }
 }
-impl From<&str> for LatestOperationState {
+impl ::std::convert::From<&str> for LatestOperationState {
     fn from(value: &str) -> Self {
         Self::from_wire(value)
     }
 }
 impl ::std::str::FromStr for LatestOperationState {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from_wire(s))
+    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from_wire(s))
     }
 }
 impl ::std::fmt::Display for LatestOperationState {
@@ -2139,19 +2792,25 @@ impl ::hai_sdk::__private::serde::Serialize for LatestOperationState {
     fn serialize<S: ::hai_sdk::__private::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::hai_sdk::__private::serde::Deserialize<'de> for LatestOperationState {
     fn deserialize<D: ::hai_sdk::__private::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::std::result::Result<Self, D::Error> {
         ::hai_sdk::__private::deserialize_str(deserializer, Self::from_wire)
     }
 }
 /// How an instance is stopped.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
 #[non_exhaustive]
 pub enum StopMode {
     /// `STOP_CHARGE`: Stop the instance and release its compute resources, so compute is no longer billed.
@@ -2184,15 +2843,15 @@ impl StopMode {
         }
     }
 }
-impl From<&str> for StopMode {
+impl ::std::convert::From<&str> for StopMode {
     fn from(value: &str) -> Self {
         Self::from_wire(value)
     }
 }
 impl ::std::str::FromStr for StopMode {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from_wire(s))
+    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from_wire(s))
     }
 }
 impl ::std::fmt::Display for StopMode {
@@ -2204,14 +2863,14 @@ impl ::hai_sdk::__private::serde::Serialize for StopMode {
     fn serialize<S: ::hai_sdk::__private::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::hai_sdk::__private::serde::Deserialize<'de> for StopMode {
     fn deserialize<D: ::hai_sdk::__private::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::std::result::Result<Self, D::Error> {
         ::hai_sdk::__private::deserialize_str(deserializer, Self::from_wire)
     }
 }

@@ -6,9 +6,9 @@
 use ::hai_sdk::ErrorMetadata;
 /// Parameters of UpdateServiceConfigs.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -19,53 +19,61 @@ pub struct UpdateServiceConfigsRequest {
     ///
     /// Required. Example: `"svc-3m6xrkjj"`.
     #[serde(rename = "ServiceId")]
-    pub service_id: String,
+    pub service_id: ::std::string::String,
     /// Wanted number of replicas; must differ from the running count.
     ///
     /// Optional. Example: `2`.
-    #[serde(rename = "TargetReplicas", default, skip_serializing_if = "Option::is_none")]
-    pub target_replicas: Option<i64>,
+    #[serde(
+        rename = "TargetReplicas",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub target_replicas: ::std::option::Option<i64>,
     /// New deployment settings, such as startup commands and environment variables.
     ///
     /// Optional.
     #[serde(
         rename = "DeploymentConfigs",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub deployment_configs: Option<Vec<super::types::DeploymentConfig>>,
+    pub deployment_configs: ::std::option::Option<
+        ::std::vec::Vec<super::types::DeploymentConfig>,
+    >,
 }
 impl UpdateServiceConfigsRequest {
     /// Creates the value with its required members: `ServiceId`.
-    pub fn new(service_id: impl Into<String>) -> Self {
+    pub fn new(service_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            service_id: service_id.into(),
-            target_replicas: None,
-            deployment_configs: None,
+            service_id: ::std::convert::Into::into(service_id),
+            target_replicas: ::std::option::Option::None,
+            deployment_configs: ::std::option::Option::None,
         }
     }
     /// Sets `TargetReplicas`.
     #[must_use]
     pub fn target_replicas(mut self, value: i64) -> Self {
-        self.target_replicas = Some(value);
+        self.target_replicas = ::std::option::Option::Some(value);
         self
     }
     /// Sets `DeploymentConfigs`.
     #[must_use]
     pub fn deployment_configs(
         mut self,
-        value: impl IntoIterator<Item = super::types::DeploymentConfig>,
+        value: impl ::std::iter::IntoIterator<Item = super::types::DeploymentConfig>,
     ) -> Self {
-        self.deployment_configs = Some(value.into_iter().collect());
+        self.deployment_configs = ::std::option::Option::Some(
+            ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
+        );
         self
     }
 }
 /// Result of UpdateServiceConfigs.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -78,7 +86,7 @@ pub struct UpdateServiceConfigsResponse {
         default,
         deserialize_with = "::hai_sdk::__private::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl ::hai_sdk::Action for UpdateServiceConfigsRequest {
     type Output = UpdateServiceConfigsResponse;
@@ -86,13 +94,13 @@ impl ::hai_sdk::Action for UpdateServiceConfigsRequest {
     const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
         service: &super::SERVICE,
         name: "UpdateServiceConfigs",
-        rate_limit: Some(20u32),
+        rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: false,
     };
 }
 /// A service error of `UpdateServiceConfigs`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq)]
 #[non_exhaustive]
 pub enum UpdateServiceConfigsError {
     /// `FailedOperation.AutoscaleManualConflict`: Manual scaling conflicts with the service's automatic scaling.
@@ -144,7 +152,7 @@ impl UpdateServiceConfigsError {
         self.meta().request_id()
     }
 }
-impl From<ErrorMetadata> for UpdateServiceConfigsError {
+impl ::std::convert::From<ErrorMetadata> for UpdateServiceConfigsError {
     fn from(meta: ErrorMetadata) -> Self {
         match meta.code() {
             "FailedOperation.AutoscaleManualConflict" => {
@@ -170,8 +178,8 @@ impl From<ErrorMetadata> for UpdateServiceConfigsError {
             }
             _ => {
                 match super::common_error::CommonError::classify(meta) {
-                    Ok(common) => Self::Common(common),
-                    Err(meta) => {
+                    ::std::result::Result::Ok(common) => Self::Common(common),
+                    ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
                             ::hai_sdk::__private::unhandled(
                                 ::hai_sdk::__private::SEALED,

@@ -3,9 +3,9 @@
 //! `CreateGadget`: Creates a gadget from a &lt;b&gt;template&lt;/b&gt;.
 use ::hai_sdk::ErrorMetadata;
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -16,57 +16,79 @@ pub struct CreateGadgetRequest {
     ///
     /// Required. Example: `"g1"`.
     #[serde(rename = "Name")]
-    pub name: String,
+    pub name: ::std::string::String,
     /// Tags to attach.
     ///
     /// Optional.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<super::types::Tag>>,
+    #[serde(
+        rename = "Tags",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub tags: ::std::option::Option<::std::vec::Vec<super::types::Tag>>,
     /// Idempotency token.
     ///
     /// Optional. Example: `"tok"`.
-    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
-    pub client_token: Option<String>,
+    #[serde(
+        rename = "ClientToken",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub client_token: ::std::option::Option<::std::string::String>,
     /// Weight in kg.
     ///
     /// Optional. Example: `1.5`.
-    #[serde(rename = "Weight", default, skip_serializing_if = "Option::is_none")]
-    pub weight: Option<f64>,
+    #[serde(
+        rename = "Weight",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub weight: ::std::option::Option<f64>,
 }
 impl CreateGadgetRequest {
     /// Creates the value with its required members: `Name`.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            name: name.into(),
-            tags: None,
-            client_token: None,
-            weight: None,
+            name: ::std::convert::Into::into(name),
+            tags: ::std::option::Option::None,
+            client_token: ::std::option::Option::None,
+            weight: ::std::option::Option::None,
         }
     }
     /// Sets `Tags`.
     #[must_use]
-    pub fn tags(mut self, value: impl IntoIterator<Item = super::types::Tag>) -> Self {
-        self.tags = Some(value.into_iter().collect());
+    pub fn tags(
+        mut self,
+        value: impl ::std::iter::IntoIterator<Item = super::types::Tag>,
+    ) -> Self {
+        self.tags = ::std::option::Option::Some(
+            ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
+        );
         self
     }
     /// Sets `ClientToken`.
     #[must_use]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.client_token = Some(value.into());
+    pub fn client_token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_token = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
         self
     }
     /// Sets `Weight`.
     #[must_use]
     pub fn weight(mut self, value: f64) -> Self {
-        self.weight = Some(value);
+        self.weight = ::std::option::Option::Some(value);
         self
     }
 }
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -74,15 +96,19 @@ impl CreateGadgetRequest {
 #[non_exhaustive]
 pub struct CreateGadgetResponse {
     /// The gadget.
-    #[serde(rename = "Gadget", default, skip_serializing_if = "Option::is_none")]
-    pub gadget: Option<super::types::Gadget>,
+    #[serde(
+        rename = "Gadget",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub gadget: ::std::option::Option<super::types::Gadget>,
     /// Request ID.
     #[serde(
         rename = "RequestId",
         default,
         deserialize_with = "::hai_sdk::__private::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl ::hai_sdk::Action for CreateGadgetRequest {
     type Output = CreateGadgetResponse;
@@ -90,18 +116,20 @@ impl ::hai_sdk::Action for CreateGadgetRequest {
     const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
         service: &super::SERVICE,
         name: "CreateGadget",
-        rate_limit: None,
+        rate_limit: ::std::option::Option::None,
         idempotent: true,
         read_only: false,
     };
     fn fill_idempotency_token(&mut self) {
         if self.client_token.is_none() {
-            self.client_token = Some(::hai_sdk::__private::idempotency_token());
+            self.client_token = ::std::option::Option::Some(
+                ::hai_sdk::__private::idempotency_token(),
+            );
         }
     }
 }
 /// A service error of `CreateGadget`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq)]
 #[non_exhaustive]
 pub enum CreateGadgetError {
     /// `InternalError`: An internal error occurred in the service.
@@ -139,7 +167,7 @@ impl CreateGadgetError {
         self.meta().request_id()
     }
 }
-impl From<ErrorMetadata> for CreateGadgetError {
+impl ::std::convert::From<ErrorMetadata> for CreateGadgetError {
     fn from(meta: ErrorMetadata) -> Self {
         match meta.code() {
             "InternalError" => Self::InternalError(meta),
@@ -149,8 +177,8 @@ impl From<ErrorMetadata> for CreateGadgetError {
             }
             _ => {
                 match super::common_error::CommonError::classify(meta) {
-                    Ok(common) => Self::Common(common),
-                    Err(meta) => {
+                    ::std::result::Result::Ok(common) => Self::Common(common),
+                    ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
                             ::hai_sdk::__private::unhandled(
                                 ::hai_sdk::__private::SEALED,

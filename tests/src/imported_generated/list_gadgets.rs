@@ -3,10 +3,10 @@
 //! `ListGadgets`: Lists gadgets; see \[paging\].
 use ::hai_sdk::ErrorMetadata;
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -16,64 +16,85 @@ pub struct ListGadgetsRequest {
     /// Ids to list.
     ///
     /// Optional. Example: `["g-1"]`.
-    #[serde(rename = "GadgetIds", default, skip_serializing_if = "Option::is_none")]
-    pub gadget_ids: Option<Vec<String>>,
+    #[serde(
+        rename = "GadgetIds",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub gadget_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Page size.
     ///
     /// Optional. Example: `20`.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<u64>,
+    #[serde(
+        rename = "Limit",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub limit: ::std::option::Option<u64>,
     /// Offset.
     ///
     /// Optional. Example: `0`.
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
-    pub offset: Option<i64>,
+    #[serde(
+        rename = "Offset",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub offset: ::std::option::Option<i64>,
     /// Only active ones.
     ///
     /// Optional. Example: `true`.
-    #[serde(rename = "Active", default, skip_serializing_if = "Option::is_none")]
-    pub active: Option<bool>,
+    #[serde(
+        rename = "Active",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub active: ::std::option::Option<bool>,
 }
 impl ListGadgetsRequest {
     /// Creates the value; every member is optional.
     pub fn new() -> Self {
         Self {
-            gadget_ids: None,
-            limit: None,
-            offset: None,
-            active: None,
+            gadget_ids: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
+            offset: ::std::option::Option::None,
+            active: ::std::option::Option::None,
         }
     }
     /// Sets `GadgetIds`.
     #[must_use]
-    pub fn gadget_ids(mut self, value: impl IntoIterator<Item = String>) -> Self {
-        self.gadget_ids = Some(value.into_iter().collect());
+    pub fn gadget_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<Item = ::std::string::String>,
+    ) -> Self {
+        self.gadget_ids = ::std::option::Option::Some(
+            ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
+        );
         self
     }
     /// Sets `Limit`.
     #[must_use]
     pub fn limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+        self.limit = ::std::option::Option::Some(value);
         self
     }
     /// Sets `Offset`.
     #[must_use]
     pub fn offset(mut self, value: i64) -> Self {
-        self.offset = Some(value);
+        self.offset = ::std::option::Option::Some(value);
         self
     }
     /// Sets `Active`.
     #[must_use]
     pub fn active(mut self, value: bool) -> Self {
-        self.active = Some(value);
+        self.active = ::std::option::Option::Some(value);
         self
     }
 }
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -83,18 +104,26 @@ pub struct ListGadgetsResponse {
     /// Matches.
     ///
     /// Example: `1`.
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<u64>,
+    #[serde(
+        rename = "TotalCount",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub total_count: ::std::option::Option<u64>,
     /// This page.
-    #[serde(rename = "GadgetSet", default, skip_serializing_if = "Option::is_none")]
-    pub gadget_set: Option<Vec<super::types::Gadget>>,
+    #[serde(
+        rename = "GadgetSet",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub gadget_set: ::std::option::Option<::std::vec::Vec<super::types::Gadget>>,
     /// Request ID.
     #[serde(
         rename = "RequestId",
         default,
         deserialize_with = "::hai_sdk::__private::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl ::hai_sdk::Action for ListGadgetsRequest {
     type Output = ListGadgetsResponse;
@@ -102,13 +131,13 @@ impl ::hai_sdk::Action for ListGadgetsRequest {
     const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
         service: &super::SERVICE,
         name: "ListGadgets",
-        rate_limit: None,
+        rate_limit: ::std::option::Option::None,
         idempotent: false,
         read_only: false,
     };
 }
 /// A service error of `ListGadgets`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq)]
 #[non_exhaustive]
 pub enum ListGadgetsError {
     /// `InvalidParameterValue.InvalidGadgetIdMalformed`: Invalid parameter value: invalid gadget id malformed.
@@ -140,7 +169,7 @@ impl ListGadgetsError {
         self.meta().request_id()
     }
 }
-impl From<ErrorMetadata> for ListGadgetsError {
+impl ::std::convert::From<ErrorMetadata> for ListGadgetsError {
     fn from(meta: ErrorMetadata) -> Self {
         match meta.code() {
             "InvalidParameterValue.InvalidGadgetIdMalformed" => {
@@ -148,8 +177,8 @@ impl From<ErrorMetadata> for ListGadgetsError {
             }
             _ => {
                 match super::common_error::CommonError::classify(meta) {
-                    Ok(common) => Self::Common(common),
-                    Err(meta) => {
+                    ::std::result::Result::Ok(common) => Self::Common(common),
+                    ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
                             ::hai_sdk::__private::unhandled(
                                 ::hai_sdk::__private::SEALED,

@@ -17,6 +17,6 @@ pub const SERVICE: ::hai_sdk::ServiceMeta = ::hai_sdk::ServiceMeta {
     name: "widgets",
     version: "2021-06-01",
     host: "widgets.tencentcloudapi.com",
-    regional_host: Some("widgets.{region}.tencentcloudapi.com"),
+    regional_host: ::std::option::Option::Some("widgets.{region}.tencentcloudapi.com"),
     signing_service: "widgets",
 };

@@ -3,10 +3,10 @@
 //! Shapes and enums shared by several actions.
 /// A gadget.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -16,23 +16,35 @@ pub struct Gadget {
     /// ID.
     ///
     /// Example: `"g-1"`.
-    #[serde(rename = "GadgetId", default, skip_serializing_if = "Option::is_none")]
-    pub gadget_id: Option<String>,
+    #[serde(
+        rename = "GadgetId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub gadget_id: ::std::option::Option<::std::string::String>,
     /// Type.
     ///
     /// Example: `"round"`.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
+    #[serde(
+        rename = "Type",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub r#type: ::std::option::Option<::std::string::String>,
     /// Tags.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    #[serde(
+        rename = "Tags",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
 }
 /// A tag.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -42,26 +54,37 @@ pub struct Tag {
     /// Key.
     ///
     /// Required. Example: `"k"`.
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
+    #[serde(
+        rename = "Key",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub key: ::std::option::Option<::std::string::String>,
     /// Value.
     ///
     /// Optional. Example: `"v"`.
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    #[serde(
+        rename = "Value",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub value: ::std::option::Option<::std::string::String>,
 }
 impl Tag {
     /// Creates the value with its required members: `Key`.
-    pub fn new(key: impl Into<String>) -> Self {
+    pub fn new(key: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            key: Some(key.into()),
-            value: None,
+            key: ::std::option::Option::Some(::std::convert::Into::into(key)),
+            value: ::std::option::Option::None,
         }
     }
     /// Sets `Value`.
     #[must_use]
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(::std::convert::Into::into(value));
         self
     }
 }
