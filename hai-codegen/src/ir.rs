@@ -362,7 +362,11 @@ impl<'a> Builder<'a> {
         for (wire, action) in spec.actions.iter() {
             let path = format!("actions.{wire}");
             let module = modules[wire.as_str()].clone();
-            let base = checked_ident(format!("{}Error", camel(wire)), &path, "action name")?;
+            let base = checked_ident(
+                format!("{}Error", camel(wire).trim_end_matches('_')),
+                &path,
+                "action name",
+            )?;
             let error_enum = self.types.claim(base);
             let codes = action.errors.iter().map(|code| {
                 let doc = spec.errors.get(code).unwrap_or_default().to_owned();
