@@ -103,7 +103,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The region, e.g. `ap-guangzhou`, sent as `X-TC-Region`. HAI requires one.
+    /// The region, e.g. `ap-guangzhou`, sent as `X-TC-Region`. Services whose spec says a
+    /// region is required (HAI among them) refuse to send a call without one.
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self

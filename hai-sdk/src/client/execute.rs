@@ -39,7 +39,7 @@ type Result<T> = std::result::Result<T, Error<ErrorMetadata>>;
 pub(crate) type Decode<'d> =
     dyn FnMut(&Bytes, u16) -> std::result::Result<(), DecodeError> + Send + 'd;
 
-/// Runs one call: all attempts, inside one `hai.call` span.
+/// Runs one call: all attempts, inside one `tencentcloud.call` span naming service and action.
 pub(crate) async fn execute(
     inner: &ClientInner,
     meta: &'static ActionMeta,
@@ -48,7 +48,9 @@ pub(crate) async fn execute(
     decode: &mut Decode<'_>,
 ) -> Result<()> {
     let span = tracing::info_span!(
-        "hai.call",
+        "tencentcloud.call",
+        service = meta.service.name,
+        version = meta.service.version,
         action = meta.name,
         region = inner.region.as_ref().map_or("", |r| &*r.0),
         attempts = field::Empty,
@@ -106,13 +108,21 @@ async fn attempts(
     decode: &mut Decode<'_>,
     attempt: &mut u32,
 ) -> Result<Bytes> {
-    let Some((_, region)) = &inner.region else {
-        return Err(Error::Build(BuildRequestError::new(
-            meta.name,
-            BuildRequestErrorKind::MissingRegion,
-            "no region configured (HAI requires one: ClientBuilder::region or TENCENTCLOUD_REGION)",
-            None,
-        )));
+    let region = match &inner.region {
+        Some((_, region)) => Some(region),
+        None if meta.service.region_required => {
+            return Err(Error::Build(BuildRequestError::new(
+                meta.name,
+                BuildRequestErrorKind::MissingRegion,
+                format!(
+                    "no region configured ({} requires one: ClientBuilder::region or TENCENTCLOUD_REGION)",
+                    meta.service.name
+                ),
+                None,
+            )));
+        }
+        // A global service: no X-TC-Region at all.
+        None => None,
     };
     let endpoint = inner.endpoints.get(meta).map_err(Error::Build)?;
     let fixed = FixedHeaders {
@@ -247,7 +257,7 @@ async fn attempts(
 struct FixedHeaders<'a> {
     action: HeaderValue,
     version: HeaderValue,
-    region: &'a HeaderValue,
+    region: Option<&'a HeaderValue>,
 }
 
 struct RawResponse {
@@ -308,7 +318,9 @@ async fn attempt_once(
     headers.insert(HOST, endpoint.host_header.clone());
     headers.insert(X_TC_ACTION, fixed.action.clone());
     headers.insert(X_TC_VERSION, fixed.version.clone());
-    headers.insert(X_TC_REGION, fixed.region.clone());
+    if let Some(region) = fixed.region {
+        headers.insert(X_TC_REGION, region.clone());
+    }
     headers.insert(X_TC_TIMESTAMP, HeaderValue::from(timestamp));
     if let Some(language) = &inner.language {
         headers.insert(X_TC_LANGUAGE, language.clone());

@@ -77,7 +77,7 @@ impl Delivery {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum BuildRequestErrorKind {
-    /// No region configured; HAI needs one on every action.
+    /// No region configured, and the service requires one on every action.
     MissingRegion,
     /// The request did not serialise to JSON.
     Serialize,
