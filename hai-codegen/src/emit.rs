@@ -4,10 +4,9 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ir::{
-    ActionIr, CodeIr, EnumIr, FieldIr, Model, StructIr, Ty, CLIENT_MODULE, COMMON_ERROR_MODULE,
-    TYPES_MODULE,
+    ActionIr, CodeIr, EnumIr, FieldIr, MethodsIr, Model, Runtime, StructIr, Ty, CLIENT_MODULE,
+    COMMON_ERROR_MODULE, TYPES_MODULE,
 };
-use crate::ClientMethods;
 use crate::RUNTIME_INTERFACE;
 
 /// Every output file: (relative path, tokens).
@@ -114,6 +113,7 @@ fn ty_tokens(ty: &Ty, from_module: &str) -> TokenStream {
 }
 
 fn root(model: &Model) -> TokenStream {
+    let rt = &model.runtime.tokens;
     let s = &model.service;
     let header = inner_doc(&format!(
         "Generated types and client methods of `{}` API `{}`.",
@@ -125,8 +125,8 @@ fn root(model: &Model) -> TokenStream {
         quote! { #d pub mod #m; }
     });
     let client = match &model.client_methods {
-        ClientMethods::Inherent => quote! { mod client; },
-        ClientMethods::Trait(name) => {
+        MethodsIr::Inherent => quote! { mod client; },
+        MethodsIr::Trait(name) => {
             let t = ident(name);
             quote! {
                 /// Client methods, one per action.
@@ -155,9 +155,9 @@ fn root(model: &Model) -> TokenStream {
         #( #modules )*
         #client
         // Fails to compile, saying why, against a runtime with another interface version.
-        ::hai_sdk::__require_runtime_interface!(#interface);
+        #rt::__require_runtime_interface!(#interface);
         #service_doc
-        pub const SERVICE: ::hai_sdk::ServiceMeta = ::hai_sdk::ServiceMeta {
+        pub const SERVICE: #rt::ServiceMeta = #rt::ServiceMeta {
             name: #name,
             version: #version,
             host: #host,
@@ -173,8 +173,8 @@ fn types_module(model: &Model) -> TokenStream {
         .structs
         .iter()
         .filter(|s| s.module == TYPES_MODULE)
-        .map(|s| structure(s, TYPES_MODULE));
-    let enums = model.enums.iter().map(enumeration);
+        .map(|s| structure(&model.runtime, s, TYPES_MODULE));
+    let enums = model.enums.iter().map(|e| enumeration(&model.runtime, e));
     quote! {
         //! Shapes and enums shared by several actions.
         #( #structs )*
@@ -222,7 +222,10 @@ fn field_type(f: &FieldIr, module: &str) -> TokenStream {
     t
 }
 
-fn structure(s: &StructIr, module: &str) -> TokenStream {
+fn structure(runtime: &Runtime, s: &StructIr, module: &str) -> TokenStream {
+    let rt = &runtime.tokens;
+    let serde_crate = format!("{}::__private::serde", runtime.text);
+    let null_as_default = format!("{}::__private::null_as_default", runtime.text);
     let name = ident(&s.name);
     let d = doc(&s.doc);
     // Input-only shapes with required members get no Default: it would bypass `new(...)`.
@@ -237,7 +240,7 @@ fn structure(s: &StructIr, module: &str) -> TokenStream {
         let wire = &f.wire;
         let t = field_type(f, module);
         let serde_attr = if f.request_id {
-            quote!(#[serde(rename = #wire, default, deserialize_with = "::hai_sdk::__private::null_as_default")])
+            quote!(#[serde(rename = #wire, default, deserialize_with = #null_as_default)])
         } else if f.optional {
             quote!(#[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")])
         } else {
@@ -252,14 +255,14 @@ fn structure(s: &StructIr, module: &str) -> TokenStream {
     };
     // A structure with a secret member writes its own Debug, so the secret never prints.
     let (debug_derive, debug_impl) = if s.fields.iter().any(|f| f.sensitive) {
-        (quote!(), redacting_debug(s))
+        (quote!(), redacting_debug(runtime, s))
     } else {
         (quote!(::std::fmt::Debug,), quote!())
     };
     quote! {
         #d
-        #[derive(::std::clone::Clone, #debug_derive ::std::cmp::PartialEq, #default ::hai_sdk::__private::serde::Serialize, ::hai_sdk::__private::serde::Deserialize)]
-        #[serde(crate = "::hai_sdk::__private::serde")]
+        #[derive(::std::clone::Clone, #debug_derive ::std::cmp::PartialEq, #default #rt::__private::serde::Serialize, #rt::__private::serde::Deserialize)]
+        #[serde(crate = #serde_crate)]
         #[non_exhaustive]
         pub struct #name { #( #fields )* }
         #debug_impl
@@ -267,14 +270,15 @@ fn structure(s: &StructIr, module: &str) -> TokenStream {
     }
 }
 
-fn redacting_debug(s: &StructIr) -> TokenStream {
+fn redacting_debug(runtime: &Runtime, s: &StructIr) -> TokenStream {
+    let rt = &runtime.tokens;
     let name = ident(&s.name);
     let label = &s.name;
     let fields = s.fields.iter().map(|f| {
         let fname = ident(&f.ident);
         let label = &f.ident;
         if f.sensitive {
-            quote!(.field(#label, &::hai_sdk::__private::Redacted::of(&self.#fname)))
+            quote!(.field(#label, &#rt::__private::Redacted::of(&self.#fname)))
         } else {
             quote!(.field(#label, &self.#fname))
         }
@@ -375,7 +379,8 @@ fn input_impl(s: &StructIr, module: &str) -> TokenStream {
     }
 }
 
-fn enumeration(e: &EnumIr) -> TokenStream {
+fn enumeration(runtime: &Runtime, e: &EnumIr) -> TokenStream {
+    let rt = &runtime.tokens;
     let name = ident(&e.name);
     let d = doc(&e.doc);
     let variants: Vec<Ident> = e.values.iter().map(|v| ident(&v.variant)).collect();
@@ -395,7 +400,7 @@ fn enumeration(e: &EnumIr) -> TokenStream {
         pub enum #name {
             #( #docs #variants, )*
             /// A value this version of the SDK does not know; kept as sent.
-            Unknown(::hai_sdk::UnknownValue),
+            Unknown(#rt::UnknownValue),
         }
         impl #name {
             /// Every value known to this version of the SDK, as sent on the wire.
@@ -411,7 +416,7 @@ fn enumeration(e: &EnumIr) -> TokenStream {
             pub fn from_wire(value: &str) -> Self {
                 match value {
                     #( #wires => Self::#variants, )*
-                    other => Self::Unknown(::hai_sdk::__private::unknown_value(::hai_sdk::__private::SEALED, other)),
+                    other => Self::Unknown(#rt::__private::unknown_value(#rt::__private::SEALED, other)),
                 }
             }
         }
@@ -425,14 +430,14 @@ fn enumeration(e: &EnumIr) -> TokenStream {
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { f.write_str(self.as_str()) }
         }
-        impl ::hai_sdk::__private::serde::Serialize for #name {
-            fn serialize<S: ::hai_sdk::__private::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        impl #rt::__private::serde::Serialize for #name {
+            fn serialize<S: #rt::__private::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
-        impl<'de> ::hai_sdk::__private::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::hai_sdk::__private::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                ::hai_sdk::__private::deserialize_str(deserializer, Self::from_wire)
+        impl<'de> #rt::__private::serde::Deserialize<'de> for #name {
+            fn deserialize<D: #rt::__private::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                #rt::__private::deserialize_str(deserializer, Self::from_wire)
             }
         }
     }
@@ -447,6 +452,7 @@ fn code_doc(c: &CodeIr) -> TokenStream {
 }
 
 fn common_error_module(model: &Model) -> TokenStream {
+    let rt = &model.runtime.tokens;
     let variants: Vec<Ident> = model
         .common_errors
         .iter()
@@ -460,7 +466,7 @@ fn common_error_module(model: &Model) -> TokenStream {
     let docs = model.common_errors.iter().map(code_doc);
     quote! {
         //! Error codes that any Tencent Cloud action may return.
-        use ::hai_sdk::ErrorMetadata;
+        use #rt::ErrorMetadata;
 
         /// A service error with one of the codes common to every action.
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq)]
@@ -483,7 +489,7 @@ fn common_error_module(model: &Model) -> TokenStream {
                 match self { #( Self::#variants(m) )|* => m }
             }
         }
-        impl ::hai_sdk::ProvideErrorMetadata for CommonError {
+        impl #rt::ProvideErrorMetadata for CommonError {
             fn meta(&self) -> &ErrorMetadata { CommonError::meta(self) }
         }
         impl ::std::fmt::Display for CommonError {
@@ -494,6 +500,7 @@ fn common_error_module(model: &Model) -> TokenStream {
 }
 
 fn action_module(model: &Model, a: &ActionIr) -> TokenStream {
+    let rt = &model.runtime.tokens;
     let module = a.module.as_str();
     let mut text = format!("`{}`: {}", a.wire, a.doc);
     if let Some(r) = a.rate_limit {
@@ -514,7 +521,7 @@ fn action_module(model: &Model, a: &ActionIr) -> TokenStream {
         .structs
         .iter()
         .filter(|s| s.module == module)
-        .map(|s| structure(s, module));
+        .map(|s| structure(&model.runtime, s, module));
     let input = ident(&a.input);
     let output = ident(&a.output);
     let error = ident(&a.error_enum);
@@ -525,14 +532,14 @@ fn action_module(model: &Model, a: &ActionIr) -> TokenStream {
     };
     let idempotent = a.idempotent;
     let read_only = a.read_only;
-    let error_enum = action_error(a);
+    let error_enum = action_error(&model.runtime, a);
     let fill = match &a.client_token {
         Some(field) => {
             let f = ident(field);
             quote! {
                 fn fill_idempotency_token(&mut self) {
                     if self.#f.is_none() {
-                        self.#f = ::std::option::Option::Some(::hai_sdk::__private::idempotency_token());
+                        self.#f = ::std::option::Option::Some(#rt::__private::idempotency_token());
                     }
                 }
             }
@@ -541,12 +548,12 @@ fn action_module(model: &Model, a: &ActionIr) -> TokenStream {
     };
     quote! {
         #header
-        use ::hai_sdk::ErrorMetadata;
+        use #rt::ErrorMetadata;
         #( #structs )*
-        impl ::hai_sdk::Action for #input {
+        impl #rt::Action for #input {
             type Output = #output;
             type Error = #error;
-            const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
+            const META: &'static #rt::ActionMeta = &#rt::ActionMeta {
                 service: &super::SERVICE,
                 name: #wire,
                 rate_limit: #rate,
@@ -559,7 +566,8 @@ fn action_module(model: &Model, a: &ActionIr) -> TokenStream {
     }
 }
 
-fn action_error(a: &ActionIr) -> TokenStream {
+fn action_error(runtime: &Runtime, a: &ActionIr) -> TokenStream {
+    let rt = &runtime.tokens;
     let error = ident(&a.error_enum);
     let variants: Vec<Ident> = a.errors.iter().map(|c| ident(&c.variant)).collect();
     let codes: Vec<&str> = a.errors.iter().map(|c| c.code.as_str()).collect();
@@ -571,7 +579,7 @@ fn action_error(a: &ActionIr) -> TokenStream {
     let fallback = quote! {
         match super::common_error::CommonError::classify(meta) {
             ::std::result::Result::Ok(common) => Self::Common(common),
-            ::std::result::Result::Err(meta) => Self::Unhandled(::hai_sdk::__private::unhandled(::hai_sdk::__private::SEALED, meta)),
+            ::std::result::Result::Err(meta) => Self::Unhandled(#rt::__private::unhandled(#rt::__private::SEALED, meta)),
         }
     };
     let classify = if codes.is_empty() {
@@ -594,7 +602,7 @@ fn action_error(a: &ActionIr) -> TokenStream {
             /// A code common to every Tencent Cloud action (authentication, throttling, dry run, ...).
             Common(super::common_error::CommonError),
             /// A code this version of the SDK does not know for this action.
-            Unhandled(::hai_sdk::error::Unhandled),
+            Unhandled(#rt::error::Unhandled),
         }
         impl #error {
             /// Code, message and RequestId.
@@ -617,11 +625,11 @@ fn action_error(a: &ActionIr) -> TokenStream {
                 #classify
             }
         }
-        impl ::hai_sdk::ProvideErrorMetadata for #error {
+        impl #rt::ProvideErrorMetadata for #error {
             fn meta(&self) -> &ErrorMetadata { #error::meta(self) }
         }
-        impl ::hai_sdk::ActionError for #error {
-            const RESEND_IS_HARMLESS: bool = <#input as ::hai_sdk::Action>::META.resend_is_harmless();
+        impl #rt::ActionError for #error {
+            const RESEND_IS_HARMLESS: bool = <#input as #rt::Action>::META.resend_is_harmless();
         }
         impl ::std::fmt::Display for #error {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { ::std::fmt::Display::fmt(self.meta(), f) }
@@ -631,6 +639,7 @@ fn action_error(a: &ActionIr) -> TokenStream {
 }
 
 fn client_module(model: &Model) -> TokenStream {
+    let rt = &model.runtime.tokens;
     let docs: Vec<TokenStream> = model
         .actions
         .iter()
@@ -644,22 +653,22 @@ fn client_module(model: &Model) -> TokenStream {
             let module = ident(&a.module);
             let input = ident(&a.input);
             quote! {
-                fn #method(&self, input: super::#module::#input) -> ::hai_sdk::Call<'_, super::#module::#input>
+                fn #method(&self, input: super::#module::#input) -> #rt::Call<'_, super::#module::#input>
             }
         })
         .collect();
     match &model.client_methods {
-        ClientMethods::Inherent => {
+        MethodsIr::Inherent => {
             let methods = docs
                 .iter()
                 .zip(&sigs)
                 .map(|(d, s)| quote!(#d pub #s { self.call(input) }));
             quote! {
                 //! One method per action on `hai_sdk::Client`.
-                impl ::hai_sdk::Client { #( #methods )* }
+                impl #rt::Client { #( #methods )* }
             }
         }
-        ClientMethods::Trait(name) => {
+        MethodsIr::Trait(name) => {
             let t = ident(name);
             let impls = sigs.iter().map(|s| quote!(#s { self.call(input) }));
             let td = doc(&format!(
@@ -670,7 +679,7 @@ fn client_module(model: &Model) -> TokenStream {
                 //! One method per action, as an extension trait of `hai_sdk::Client`.
                 #td
                 pub trait #t { #( #docs #sigs; )* }
-                impl #t for ::hai_sdk::Client { #( #impls )* }
+                impl #t for #rt::Client { #( #impls )* }
             }
         }
     }

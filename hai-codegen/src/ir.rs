@@ -57,11 +57,60 @@ pub const RESERVED_TYPES: &[&str] = &[
 
 pub struct Model {
     pub service: ServiceIr,
-    pub client_methods: ClientMethods,
+    pub client_methods: MethodsIr,
+    pub runtime: Runtime,
     pub actions: Vec<ActionIr>,
     pub structs: Vec<StructIr>,
     pub enums: Vec<EnumIr>,
     pub common_errors: Vec<CodeIr>,
+}
+
+/// How client methods are attached, the default trait name resolved.
+pub enum MethodsIr {
+    Inherent,
+    Trait(String),
+}
+
+/// The runtime crate's path, as tokens and as the text serde attributes take.
+pub struct Runtime {
+    pub tokens: proc_macro2::TokenStream,
+    pub text: String,
+}
+
+impl Runtime {
+    /// Accepts `::hai_sdk`, `hai_sdk`, `crate::sdk`, `::my_reexport::sdk`: a plain path whose
+    /// meaning is the same in every module of the tree (so no `self` or `super`).
+    fn parse(text: &str) -> Result<Runtime, CodegenError> {
+        let err = |m: String| CodegenError::new("options.runtime", m);
+        let path: syn::Path = syn::parse_str(text.trim())
+            .map_err(|e| err(format!("`{text}` is not a Rust path: {e}")))?;
+        let mut out = String::new();
+        if path.leading_colon.is_some() {
+            out.push_str("::");
+        }
+        for (i, seg) in path.segments.iter().enumerate() {
+            if !seg.arguments.is_none() {
+                return Err(err(format!("`{text}` has generic arguments")));
+            }
+            let name = seg.ident.to_string();
+            if name == "self" || name == "super" || (name == "crate" && i > 0) {
+                return Err(err(format!(
+                    "`{text}`: `{name}` would mean another module in each generated module; use `crate::...` or `::...`"
+                )));
+            }
+            if i > 0 {
+                out.push_str("::");
+            }
+            out.push_str(&name);
+        }
+        if out == "crate" {
+            return Err(err("`crate` alone is not a runtime crate path".into()));
+        }
+        Ok(Runtime {
+            tokens: quote::ToTokens::to_token_stream(&path),
+            text: out,
+        })
+    }
 }
 
 pub struct ServiceIr {
@@ -210,9 +259,20 @@ impl Model {
         let enums = b.enums()?;
         let actions = b.actions()?;
         let common_errors = b.common_errors()?;
-        if let ClientMethods::Trait(name) = &options.client_methods {
-            checked_ident(name.clone(), "options.client_methods", "trait name")?;
-        }
+        let client_methods = match &options.client_methods {
+            ClientMethods::Inherent => MethodsIr::Inherent,
+            ClientMethods::Trait(name) => MethodsIr::Trait(checked_ident(
+                name.clone(),
+                "options.client_methods",
+                "trait name",
+            )?),
+            ClientMethods::DefaultTrait => MethodsIr::Trait(checked_ident(
+                crate::default_trait_name(&spec.service.name),
+                "service.name",
+                "default trait name",
+            )?),
+        };
+        let runtime = Runtime::parse(&options.runtime)?;
         let s = &spec.service;
         Ok(Model {
             service: ServiceIr {
@@ -224,7 +284,8 @@ impl Model {
                 region_required: s.region_required,
                 doc: s.doc.clone(),
             },
-            client_methods: options.client_methods.clone(),
+            client_methods,
+            runtime,
             actions,
             structs,
             enums,

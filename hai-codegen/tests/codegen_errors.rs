@@ -24,8 +24,9 @@ fn run(spec: &Value, methods: ClientMethods) -> Result<usize, CodegenError> {
     let parsed =
         hai_spec::parse(&text).unwrap_or_else(|e| panic!("fixture must pass validation: {e}"));
     let opts = Options {
-        spec_file: "x.json".into(),
+        label: Some("x.json".into()),
         client_methods: methods,
+        ..Default::default()
     };
     generate(&parsed, &text, &opts).map(|f| f.len())
 }
@@ -39,8 +40,9 @@ fn files(spec: &Value, methods: ClientMethods) -> Vec<hai_codegen::GeneratedFile
     let text = serde_json::to_string_pretty(spec).unwrap();
     let parsed = hai_spec::parse(&text).unwrap_or_else(|e| panic!("fixture must validate: {e}"));
     let opts = Options {
-        spec_file: "x.json".into(),
+        label: Some("x.json".into()),
         client_methods: methods,
+        ..Default::default()
     };
     generate(&parsed, &text, &opts).expect("generates")
 }
@@ -145,8 +147,9 @@ fn keyword_names_become_valid_identifiers() {
     let text = serde_json::to_string_pretty(&s).unwrap();
     let parsed = hai_spec::parse(&text).unwrap();
     let opts = Options {
-        spec_file: "x.json".into(),
+        label: Some("x.json".into()),
         client_methods: ClientMethods::Inherent,
+        ..Default::default()
     };
     let files = generate(&parsed, &text, &opts).unwrap();
     let f = files.iter().find(|f| f.path == "do_thing.rs").unwrap();

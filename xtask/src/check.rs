@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
-use hai_codegen::{ClientMethods, Options};
+use hai_codegen::Options;
 
 const TCCLI: &str = "tccli==3.1.189.1";
 const WHEEL: &str = "tccli-3.1.189.1-py2.py3-none-any.whl";
@@ -288,8 +288,8 @@ fn generate_one(s: &Service, crates_dir: &Path, sdk: &Path, root: &Path) -> Outc
     let text = hai_spec::to_text(&spec);
     let shown = s.api.strip_prefix(root).unwrap_or(&s.api);
     let options = Options {
-        spec_file: shown.to_string_lossy().replace('\\', "/"),
-        client_methods: ClientMethods::Trait(format!("{}ClientExt", trait_prefix(&s.name))),
+        label: Some(shown.to_string_lossy().replace('\\', "/")),
+        ..Options::default()
     };
     let files = match hai_codegen::generate(&spec, &text, &options) {
         Ok(f) => f,
@@ -320,24 +320,14 @@ fn generate_one(s: &Service, crates_dir: &Path, sdk: &Path, root: &Path) -> Outc
                 f
             })
             .collect();
-        let stale = xtask::stale_files(&src, &files).map_err(|e| e.to_string())?;
-        xtask::write_files(&src, &files, &stale).map_err(|e| e.to_string())
+        hai_codegen::write_tree(&src, &files)
+            .map(drop)
+            .map_err(|e| e.to_string())
     };
     if let Err(e) = write() {
         o.generate = Some(format!("cannot write the crate: {e}"));
     }
     o
-}
-
-/// `cvm` -> `Cvm`: the extension trait is `<Service>ClientExt`.
-fn trait_prefix(service: &str) -> String {
-    let mut chars = service.chars();
-    chars
-        .next()
-        .map(|c| c.to_ascii_uppercase())
-        .into_iter()
-        .chain(chars.filter(char::is_ascii_alphanumeric))
-        .collect()
 }
 
 fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {

@@ -1,8 +1,5 @@
 //! Shared by the `xtask` binary and the freshness test.
 
-use std::collections::BTreeSet;
-use std::fs;
-use std::io;
 use std::path::Path;
 
 use hai_codegen::{ClientMethods, GeneratedFile, Options};
@@ -49,97 +46,24 @@ pub fn default_targets() -> Vec<Target> {
     ]
 }
 
-/// Loads `spec_path` and generates its tree. `root` makes the header path relative.
+/// Loads `spec_path` and generates its tree with the runtime at `::hai_sdk`. The header
+/// label is the spec's path relative to `root` (the workspace), the same on every machine.
 pub fn generate_files(
     spec_path: &Path,
     root: &Path,
     methods: ClientMethods,
 ) -> Result<Vec<GeneratedFile>, String> {
-    let text = fs::read_to_string(spec_path)
-        .map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
-    let spec = hai_spec::parse(&text).map_err(|e| format!("{}: {e}", spec_path.display()))?;
-    let methods = match methods {
-        ClientMethods::Trait(name) if name.is_empty() => {
-            let mut chars = spec.service.name.chars();
-            let cap: String = chars
-                .next()
-                .map(|c| c.to_ascii_uppercase())
-                .into_iter()
-                .chain(chars)
-                .collect();
-            ClientMethods::Trait(format!("{cap}ClientExt"))
-        }
-        m => m,
-    };
-    let shown = spec_path.strip_prefix(root).unwrap_or(spec_path);
-    let spec_file = shown.to_string_lossy().replace('\\', "/");
+    let source = hai_codegen::Source::from_spec_file(spec_path).map_err(|e| e.to_string())?;
+    let label = spec_path
+        .strip_prefix(root)
+        .ok()
+        .map(|p| p.to_string_lossy().replace('\\', "/"));
     let options = Options {
-        spec_file,
+        label,
         client_methods: methods,
+        ..Options::default()
     };
-    hai_codegen::generate(&spec, &text, &options)
-        .map_err(|e| format!("{}: {e}", spec_path.display()))
-}
-
-/// What differs between `dir` and the generated `files`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stale {
-    /// Relative path.
-    pub path: String,
-    /// `added`, `changed` or `deleted`.
-    pub change: &'static str,
-}
-
-/// Compares `dir` with `files`: new, changed, and no-longer-produced `.rs` files.
-pub fn stale_files(dir: &Path, files: &[GeneratedFile]) -> io::Result<Vec<Stale>> {
-    let mut out = Vec::new();
-    let mut produced = BTreeSet::new();
-    for f in files {
-        produced.insert(f.path.clone());
-        match fs::read_to_string(dir.join(&f.path)) {
-            Ok(existing) if existing == f.contents => {}
-            Ok(_) => out.push(Stale {
-                path: f.path.clone(),
-                change: "changed",
-            }),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => out.push(Stale {
-                path: f.path.clone(),
-                change: "added",
-            }),
-            Err(e) => return Err(e),
-        }
-    }
-    match fs::read_dir(dir) {
-        Ok(entries) => {
-            for entry in entries {
-                let name = entry?.file_name().to_string_lossy().into_owned();
-                if name.ends_with(".rs") && !produced.contains(&name) {
-                    out.push(Stale {
-                        path: name,
-                        change: "deleted",
-                    });
-                }
-            }
-        }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(e) => return Err(e),
-    }
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(out)
-}
-
-/// Applies `stale` to `dir`: writes added/changed files, deletes files no longer produced.
-pub fn write_files(dir: &Path, files: &[GeneratedFile], stale: &[Stale]) -> io::Result<()> {
-    fs::create_dir_all(dir)?;
-    for s in stale {
-        let path = dir.join(&s.path);
-        if s.change == "deleted" {
-            fs::remove_file(path)?;
-        } else if let Some(f) = files.iter().find(|f| f.path == s.path) {
-            fs::write(path, &f.contents)?;
-        }
-    }
-    Ok(())
+    source.tree(&options).map_err(|e| e.to_string())
 }
 
 /// What a refresh produced: the spec text to write, the overlay (rewritten when stale

@@ -74,7 +74,11 @@ fn regen(args: &[String]) -> Result<ExitCode, String> {
             .into_iter()
             .map(|t| (root.join(t.spec), root.join(t.out), t.methods))
             .collect(),
-        (Some(s), Some(o)) => vec![(s, o, ClientMethods::Trait(trait_name.unwrap_or_default()))],
+        (Some(s), Some(o)) => vec![(
+            s,
+            o,
+            trait_name.map_or(ClientMethods::DefaultTrait, ClientMethods::Trait),
+        )],
         _ => return Err("--spec and --out go together".into()),
     };
     let mut all_fresh = true;
@@ -82,8 +86,7 @@ fn regen(args: &[String]) -> Result<ExitCode, String> {
         let started = Instant::now();
         let files = xtask::generate_files(&spec_path, &root, methods)?;
         let elapsed = started.elapsed();
-        let stale = xtask::stale_files(&out_dir, &files)
-            .map_err(|e| format!("{}: {e}", out_dir.display()))?;
+        let stale = hai_codegen::check_tree(&out_dir, &files).map_err(|e| e.to_string())?;
         let spec_shown = display_rel(&root, &spec_path);
         if check {
             if stale.is_empty() {
@@ -98,21 +101,16 @@ fn regen(args: &[String]) -> Result<ExitCode, String> {
                 for s in &stale {
                     eprintln!(
                         "stale ({}): {}",
-                        s.change,
+                        s.kind,
                         display_rel(&root, &out_dir.join(&s.path))
                     );
                 }
             }
             continue;
         }
-        xtask::write_files(&out_dir, &files, &stale)
-            .map_err(|e| format!("{}: {e}", out_dir.display()))?;
+        let stale = hai_codegen::write_tree(&out_dir, &files).map_err(|e| e.to_string())?;
         for s in &stale {
-            println!(
-                "{} {}",
-                s.change,
-                display_rel(&root, &out_dir.join(&s.path))
-            );
+            println!("{} {}", s.kind, display_rel(&root, &out_dir.join(&s.path)));
         }
         println!(
             "generated {} files from {spec_shown} in {:.1} ms ({} changed)",

@@ -335,8 +335,9 @@ fn a_tencent_release_shows_in_the_spec_the_report_and_the_code() {
         &spec,
         &r.spec_text,
         &hai_codegen::Options {
-            spec_file: "hai.json".into(),
+            label: Some("hai.json".into()),
             client_methods: hai_codegen::ClientMethods::Inherent,
+            ..Default::default()
         },
     )
     .expect("the refreshed spec generates");
