@@ -45,6 +45,7 @@
 //! dates, times and binary members are `string` in the spec (see `hai_spec::tencent` for
 //! why) and so `String` here.
 
+pub mod cli;
 mod emit;
 mod ir;
 pub mod names;
