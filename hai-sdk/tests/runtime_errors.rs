@@ -799,6 +799,21 @@ mod hostile {
     }
 
     #[tokio::test]
+    async fn huge_headers_are_a_typed_error() {
+        let mut raw = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n".to_vec();
+        raw.extend_from_slice(format!("x-pad: {}\r\n", "a".repeat(4 << 20)).as_bytes());
+        for i in 0..2000 {
+            raw.extend_from_slice(format!("x-h{i}: v\r\n").as_bytes());
+        }
+        raw.extend_from_slice(b"content-length: 2\r\n\r\n{}");
+        let (err, _s) = stop_against(vec![Reply::Raw(raw)]).await;
+        assert!(
+            matches!(err, Error::Dispatch(_) | Error::Response(_)),
+            "{err:?}"
+        );
+    }
+
+    #[tokio::test]
     async fn redirects_are_not_followed() {
         let raw =
             b"HTTP/1.1 302 Found\r\nlocation: http://127.0.0.1:1/\r\ncontent-length: 0\r\n\r\n"
