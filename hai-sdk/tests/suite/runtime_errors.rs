@@ -1,7 +1,7 @@
 //! The error matrix: every server behaviour gives a typed error, never a panic. It runs twice:
 //! through the SDK's own transport and through a caller-supplied `reqwest::Client`.
 
-mod runtime_support;
+use crate::runtime_support;
 
 use std::time::Duration;
 
