@@ -196,6 +196,7 @@ async fn attempts(
             &mut last_timestamp,
             attempt,
             timeout,
+            options.anonymous,
         )
         .await
         .and_then(|raw| match decode(&raw.body, raw.status) {
@@ -275,39 +276,55 @@ async fn attempt_once(
     last_timestamp: &mut u64,
     attempt: u32,
     timeout: Option<Duration>,
+    anonymous: bool,
 ) -> Result<RawResponse> {
-    let credentials = inner
-        .credentials
-        .provide_credentials()
-        .await
-        .and_then(|c| c.check().map(|_| c))
-        .map_err(|e| Error::Credentials(CredentialsFailure::new(meta.name, e)))?;
+    let credentials = if anonymous {
+        None
+    } else {
+        Some(
+            inner
+                .credentials
+                .provide_credentials()
+                .await
+                .and_then(|c| c.check().map(|_| c))
+                .map_err(|e| Error::Credentials(CredentialsFailure::new(meta.name, e)))?,
+        )
+    };
 
     // Every attempt is signed anew, and never with an earlier attempt's timestamp: TC3 has
     // no nonce, so a retry within the same second would otherwise repeat the signature.
-    let now = SystemTime::now()
+    let now = inner
+        .clock
+        .as_ref()
+        .map_or_else(SystemTime::now, |c| c.now())
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     let timestamp = now.max(last_timestamp.saturating_add(1));
     *last_timestamp = timestamp;
 
-    let signed = inner
-        .signing
-        .sign(
-            &credentials,
-            meta.service.signing_service,
-            &endpoint.host,
-            body,
-            timestamp,
-        )
-        .map_err(|_| {
-            Error::Build(BuildRequestError::new(
-                meta.name,
-                BuildRequestErrorKind::InvalidHeader,
-                "the SecretId or token contains characters not allowed in a header",
-                None,
-            ))
-        })?;
+    let signed = match &credentials {
+        None => super::sign::SignedHeaders {
+            authorization: HeaderValue::from_static("SKIP"),
+            token: None,
+        },
+        Some(credentials) => inner
+            .signing
+            .sign(
+                credentials,
+                meta.service.signing_service,
+                &endpoint.host,
+                body,
+                timestamp,
+            )
+            .map_err(|_| {
+                Error::Build(BuildRequestError::new(
+                    meta.name,
+                    BuildRequestErrorKind::InvalidHeader,
+                    "the SecretId or token contains characters not allowed in a header",
+                    None,
+                ))
+            })?,
+    };
     let trace_id = trace_id();
 
     let mut headers = HeaderMap::with_capacity(12);
@@ -341,7 +358,7 @@ async fn attempt_once(
     tracing::trace!(
         host = %endpoint.host,
         body_bytes = body.len(),
-        token = credentials.token().is_some(),
+        token = credentials.as_ref().is_some_and(|c| c.token().is_some()),
         "request built (Authorization and X-TC-Token values are never logged)"
     );
 

@@ -51,6 +51,32 @@ impl Action for DescribeThingsRequest {
     };
 }
 
+/// A service whose spec says no region is needed (as for Tencent's few global services).
+pub static GLOBAL: hai_sdk::ServiceMeta = hai_sdk::ServiceMeta {
+    name: "global",
+    version: "2020-01-01",
+    host: "global.tencentcloudapi.com",
+    regional_host: None,
+    signing_service: "global",
+    region_required: false,
+};
+
+/// An action of [`GLOBAL`].
+#[derive(Clone, Debug, Serialize)]
+pub struct DescribeGlobalThingsRequest {}
+
+impl Action for DescribeGlobalThingsRequest {
+    type Output = serde_json::Value;
+    type Error = ErrorMetadataError;
+    const META: &'static ActionMeta = &ActionMeta {
+        service: &GLOBAL,
+        name: "DescribeGlobalThings",
+        rate_limit: None,
+        idempotent: false,
+        read_only: true,
+    };
+}
+
 /// The smallest possible generated error enum: every code unhandled.
 #[derive(Debug)]
 pub struct ErrorMetadataError(pub Unhandled);
