@@ -70,6 +70,7 @@ pub struct ServiceIr {
     pub host: String,
     pub regional_host: Option<String>,
     pub signing_service: String,
+    pub region_required: bool,
     pub doc: String,
 }
 
@@ -220,6 +221,7 @@ impl Model {
                 host: s.host.clone(),
                 regional_host: s.regional_host.clone(),
                 signing_service: s.signing_service.clone(),
+                region_required: s.region_required,
                 doc: s.doc.clone(),
             },
             client_methods: options.client_methods.clone(),

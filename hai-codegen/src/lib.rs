@@ -51,6 +51,12 @@ pub mod names;
 
 pub use ir::{RESERVED_MODULES, RESERVED_TYPES};
 
+/// The runtime interface the generated code is written against. `hai-sdk` accepts code of
+/// exactly this version (`hai_sdk::RUNTIME_INTERFACE`); a tree generated for another fails
+/// to compile with a message saying so. Raised whenever generated code starts to need
+/// something of the runtime that an older runtime lacks.
+pub const RUNTIME_INTERFACE: u32 = 1;
+
 use std::fmt;
 
 use sha2::{Digest, Sha256};

@@ -163,7 +163,9 @@ error_matrix! {
         );
         assert!(text.len() < 600, "display stays short: {}", text.len());
         assert_display_names_action(&err);
-        assert!(err.is_retryable());
+        // Transient, but StopInstance is not safe to resend after a 502.
+        assert!(err.is_transient());
+        assert!(!err.is_retryable());
     }
 
     #[tokio::test]
@@ -438,5 +440,394 @@ error_matrix! {
         );
         assert_display_names_action(&err);
         assert_eq!(server.count(), 0);
+    }
+}
+
+/// Hostile servers and configuration: each ends in a typed error within its deadline, and
+/// no failure ever reads as a success.
+mod hostile {
+    use std::time::{Duration, Instant};
+
+    use hai_sdk::describe_instances::{DescribeInstancesError, DescribeInstancesRequest};
+    use hai_sdk::error::TimeoutKind;
+    use hai_sdk::{Error, RetryPolicy};
+
+    use super::runtime_support::*;
+    use hai_sdk::error::ResponseErrorKind;
+
+    fn describe_ok(request_id: &str) -> Reply {
+        Reply::json(
+            200,
+            &format!(
+                r#"{{"Response":{{"TotalCount":0,"InstanceSet":[],"RequestId":"{request_id}"}}}}"#
+            ),
+        )
+    }
+
+    async fn stop_against(replies: Vec<Reply>) -> (Error<StopInstanceError>, Server) {
+        let server = Server::start(replies).await;
+        let client = builder(&server)
+            .retry_policy(RetryPolicy::disabled())
+            .timeout(Some(Duration::from_secs(2)))
+            .build()
+            .unwrap();
+        let err = client
+            .call(StopInstanceRequest::new("hai-1"))
+            .await
+            .expect_err("must fail");
+        (err, server)
+    }
+
+    // Finding 2: a throttling tarpit is bounded by the call timeout.
+    #[tokio::test]
+    async fn call_timeout_bounds_a_throttling_tarpit() {
+        let throttled = Reply::Delayed(
+            Duration::from_millis(250),
+            Box::new(Reply::error(
+                200,
+                "RequestLimitExceeded",
+                "slow down",
+                "r-t",
+            )),
+        );
+        let server = Server::start(vec![throttled]).await;
+        let client = builder(&server)
+            .retry_policy(
+                RetryPolicy::new()
+                    .with_max_attempts(10)
+                    .with_throttle_delay(Duration::from_secs(1)),
+            )
+            .timeout(Some(Duration::from_millis(400)))
+            .call_timeout(Some(Duration::from_millis(600)))
+            .build()
+            .unwrap();
+        let started = Instant::now();
+        let err = client
+            .call(StopInstanceRequest::new("hai-1"))
+            .await
+            .unwrap_err();
+        let elapsed = started.elapsed();
+        let Error::Timeout(t) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(t.kind(), TimeoutKind::Call);
+        assert_eq!(t.after(), Some(Duration::from_millis(600)));
+        assert_eq!(
+            t.attempts(),
+            1,
+            "a second attempt cannot fit: its backoff alone is 1 s"
+        );
+        let last = t.last_error().expect("the throttled attempt");
+        assert!(last.to_string().contains("RequestLimitExceeded"), "{last}");
+        assert!(err.to_string().contains("call timeout"), "{err}");
+        assert!(!err.is_retryable());
+        // Without the call timeout this runs for 10 attempts of >= 1.25 s each.
+        assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+        assert_eq!(server.count(), 1);
+    }
+
+    #[tokio::test]
+    async fn call_timeout_cuts_a_hanging_attempt_and_per_call_overrides() {
+        let server = Server::start(vec![Reply::Hang]).await;
+        let client = builder(&server)
+            .timeout(Some(Duration::from_secs(30)))
+            .call_timeout(Some(Duration::from_secs(30)))
+            .build()
+            .unwrap();
+        let err = client
+            .call(StopInstanceRequest::new("hai-1"))
+            .call_timeout(Some(Duration::from_millis(200)))
+            .await
+            .unwrap_err();
+        let Error::Timeout(t) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(t.kind(), TimeoutKind::Call);
+        assert_eq!(t.after(), Some(Duration::from_millis(200)));
+        assert!(t.delivery().may_have_reached_server());
+    }
+
+    #[tokio::test]
+    async fn call_timeout_includes_rate_limit_waits() {
+        let server = Server::start(vec![Reply::ok(1, "r")]).await;
+        let client = builder(&server)
+            .rate_limit(true)
+            .call_timeout(Some(Duration::from_millis(300)))
+            .build()
+            .unwrap();
+        // StopInstance allows 20 per second: the 21st waits for the window, past 300 ms.
+        for _ in 0..20 {
+            client
+                .call(StopInstanceRequest::new("hai-1"))
+                .await
+                .unwrap();
+        }
+        let err = client
+            .call(StopInstanceRequest::new("hai-1"))
+            .await
+            .unwrap_err();
+        let Error::Timeout(t) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(t.kind(), TimeoutKind::Call);
+        assert_eq!(t.delivery(), hai_sdk::error::Delivery::NotSent);
+        assert_eq!(server.count(), 20);
+    }
+
+    // Finding 3: a Response.Error of any shape is a failure.
+    #[tokio::test]
+    async fn malformed_error_envelopes_are_errors_never_success() {
+        for body in [
+            r#"{"Response":{"Error":{"Code":7,"Message":"m"},"RequestId":"r"}}"#,
+            r#"{"Response":{"Error":{"Message":"no code"},"RequestId":"r"}}"#,
+            r#"{"Response":{"Error":null,"RequestId":"r"}}"#,
+            r#"{"Response":{"Error":"InternalError","RequestId":"r"}}"#,
+        ] {
+            let (err, _s) = stop_against(vec![Reply::json(200, body)]).await;
+            let Error::Response(r) = &err else {
+                panic!("{body}: {err:?}")
+            };
+            assert_eq!(r.kind(), ResponseErrorKind::MalformedError, "{body}");
+            assert_eq!(err.request_id(), Some("r"), "{body}");
+        }
+    }
+
+    #[tokio::test]
+    async fn errors_hidden_by_deep_nesting_or_escaped_keys_are_found() {
+        let pad = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+        for body in [
+            format!(
+                r#"{{"Response":{{"Error":{{"Code":"InternalError","Message":"m"}},"Pad":{pad},"RequestId":"r"}}}}"#
+            ),
+            format!(
+                r#"{{"Response":{{"Pad":{pad},"Error":{{"Code":"InternalError","Message":"m"}},"RequestId":"r"}}}}"#
+            ),
+            r#"{"Response":{"Err\u006fr":{"Code":"InternalError","Message":"m"},"RequestId":"r"}}"#
+                .to_owned(),
+        ] {
+            let (err, _s) = stop_against(vec![Reply::json(200, &body)]).await;
+            assert_eq!(err.code(), Some("InternalError"), "{err:?}");
+            assert!(matches!(
+                err.service_error(),
+                Some(StopInstanceError::InternalError(_))
+            ));
+        }
+    }
+
+    // Finding 4: service text is escaped and capped where shown.
+    #[tokio::test]
+    async fn service_text_is_escaped_and_capped_in_display_raw_in_accessors() {
+        let code = format!("Evil\\u001b[31m\\r\\nINFO forged line{}", "X".repeat(65536));
+        let body = format!(
+            r#"{{"Response":{{"Error":{{"Code":"{code}","Message":"m\u001b]0;title\u0007\r\nx"}},"RequestId":"r\n1"}}}}"#
+        );
+        let (err, _s) = stop_against(vec![Reply::json(200, &body)]).await;
+        let shown = err.to_string();
+        assert!(!shown.chars().any(char::is_control), "{shown:?}");
+        assert!(shown.len() < 2048, "{}", shown.len());
+        assert!(shown.contains("more bytes"), "{shown}");
+        let svc = err.service_error().unwrap();
+        assert!(svc.code().starts_with("Evil\u{1b}[31m\r\nINFO"));
+        assert_eq!(
+            svc.code().len(),
+            "Evil\u{1b}[31m\r\nINFO forged line".len() + 65536
+        );
+        assert_eq!(svc.request_id(), "r\n1");
+    }
+
+    #[tokio::test]
+    async fn a_huge_endpoint_url_is_not_echoed_whole() {
+        let url = format!("http://127.0.0.1:1/{}\u{1b}[2J", "p".repeat(8192));
+        let err = hai_sdk::Client::builder()
+            .region(REGION)
+            .credentials(hai_sdk::Credentials::new(SECRET_ID, SECRET_KEY, None))
+            .endpoint(url)
+            .endpoint_from_env(false)
+            .build()
+            .unwrap_err();
+        let shown = err.to_string();
+        assert!(shown.len() < 600, "{}", shown.len());
+        assert!(!shown.chars().any(char::is_control), "{shown:?}");
+    }
+
+    // Finding 5: credentials with stray white space are refused before sending.
+    #[tokio::test]
+    async fn secrets_with_stray_white_space_are_refused_before_sending() {
+        let cases: [(hai_sdk::Credentials, &str); 4] = [
+            (
+                hai_sdk::Credentials::new(SECRET_ID, format!("{SECRET_KEY}\n"), None),
+                "SecretKey has leading or trailing white space",
+            ),
+            (
+                hai_sdk::Credentials::new(format!(" {SECRET_ID}"), SECRET_KEY, None),
+                "SecretId has leading or trailing white space",
+            ),
+            (
+                hai_sdk::Credentials::new(SECRET_ID, "", None),
+                "SecretKey is empty",
+            ),
+            (
+                hai_sdk::Credentials::new(SECRET_ID, SECRET_KEY, Some(format!("{TOKEN}\u{7}x"))),
+                "session token contains control characters",
+            ),
+        ];
+        for (creds, want) in cases {
+            let server = Server::start(vec![Reply::ok(1, "r")]).await;
+            let client = builder(&server).credentials(creds).build().unwrap();
+            let err = client
+                .call(StopInstanceRequest::new("hai-1"))
+                .await
+                .unwrap_err();
+            let text = err.to_string();
+            assert!(matches!(err, Error::Credentials(_)), "{err:?}");
+            assert!(text.contains(want), "{text}");
+            assert!(
+                !text.contains(SECRET_KEY) && !text.contains(TOKEN),
+                "{text}"
+            );
+            assert_eq!(server.count(), 0, "nothing sent");
+        }
+        let env = hai_sdk::credentials::Env::from_pairs([
+            ("TENCENTCLOUD_SECRET_ID", SECRET_ID.to_owned()),
+            ("TENCENTCLOUD_SECRET_KEY", format!("{SECRET_KEY}\r\n")),
+        ]);
+        let server = Server::start(vec![Reply::ok(1, "r")]).await;
+        let client = builder(&server)
+            .credentials(hai_sdk::credentials::EnvironmentProvider::with_env(env))
+            .build()
+            .unwrap();
+        let text = client
+            .call(StopInstanceRequest::new("hai-1"))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            text.contains("TENCENTCLOUD_SECRET_KEY has leading or trailing white space"),
+            "{text}"
+        );
+        assert!(!text.contains(SECRET_KEY), "{text}");
+        assert_eq!(server.count(), 0);
+    }
+
+    // Finding 7: reads retry transient failures by default; all is_retryable agree.
+    #[tokio::test]
+    async fn read_only_actions_retry_transient_failures_by_default() {
+        for first in [
+            Reply::Http {
+                status: 502,
+                content_type: Some("text/html"),
+                body: b"<html>bad gateway</html>".to_vec(),
+            },
+            Reply::error(200, "InternalError", "oops", "r-1"),
+            Reply::Reset,
+        ] {
+            let server = Server::start(vec![first.clone(), describe_ok("r-2")]).await;
+            let client = builder(&server).build().unwrap();
+            let out = client
+                .describe_instances(DescribeInstancesRequest::new())
+                .await
+                .unwrap_or_else(|e| panic!("{first:?}: {e}"));
+            assert_eq!(out.request_id, "r-2");
+            assert_eq!(server.count(), 2);
+        }
+        // The same failures are not retried for StopInstance, and every is_retryable agrees.
+        let (err, server) = stop_against(vec![
+            Reply::error(200, "InternalError", "oops", "r-1"),
+            Reply::ok(1, "r"),
+        ])
+        .await;
+        assert_eq!(server.count(), 1);
+        assert!(!err.is_retryable());
+        assert!(err.is_transient());
+        assert!(!hai_sdk::ActionError::is_retryable(
+            err.service_error().unwrap()
+        ));
+        let read = DescribeInstancesError::from(err.service_error().unwrap().meta().clone());
+        assert!(hai_sdk::ActionError::is_retryable(&read));
+    }
+
+    #[tokio::test]
+    async fn read_timeouts_of_reads_are_retried_within_the_call_timeout() {
+        let server = Server::start(vec![Reply::Hang, describe_ok("r-2")]).await;
+        let client = builder(&server)
+            .timeout(Some(Duration::from_millis(200)))
+            .build()
+            .unwrap();
+        let out = client
+            .describe_instances(DescribeInstancesRequest::new())
+            .await
+            .expect("the second attempt answers");
+        assert_eq!(out.request_id, "r-2");
+    }
+
+    // Slow headers, slow bodies, redirects, declared compression and 1xx answers.
+    #[tokio::test]
+    async fn slow_headers_and_slow_bodies_end_at_the_attempt_timeout() {
+        let head =
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 60\r\n\r\n"
+                .to_vec();
+        let mut slow_body = head.clone();
+        slow_body.extend_from_slice(&[b' '; 60]);
+        for (bytes, what) in [(head, "slow headers"), (slow_body, "slow body")] {
+            let pause = Duration::from_millis(if what == "slow headers" { 20 } else { 1 });
+            let reply = if what == "slow headers" {
+                Reply::Trickle { bytes, pause }
+            } else {
+                // Head at once, then the body a byte every 50 ms.
+                Reply::Trickle {
+                    bytes,
+                    pause: Duration::from_millis(50).max(pause),
+                }
+            };
+            let server = Server::start(vec![reply]).await;
+            let client = builder(&server)
+                .retry_policy(RetryPolicy::disabled())
+                .timeout(Some(Duration::from_millis(300)))
+                .build()
+                .unwrap();
+            let started = Instant::now();
+            let err = client
+                .call(StopInstanceRequest::new("hai-1"))
+                .await
+                .unwrap_err();
+            let Error::Timeout(t) = &err else {
+                panic!("{what}: {err:?}")
+            };
+            assert_eq!(t.kind(), TimeoutKind::Attempt, "{what}");
+            assert!(started.elapsed() < Duration::from_secs(3), "{what}");
+        }
+    }
+
+    #[tokio::test]
+    async fn redirects_are_not_followed() {
+        let raw =
+            b"HTTP/1.1 302 Found\r\nlocation: http://127.0.0.1:1/\r\ncontent-length: 0\r\n\r\n"
+                .to_vec();
+        let (err, server) = stop_against(vec![Reply::Raw(raw)]).await;
+        let Error::Response(r) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(r.status(), 302);
+        assert_eq!(server.count(), 1);
+    }
+
+    #[tokio::test]
+    async fn declared_compression_is_not_inflated() {
+        // A body that claims gzip: the SDK asks for none and inflates none.
+        let raw = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-encoding: gzip\r\ncontent-length: 4\r\n\r\n\x1f\x8b\x08\x00".to_vec();
+        let (err, _s) = stop_against(vec![Reply::Raw(raw)]).await;
+        assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    }
+
+    #[tokio::test]
+    async fn informational_1xx_answers_are_skipped() {
+        let mut raw =
+            b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nlink: </x>\r\n\r\n".to_vec();
+        let body = error_body("InternalError", "after 1xx", "r-1xx");
+        raw.extend_from_slice(
+            format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}", body.len()).as_bytes(),
+        );
+        let (err, _s) = stop_against(vec![Reply::Raw(raw)]).await;
+        assert_eq!(err.request_id(), Some("r-1xx"), "{err:?}");
     }
 }

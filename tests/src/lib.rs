@@ -1,5 +1,5 @@
 //! Workspace-level tests (in `tests/`) and the generator's fixture output, compiled here
-//! as a crate that depends on `hai-sdk` (DESIGN decision 2).
+//! as a crate that depends on `hai-sdk`.
 
 /// Generated from `tests/fixtures/demo-spec.json` by `cargo xtask regen`; a snapshot that must compile.
 #[rustfmt::skip]

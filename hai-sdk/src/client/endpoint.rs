@@ -1,4 +1,4 @@
-//! Endpoint resolution (DESIGN decision 11): builder URL, else
+//! Endpoint resolution: builder URL, else
 //! `TENCENTCLOUD_ENDPOINT_URL_<SERVICE>`, else `TENCENTCLOUD_ENDPOINT_URL`, else the service's
 //! regional or global host over HTTPS. The environment is read once, when the client is built.
 
@@ -8,6 +8,7 @@ use reqwest::header::HeaderValue;
 use reqwest::Url;
 
 use crate::action::{ActionMeta, ServiceMeta};
+use crate::error::shown::{Shown, VALUE_SHOWN};
 use crate::error::{BuildRequestError, BuildRequestErrorKind};
 
 /// The generic override variable.
@@ -26,9 +27,11 @@ pub(crate) struct Endpoint {
 impl Endpoint {
     /// Validates a URL for TC3 requests: http(s), a host, no credentials, query or path.
     pub(crate) fn parse(raw: &str) -> Result<Self, String> {
-        let url = Url::parse(raw.trim()).map_err(|e| format!("`{raw}` is not a URL: {e}"))?;
+        // Echoed in errors: a configured value may be huge or hold control characters.
+        let shown = Shown::new(raw, VALUE_SHOWN);
+        let url = Url::parse(raw.trim()).map_err(|e| format!("`{shown}` is not a URL: {e}"))?;
         if url.scheme() != "http" && url.scheme() != "https" {
-            return Err(format!("`{raw}`: scheme must be http or https"));
+            return Err(format!("`{shown}`: scheme must be http or https"));
         }
         if !url.username().is_empty() || url.password().is_some() {
             return Err(format!(
@@ -37,26 +40,26 @@ impl Endpoint {
             ));
         }
         if url.query().is_some() || url.fragment().is_some() {
-            return Err(format!("`{raw}`: query and fragment are not allowed"));
+            return Err(format!("`{shown}`: query and fragment are not allowed"));
         }
         if url.path() != "/" {
             return Err(format!(
-                "`{raw}`: TC3 signs the path `/`, so the endpoint cannot have a path"
+                "`{shown}`: TC3 signs the path `/`, so the endpoint cannot have a path"
             ));
         }
         let Some(host_str) = url.host_str() else {
-            return Err(format!("`{raw}` has no host"));
+            return Err(format!("`{shown}` has no host"));
         };
         let host = match url.port() {
             Some(port) => format!("{host_str}:{port}"),
             None => host_str.to_owned(),
         };
         let host_header =
-            HeaderValue::from_str(&host).map_err(|_| format!("`{raw}`: host is not a header"))?;
+            HeaderValue::from_str(&host).map_err(|_| format!("`{shown}`: host is not a header"))?;
         let uri = url
             .as_str()
             .parse()
-            .map_err(|e| format!("`{raw}` is not a usable URI: {e}"))?;
+            .map_err(|e| format!("`{shown}` is not a usable URI: {e}"))?;
         Ok(Self {
             uri,
             host,
@@ -178,6 +181,7 @@ mod tests {
         host: "hai.tencentcloudapi.com",
         regional_host: Some("hai.{region}.tencentcloudapi.com"),
         signing_service: "hai",
+        region_required: true,
     };
     const META: ActionMeta = ActionMeta {
         service: &SVC,

@@ -3,6 +3,7 @@
 mod builder;
 mod endpoint;
 mod execute;
+mod probe;
 mod sign;
 mod transport;
 
@@ -66,6 +67,8 @@ pub(crate) struct ClientInner {
     pub(crate) limiter: Option<RateLimiter>,
     pub(crate) max_response_bytes: usize,
     pub(crate) signing: sign::SigningCache,
+    /// Where request timestamps come from (a provider's clock for its STS calls).
+    pub(crate) clock: Option<Arc<dyn crate::credentials::Clock>>,
 }
 
 impl fmt::Debug for Client {
@@ -124,6 +127,8 @@ pub(crate) struct CallOptions {
     pub(crate) retry_policy: Option<RetryPolicy>,
     pub(crate) timeout: Option<Option<Duration>>,
     pub(crate) call_timeout: Option<Option<Duration>>,
+    /// Send `Authorization: SKIP` and no credentials (STS AssumeRoleWithWebIdentity).
+    pub(crate) anonymous: bool,
 }
 
 /// One call of action `A`, with per-call options; `.await` it to send.
@@ -175,6 +180,31 @@ impl<A: Action> Call<'_, A> {
     /// The request that will be sent.
     pub fn input(&self) -> &A {
         &self.input
+    }
+}
+
+impl Client {
+    /// Runs an action through the same execute path as every generated one, for actions
+    /// the runtime itself calls (STS) with metadata made at run time. Returns the decoded
+    /// `Response` object.
+    pub(crate) async fn execute_raw<T: serde::de::DeserializeOwned + Send>(
+        &self,
+        meta: &'static crate::action::ActionMeta,
+        body: Vec<u8>,
+        options: &CallOptions,
+    ) -> Result<T, Error<crate::error::ErrorMetadata>> {
+        let name = meta.name;
+        let mut output = None;
+        let mut decode =
+            |body: &Bytes, status: u16| match serde_json::from_slice::<Envelope<T>>(body) {
+                Ok(envelope) => {
+                    output = Some(envelope.response);
+                    Ok(())
+                }
+                Err(e) => Err(execute::decode_error(name, status, body, e)),
+            };
+        execute::execute(&self.inner, meta, Bytes::from(body), options, &mut decode).await?;
+        output.ok_or_else(|| Error::Decode(not_decoded(name)))
     }
 }
 

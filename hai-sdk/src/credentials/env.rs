@@ -113,6 +113,18 @@ impl EnvironmentProvider {
             Some(t) => Some(t),
             None => self.env.var(PROVIDER, "TENCENTCLOUD_TOKEN")?,
         };
+        for (name, value) in [
+            ("TENCENTCLOUD_SECRET_ID", &id),
+            ("TENCENTCLOUD_SECRET_KEY", &key),
+            ("the session token variable", &token),
+        ] {
+            if let Some(problem) = value.as_deref().and_then(super::value_problem) {
+                return Err(CredentialsError::Invalid {
+                    provider: PROVIDER,
+                    reason: format!("{name} {problem}"),
+                });
+            }
+        }
         match (id, key) {
             (Some(id), Some(key)) => Ok(Credentials::from_parts(id, key, token, None, PROVIDER)),
             (None, None) => Err(CredentialsError::NotConfigured {

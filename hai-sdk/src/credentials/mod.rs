@@ -38,6 +38,24 @@ struct Inner {
     token: Option<String>,
     expiry: Option<SystemTime>,
     provider: &'static str,
+    /// Found once at construction, so the per-call check is a field read.
+    problem: Option<(&'static str, &'static str)>,
+}
+
+/// What is wrong with a SecretId, SecretKey or token value, if anything; never the value.
+///
+/// A key read with `$(cat keyfile)` keeps its newline, and the service then answers only
+/// `AuthFailure.SignatureFailure`; saying so up front saves the user the hunt.
+pub(crate) fn value_problem(value: &str) -> Option<&'static str> {
+    if value.is_empty() {
+        Some("is empty")
+    } else if value.starts_with(char::is_whitespace) || value.ends_with(char::is_whitespace) {
+        Some("has leading or trailing white space (a newline left by reading a file?)")
+    } else if value.chars().any(char::is_control) {
+        Some("contains control characters")
+    } else {
+        None
+    }
 }
 
 impl Credentials {
@@ -68,13 +86,35 @@ impl Credentials {
         expiry: Option<SystemTime>,
         provider: &'static str,
     ) -> Self {
+        let token = token.filter(|t| !t.is_empty());
+        let problem = [
+            ("SecretId", Some(secret_id.as_str())),
+            ("SecretKey", Some(secret_key.as_str())),
+            ("session token", token.as_deref()),
+        ]
+        .into_iter()
+        .find_map(|(part, v)| v.and_then(value_problem).map(|p| (part, p)));
         Self {
             inner: Arc::new(Inner {
                 secret_id,
                 secret_key,
-                token: token.filter(|t| !t.is_empty()),
+                token,
                 expiry,
                 provider,
+                problem,
+            }),
+        }
+    }
+
+    /// Checks the values before they are used: an empty value, leading or trailing white
+    /// space or a control character is an error naming the part and the provider, never
+    /// the value. Every call runs this check before signing.
+    pub fn check(&self) -> std::result::Result<(), CredentialsError> {
+        match self.inner.problem {
+            None => Ok(()),
+            Some((part, problem)) => Err(CredentialsError::Invalid {
+                provider: self.inner.provider,
+                reason: format!("the {part} {problem}"),
             }),
         }
     }

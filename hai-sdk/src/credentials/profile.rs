@@ -22,7 +22,7 @@ pub const DEFAULT_SYSTEM_CREDENTIALS_FILE: &str = "/etc/tencentcloud/credentials
 /// `~/.tencentcloud/credentials` and `/etc/tencentcloud/credentials`, section
 /// `$TENCENTCLOUD_PROFILE` (default `default`): `secret_id`, `secret_key`, optional `token`.
 ///
-/// With `role_arn` (and optionally `role_session_name`, default `hai-rs`) in the section, the
+/// With `role_arn` (and optionally `role_session_name`, default `tencentcloud-sdk-rust`) in the section, the
 /// file's keys sign an STS `AssumeRole` for that role and the role's credentials are returned
 /// (cached and refreshed). The file is read once, at first use.
 #[derive(Debug)]
@@ -138,7 +138,21 @@ impl ProfileProvider {
                 }
             });
         };
-        let get = |k: &str| section.get(k).filter(|v| !v.is_empty()).cloned();
+        // Values are trimmed when read; what else is wrong with a secret is named by line.
+        for k in ["secret_id", "secret_key", "token"] {
+            if let Some((v, line)) = section.get(k).filter(|(v, _)| !v.is_empty()) {
+                if let Some(problem) = super::value_problem(v) {
+                    return Err(invalid(format!("{}:{line}: {k} {problem}", path.display())));
+                }
+            }
+        }
+        let get = |k: &str| {
+            section
+                .get(k)
+                .map(|(v, _)| v)
+                .filter(|v| !v.is_empty())
+                .cloned()
+        };
         let (id, key) = match (get("secret_id"), get("secret_key")) {
             (Some(id), Some(key)) => (id, key),
             (id, key) => {
@@ -204,7 +218,8 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-type Section = BTreeMap<String, String>;
+/// Values with the 1-based line they came from (errors name it).
+type Section = BTreeMap<String, (String, usize)>;
 
 /// A strict little INI reader: `[section]`, `key = value` (or `key: value`), `#`/`;` comment
 /// lines, blank lines. Keys are lower-cased; a later duplicate wins. Errors carry the 1-based
@@ -243,10 +258,10 @@ fn parse_ini(bytes: &[u8]) -> Result<BTreeMap<String, Section>, (usize, &'static
         let section = current
             .as_ref()
             .ok_or((n, "`key = value` before any [section]"))?;
-        sections
-            .entry(section.clone())
-            .or_default()
-            .insert(key.to_ascii_lowercase(), line[at + 1..].trim().to_owned());
+        sections.entry(section.clone()).or_default().insert(
+            key.to_ascii_lowercase(),
+            (line[at + 1..].trim().to_owned(), n),
+        );
     }
     Ok(sections)
 }
@@ -313,9 +328,9 @@ mod tests {
             b"\xEF\xBB\xBF# c\n; c\n[default]\r\nsecret_id = a=b\nSECRET_KEY: k\n\n[ other ]\ntoken=\n",
         )
         .unwrap();
-        assert_eq!(ini["default"]["secret_id"], "a=b");
-        assert_eq!(ini["default"]["secret_key"], "k");
-        assert_eq!(ini["other"]["token"], "");
+        assert_eq!(ini["default"]["secret_id"], ("a=b".to_owned(), 4));
+        assert_eq!(ini["default"]["secret_key"], ("k".to_owned(), 5));
+        assert_eq!(ini["other"]["token"], (String::new(), 8));
     }
 
     #[test]

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use super::shown::{Shown, CODE_SHOWN, MESSAGE_SHOWN, REQUEST_ID_SHOWN};
+
 /// Code, message and RequestId of one service error, plus the action and HTTP status.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ErrorMetadata {
@@ -34,11 +36,12 @@ impl ErrorMetadata {
     pub fn action(&self) -> &'static str {
         self.action
     }
-    /// The error code, e.g. `UnsupportedOperation.InstanceStateStoppedNoCharge`.
+    /// The error code as received, e.g. `UnsupportedOperation.InstanceStateStoppedNoCharge`
+    /// (`Display` shows it escaped and capped).
     pub fn code(&self) -> &str {
         &self.code
     }
-    /// The service's message.
+    /// The service's message as received (`Display` shows it escaped and capped).
     pub fn message(&self) -> &str {
         &self.message
     }
@@ -85,23 +88,30 @@ impl fmt::Debug for ErrorMetadata {
     }
 }
 
+/// Code, message and RequestId escaped and capped (see the accessors for the raw values).
 impl fmt::Display for ErrorMetadata {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "{} failed: {}: {} (RequestId: {})",
             self.action,
-            self.code,
-            if self.message.is_empty() {
-                "<no message>"
-            } else {
-                &self.message
-            },
-            if self.request_id.is_empty() {
-                "<none>"
-            } else {
-                &self.request_id
-            },
+            Shown::new(&self.code, CODE_SHOWN),
+            Shown::new(
+                if self.message.is_empty() {
+                    "<no message>"
+                } else {
+                    &self.message
+                },
+                MESSAGE_SHOWN
+            ),
+            Shown::new(
+                if self.request_id.is_empty() {
+                    "<none>"
+                } else {
+                    &self.request_id
+                },
+                REQUEST_ID_SHOWN
+            ),
         )
     }
 }

@@ -11,7 +11,7 @@ use ::hai_sdk::ErrorMetadata;
 #[serde(crate = "::hai_sdk::__private::serde")]
 #[non_exhaustive]
 pub struct PutEverythingRequest {
-    /// Required. Example: `"abc"`.
+    /// Required. Example: `"abc"`. Sensitive: `Debug` shows it redacted.
     #[serde(rename = "String")]
     pub string: ::std::string::String,
     /// Optional.
