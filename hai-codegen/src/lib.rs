@@ -246,3 +246,6 @@ fn parsed_files(model: &ir::Model) -> Result<Vec<(String, syn::File)>, CodegenEr
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[cfg(test)]
+mod tests;
