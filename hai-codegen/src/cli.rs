@@ -57,9 +57,10 @@ example: a CVM client as a module of your crate
   async fn main() -> Result<(), Box<dyn std::error::Error>> {
       // Credentials and region from TENCENTCLOUD_SECRET_ID, _SECRET_KEY, _REGION, ...
       let client = hai_sdk::Client::from_env()?;
-      let out = client.describe_regions(DescribeRegionsRequest::new()).await?;
-      for r in out.region_set {
-          println!(\"{} {}\", r.region, r.region_name);
+      // Qualified: hai-sdk's own HAI methods are inherent and would win `client.describe_regions`.
+      let out = CvmClientExt::describe_regions(&client, DescribeRegionsRequest::new()).await?;
+      for r in out.region_set.unwrap_or_default() {
+          println!(\"{:?} {:?}\", r.region, r.region_name);
       }
       Ok(())
   }
