@@ -42,10 +42,14 @@ fn main() -> ExitCode {
     for c in &report.changes {
         println!("{} {}", c.kind, c.path);
     }
-    println!(
-        "generated {} files into {place} ({} changed)",
-        report.files,
-        report.changes.len()
-    );
+    match &args.output {
+        Output::Tree(_) => println!(
+            "generated {} files into {place} ({} changed)",
+            report.files,
+            report.changes.len()
+        ),
+        Output::SingleFile(_) if report.changes.is_empty() => println!("{place} is unchanged"),
+        Output::SingleFile(_) => println!("wrote {place}"),
+    }
     ExitCode::SUCCESS
 }
