@@ -8,8 +8,9 @@
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::{Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -137,13 +138,30 @@ pub fn run(root: &Path, args: &[String]) -> Result<ExitCode, String> {
             "--message-format=short",
         ])
         .env_remove("RUSTFLAGS")
-        .env("CARGO_TARGET_DIR", ws.join("target"));
-    let output = cmd
-        .output()
+        // Incremental caches and debug info of 300 generated crates are pure overhead here.
+        .env("CARGO_INCREMENTAL", "0")
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
+        .env("CARGO_TARGET_DIR", ws.join("target"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut child = cmd
+        .spawn()
         .map_err(|e| format!("cannot run cargo check: {e}"))?;
+    // Streamed to check.log as it comes, so a long run can be followed (`tail -f`).
+    let log_path = base.join("check.log");
+    let mut log =
+        fs::File::create(&log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
+    let mut stderr = String::new();
+    if let Some(pipe) = child.stderr.take() {
+        for line in BufReader::new(pipe).lines() {
+            let line = line.map_err(|e| format!("reading cargo's output: {e}"))?;
+            writeln!(log, "{line}").map_err(|e| e.to_string())?;
+            stderr.push_str(&line);
+            stderr.push('\n');
+        }
+    }
+    let status = child.wait().map_err(|e| format!("cargo check: {e}"))?;
     let compile_time = compile_started.elapsed();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    fs::write(base.join("check.log"), stderr.as_bytes()).map_err(|e| e.to_string())?;
     let mut unattributed = 0usize;
     for line in stderr.lines() {
         let kind = if line.contains(": error") {
@@ -201,7 +219,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<ExitCode, String> {
         println!("{line}");
     }
     let total = outcomes.len();
-    if !output.status.success() && compiled == generated && unattributed == 0 {
+    if !status.success() && compiled == generated && unattributed == 0 {
         // cargo failed without a diagnostic in any generated crate (e.g. hai-sdk itself).
         unattributed += 1;
     }
