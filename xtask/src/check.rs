@@ -138,9 +138,6 @@ pub fn run(root: &Path, args: &[String]) -> Result<ExitCode, String> {
             "--message-format=short",
         ])
         .env_remove("RUSTFLAGS")
-        // Incremental caches and debug info of 300 generated crates are pure overhead here.
-        .env("CARGO_INCREMENTAL", "0")
-        .env("CARGO_PROFILE_DEV_DEBUG", "0")
         .env("CARGO_TARGET_DIR", ws.join("target"))
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
