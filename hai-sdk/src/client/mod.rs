@@ -100,7 +100,8 @@ impl Client {
     /// A client configured from the environment: credentials from the default provider chain
     /// (`TENCENTCLOUD_SECRET_ID`/`_SECRET_KEY`/`_SESSION_TOKEN`, profile file, CVM role, TKE
     /// OIDC; looked up at the first call), region from `TENCENTCLOUD_REGION`, endpoint
-    /// overrides from `TENCENTCLOUD_ENDPOINT_URL_HAI` and `TENCENTCLOUD_ENDPOINT_URL`.
+    /// overrides from `TENCENTCLOUD_ENDPOINT_URL_<SERVICE>` (e.g. `_HAI`) and
+    /// `TENCENTCLOUD_ENDPOINT_URL`.
     pub fn from_env() -> Result<Client, BuildError> {
         ClientBuilder::new().from_env().build()
     }

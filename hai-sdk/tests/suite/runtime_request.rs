@@ -1,6 +1,6 @@
 //! What goes on the wire: headers, exact body bytes, signature, endpoint, pooling.
 
-mod runtime_support;
+use crate::runtime_support;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 

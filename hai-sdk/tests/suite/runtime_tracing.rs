@@ -1,6 +1,6 @@
 //! Tracing: one span per call with its outcome, and no secret in any log line at TRACE.
 
-mod runtime_support;
+use crate::runtime_support;
 
 use std::io;
 use std::sync::{Arc, Mutex};

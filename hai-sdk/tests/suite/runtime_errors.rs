@@ -1,7 +1,7 @@
 //! The error matrix: every server behaviour gives a typed error, never a panic. It runs twice:
 //! through the SDK's own transport and through a caller-supplied `reqwest::Client`.
 
-mod runtime_support;
+use crate::runtime_support;
 
 use std::time::Duration;
 
@@ -796,6 +796,21 @@ mod hostile {
             assert_eq!(t.kind(), TimeoutKind::Attempt, "{what}");
             assert!(started.elapsed() < Duration::from_secs(3), "{what}");
         }
+    }
+
+    #[tokio::test]
+    async fn huge_headers_are_a_typed_error() {
+        let mut raw = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n".to_vec();
+        raw.extend_from_slice(format!("x-pad: {}\r\n", "a".repeat(4 << 20)).as_bytes());
+        for i in 0..2000 {
+            raw.extend_from_slice(format!("x-h{i}: v\r\n").as_bytes());
+        }
+        raw.extend_from_slice(b"content-length: 2\r\n\r\n{}");
+        let (err, _s) = stop_against(vec![Reply::Raw(raw)]).await;
+        assert!(
+            matches!(err, Error::Dispatch(_) | Error::Response(_)),
+            "{err:?}"
+        );
     }
 
     #[tokio::test]

@@ -1,7 +1,7 @@
 //! STS-based providers against a loopback STS: request shapes, the AssumeRole signature
 //! recomputed here with the signer, unsigned web identity, expiry, error envelopes.
 
-mod credentials_common;
+use crate::credentials_common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
