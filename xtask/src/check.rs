@@ -8,8 +8,9 @@
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::{Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -45,9 +46,11 @@ struct Outcome {
 
 pub fn run(root: &Path, args: &[String]) -> Result<ExitCode, String> {
     let mut only: Option<Vec<String>> = None;
+    let mut generate_only = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
+            "--generate-only" => generate_only = true,
             "--only" => {
                 let list = it.next().ok_or("--only needs a comma-separated list")?;
                 only = Some(list.split(',').map(str::to_owned).collect());
@@ -127,6 +130,24 @@ pub fn run(root: &Path, args: &[String]) -> Result<ExitCode, String> {
         members.len(),
         gen_total.as_secs_f64()
     );
+    if generate_only {
+        let ok = outcomes
+            .values()
+            .filter(|o| o.import.is_none() && o.generate.is_none())
+            .count();
+        println!(
+            "check-tencent ({TCCLI}): {ok}/{} imported and generated; generation {:.1} s total \
+             ({:.1} s summed over {workers} threads); not compiled (--generate-only)",
+            outcomes.len(),
+            gen_total.as_secs_f64(),
+            gen_sum.as_secs_f64()
+        );
+        return Ok(if ok == outcomes.len() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        });
+    }
     let compile_started = Instant::now();
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cmd.current_dir(&ws)
@@ -137,13 +158,27 @@ pub fn run(root: &Path, args: &[String]) -> Result<ExitCode, String> {
             "--message-format=short",
         ])
         .env_remove("RUSTFLAGS")
-        .env("CARGO_TARGET_DIR", ws.join("target"));
-    let output = cmd
-        .output()
+        .env("CARGO_TARGET_DIR", ws.join("target"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut child = cmd
+        .spawn()
         .map_err(|e| format!("cannot run cargo check: {e}"))?;
+    // Streamed to check.log as it comes, so a long run can be followed (`tail -f`).
+    let log_path = base.join("check.log");
+    let mut log =
+        fs::File::create(&log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
+    let mut stderr = String::new();
+    if let Some(pipe) = child.stderr.take() {
+        for line in BufReader::new(pipe).lines() {
+            let line = line.map_err(|e| format!("reading cargo's output: {e}"))?;
+            writeln!(log, "{line}").map_err(|e| e.to_string())?;
+            stderr.push_str(&line);
+            stderr.push('\n');
+        }
+    }
+    let status = child.wait().map_err(|e| format!("cargo check: {e}"))?;
     let compile_time = compile_started.elapsed();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    fs::write(base.join("check.log"), stderr.as_bytes()).map_err(|e| e.to_string())?;
     let mut unattributed = 0usize;
     for line in stderr.lines() {
         let kind = if line.contains(": error") {
@@ -201,7 +236,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<ExitCode, String> {
         println!("{line}");
     }
     let total = outcomes.len();
-    if !output.status.success() && compiled == generated && unattributed == 0 {
+    if !status.success() && compiled == generated && unattributed == 0 {
         // cargo failed without a diagnostic in any generated crate (e.g. hai-sdk itself).
         unattributed += 1;
     }
