@@ -1,11 +1,36 @@
 //! Turns a validated [`hai_spec::Spec`] into the Rust source of a module tree.
 //!
+//! # Use
+//!
+//! [`Source`] reads a spec file, or Tencent's api.json with optional errors and overlay
+//! files; it generates a module tree ([`Source::tree`], written by [`write_tree`], which
+//! deletes generated files the tree no longer has) or one file for `include!`
+//! ([`Source::single_file`], written by [`write_file`]). [`check_tree`] and [`check_file`]
+//! say whether checked-in output is fresh. In a build script:
+//!
+//! ```no_run
+//! use std::path::PathBuf;
+//!
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let api = PathBuf::from("api/cvm-2017-03-12.api.json");
+//!     println!("cargo:rerun-if-changed={}", api.display());
+//!     let source = hai_codegen::Source::from_tencent_files(&api, None, None)?;
+//!     let text = source.single_file(&hai_codegen::Options::default())?;
+//!     hai_codegen::write_file(&PathBuf::from(std::env::var("OUT_DIR")?).join("cvm.rs"), &text)?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! and in the crate, `pub mod cvm { include!(concat!(env!("OUT_DIR"), "/cvm.rs")); }`. The
+//! `hai-codegen` command ([`cli`]) does the same from the command line.
+//!
 //! Pipeline: spec -> `ir` (names resolved, sanitised and checked) -> tokens (`quote`, one
 //! emitter per fragment in `emit`) -> source (`prettyplease`). Output is deterministic: the
 //! same spec text always yields the same bytes.
 //!
-//! Generated code names runtime items as `::hai_sdk::...` and its own items relative to the
-//! tree root (`super::types::X`), so the tree compiles wherever it is mounted. It names std
+//! Generated code names runtime items as `::hai_sdk::...` ([`Options::runtime`] changes the
+//! path) and its own items relative to the tree root (`super::types::X`), so the tree
+//! compiles wherever it is mounted, and so does the single file wherever it is included. It names std
 //! items by absolute path too (`::std::option::Option`, `::std::string::String`,
 //! `::std::vec::Vec`, `::std::boxed::Box`, `::std::result::Result`, derives such as
 //! `::std::clone::Clone`), so a shape called `Option`, `String` or `Default` shadows nothing.
