@@ -87,7 +87,7 @@ fn sanitize_doc_line(line: &str) -> String {
 
 fn ty_tokens(ty: &Ty, from_module: &str) -> TokenStream {
     match ty {
-        Ty::String => quote!(String),
+        Ty::String => quote!(::std::string::String),
         Ty::Bool => quote!(bool),
         Ty::I64 => quote!(i64),
         Ty::U64 => quote!(u64),
@@ -103,11 +103,11 @@ fn ty_tokens(ty: &Ty, from_module: &str) -> TokenStream {
         }
         Ty::Vec(inner) => {
             let inner = ty_tokens(inner, from_module);
-            quote!(Vec<#inner>)
+            quote!(::std::vec::Vec<#inner>)
         }
         Ty::Map(inner) => {
             let inner = ty_tokens(inner, from_module);
-            quote!(::std::collections::BTreeMap<String, #inner>)
+            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
         }
     }
 }
@@ -136,8 +136,8 @@ fn root(model: &Model) -> TokenStream {
     };
     let (name, version, host, signing) = (&s.name, &s.version, &s.host, &s.signing_service);
     let regional = match &s.regional_host {
-        Some(r) => quote!(Some(#r)),
-        None => quote!(None),
+        Some(r) => quote!(::std::option::Option::Some(#r)),
+        None => quote!(::std::option::Option::None),
     };
     let service_doc = doc(&format!(
         "The `{name}` service, API version `{version}`. {}",
@@ -205,10 +205,10 @@ fn field_doc(f: &FieldIr, input: bool) -> TokenStream {
 fn field_type(f: &FieldIr, module: &str) -> TokenStream {
     let mut t = ty_tokens(&f.ty, module);
     if f.boxed {
-        t = quote!(Box<#t>);
+        t = quote!(::std::boxed::Box<#t>);
     }
     if f.optional {
-        t = quote!(Option<#t>);
+        t = quote!(::std::option::Option<#t>);
     }
     t
 }
@@ -218,7 +218,7 @@ fn structure(s: &StructIr, module: &str) -> TokenStream {
     let d = doc(&s.doc);
     // Input-only shapes with required members get no Default: it would bypass `new(...)`.
     let default = if s.output || s.fields.iter().all(|f| !f.required) {
-        quote!(Default,)
+        quote!(::std::default::Default,)
     } else {
         quote!()
     };
@@ -230,7 +230,7 @@ fn structure(s: &StructIr, module: &str) -> TokenStream {
         let serde_attr = if f.request_id {
             quote!(#[serde(rename = #wire, default, deserialize_with = "::hai_sdk::__private::null_as_default")])
         } else if f.optional {
-            quote!(#[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")])
+            quote!(#[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")])
         } else {
             quote!(#[serde(rename = #wire)])
         };
@@ -245,11 +245,11 @@ fn structure(s: &StructIr, module: &str) -> TokenStream {
     let (debug_derive, debug_impl) = if s.fields.iter().any(|f| f.sensitive) {
         (quote!(), redacting_debug(s))
     } else {
-        (quote!(Debug,), quote!())
+        (quote!(::std::fmt::Debug,), quote!())
     };
     quote! {
         #d
-        #[derive(Clone, #debug_derive PartialEq, #default ::hai_sdk::__private::serde::Serialize, ::hai_sdk::__private::serde::Deserialize)]
+        #[derive(::std::clone::Clone, #debug_derive ::std::cmp::PartialEq, #default ::hai_sdk::__private::serde::Serialize, ::hai_sdk::__private::serde::Deserialize)]
         #[serde(crate = "::hai_sdk::__private::serde")]
         #[non_exhaustive]
         pub struct #name { #( #fields )* }
@@ -282,21 +282,24 @@ fn redacting_debug(s: &StructIr) -> TokenStream {
 /// Parameter type and the expression that stores argument `v` into the field.
 fn arg(f: &FieldIr, module: &str, v: &Ident) -> (TokenStream, TokenStream) {
     let (param, mut expr) = match &f.ty {
-        Ty::String => (quote!(impl Into<String>), quote!(#v.into())),
+        Ty::String => (
+            quote!(impl ::std::convert::Into<::std::string::String>),
+            quote!(::std::convert::Into::into(#v)),
+        ),
         Ty::Vec(inner) => {
             let inner = ty_tokens(inner, module);
             (
-                quote!(impl IntoIterator<Item = #inner>),
-                quote!(#v.into_iter().collect()),
+                quote!(impl ::std::iter::IntoIterator<Item = #inner>),
+                quote!(::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(#v))),
             )
         }
         other => (ty_tokens(other, module), quote!(#v)),
     };
     if f.boxed {
-        expr = quote!(Box::new(#expr));
+        expr = quote!(::std::boxed::Box::new(#expr));
     }
     if f.optional {
-        expr = quote!(Some(#expr));
+        expr = quote!(::std::option::Option::Some(#expr));
     }
     (param, expr)
 }
@@ -319,9 +322,9 @@ fn input_impl(s: &StructIr, module: &str) -> TokenStream {
                 quote!(#fname: #expr)
             }
         } else if f.optional {
-            quote!(#fname: None)
+            quote!(#fname: ::std::option::Option::None)
         } else {
-            quote!(#fname: Default::default())
+            quote!(#fname: ::std::default::Default::default())
         }
     });
     let allow = if required.len() > 7 {
@@ -378,7 +381,7 @@ fn enumeration(e: &EnumIr) -> TokenStream {
     });
     quote! {
         #d
-        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
         #[non_exhaustive]
         pub enum #name {
             #( #docs #variants, )*
@@ -403,23 +406,23 @@ fn enumeration(e: &EnumIr) -> TokenStream {
                 }
             }
         }
-        impl From<&str> for #name {
+        impl ::std::convert::From<&str> for #name {
             fn from(value: &str) -> Self { Self::from_wire(value) }
         }
         impl ::std::str::FromStr for #name {
             type Err = ::std::convert::Infallible;
-            fn from_str(s: &str) -> Result<Self, Self::Err> { Ok(Self::from_wire(s)) }
+            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> { ::std::result::Result::Ok(Self::from_wire(s)) }
         }
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { f.write_str(self.as_str()) }
         }
         impl ::hai_sdk::__private::serde::Serialize for #name {
-            fn serialize<S: ::hai_sdk::__private::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            fn serialize<S: ::hai_sdk::__private::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
         impl<'de> ::hai_sdk::__private::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::hai_sdk::__private::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            fn deserialize<D: ::hai_sdk::__private::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 ::hai_sdk::__private::deserialize_str(deserializer, Self::from_wire)
             }
         }
@@ -451,7 +454,7 @@ fn common_error_module(model: &Model) -> TokenStream {
         use ::hai_sdk::ErrorMetadata;
 
         /// A service error with one of the codes common to every action.
-        #[derive(Clone, Debug, PartialEq, Eq)]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq)]
         #[non_exhaustive]
         pub enum CommonError {
             #( #docs #variants(ErrorMetadata), )*
@@ -460,10 +463,10 @@ fn common_error_module(model: &Model) -> TokenStream {
             /// Every common code.
             pub const CODES: &'static [&'static str] = &[ #( #codes ),* ];
             /// Classifies `meta` by its code, giving it back when the code is not a common one.
-            pub fn classify(meta: ErrorMetadata) -> Result<Self, ErrorMetadata> {
+            pub fn classify(meta: ErrorMetadata) -> ::std::result::Result<Self, ErrorMetadata> {
                 match meta.code() {
-                    #( #codes => Ok(Self::#variants(meta)), )*
-                    _ => Err(meta),
+                    #( #codes => ::std::result::Result::Ok(Self::#variants(meta)), )*
+                    _ => ::std::result::Result::Err(meta),
                 }
             }
             /// Code, message and RequestId.
@@ -508,8 +511,8 @@ fn action_module(model: &Model, a: &ActionIr) -> TokenStream {
     let error = ident(&a.error_enum);
     let wire = &a.wire;
     let rate = match a.rate_limit {
-        Some(r) => quote!(Some(#r)),
-        None => quote!(None),
+        Some(r) => quote!(::std::option::Option::Some(#r)),
+        None => quote!(::std::option::Option::None),
     };
     let idempotent = a.idempotent;
     let read_only = a.read_only;
@@ -520,7 +523,7 @@ fn action_module(model: &Model, a: &ActionIr) -> TokenStream {
             quote! {
                 fn fill_idempotency_token(&mut self) {
                     if self.#f.is_none() {
-                        self.#f = Some(::hai_sdk::__private::idempotency_token());
+                        self.#f = ::std::option::Option::Some(::hai_sdk::__private::idempotency_token());
                     }
                 }
             }
@@ -558,8 +561,8 @@ fn action_error(a: &ActionIr) -> TokenStream {
     ));
     let fallback = quote! {
         match super::common_error::CommonError::classify(meta) {
-            Ok(common) => Self::Common(common),
-            Err(meta) => Self::Unhandled(::hai_sdk::__private::unhandled(::hai_sdk::__private::SEALED, meta)),
+            ::std::result::Result::Ok(common) => Self::Common(common),
+            ::std::result::Result::Err(meta) => Self::Unhandled(::hai_sdk::__private::unhandled(::hai_sdk::__private::SEALED, meta)),
         }
     };
     let classify = if codes.is_empty() {
@@ -575,7 +578,7 @@ fn action_error(a: &ActionIr) -> TokenStream {
     let input = ident(&a.input);
     quote! {
         #d
-        #[derive(Clone, Debug, PartialEq, Eq)]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq)]
         #[non_exhaustive]
         pub enum #error {
             #( #docs #variants(ErrorMetadata), )*
@@ -600,7 +603,7 @@ fn action_error(a: &ActionIr) -> TokenStream {
             /// The RequestId of the failed call.
             pub fn request_id(&self) -> &str { self.meta().request_id() }
         }
-        impl From<ErrorMetadata> for #error {
+        impl ::std::convert::From<ErrorMetadata> for #error {
             fn from(meta: ErrorMetadata) -> Self {
                 #classify
             }

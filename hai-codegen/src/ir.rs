@@ -13,8 +13,47 @@ pub const TYPES_MODULE: &str = "types";
 pub const COMMON_ERROR_MODULE: &str = "common_error";
 /// Module holding the client methods.
 pub const CLIENT_MODULE: &str = "client";
-const RESERVED_MODULES: &[&str] = &[TYPES_MODULE, COMMON_ERROR_MODULE, CLIENT_MODULE, "mod"];
-const RESERVED_TYPES: &[&str] = &["SERVICE", "CommonError", "Client", "Call", "Action"];
+/// Action module names the tree itself uses (`lib` too: a tree may be a crate root), the
+/// runtime's own modules (hai-sdk mounts its tree at the crate root) and `Client`'s inherent
+/// methods (client methods are named like the modules). An action whose module would take
+/// one of these gets the suffix `_action` (`Types` -> `types_action`); see [`crate::names`].
+pub const RESERVED_MODULES: &[&str] = &[
+    TYPES_MODULE,
+    COMMON_ERROR_MODULE,
+    CLIENT_MODULE,
+    "mod",
+    "lib",
+    "action",
+    "credentials",
+    "error",
+    "generated",
+    "paginator",
+    "primitives",
+    "rate_limit",
+    "retry",
+    "signer",
+    "waiters",
+    "builder",
+    "from_env",
+    "region",
+    "call",
+    "retry_transient",
+    "retry_policy",
+    "timeout",
+    "call_timeout",
+    "input",
+];
+/// Type names generated code uses unqualified or that name runtime items, so a shape or
+/// error enum never takes them (it is numbered instead: `Action` -> `Action2`).
+pub const RESERVED_TYPES: &[&str] = &[
+    "CommonError",
+    "ErrorMetadata",
+    "Client",
+    "Call",
+    "Action",
+    "Error",
+    "Service",
+];
 
 pub struct Model {
     pub service: ServiceIr,
@@ -130,206 +169,46 @@ fn parse_type(text: &str, path: &str) -> Result<TypeRef, CodegenError> {
     TypeRef::parse(text).map_err(|m| CodegenError::new(path, m))
 }
 
+/// Hands out identifiers in one namespace: a name already taken gets the first free numeric
+/// suffix (`name` + `sep` + 2, 3, ...), so collisions are resolved in order of appearance.
+struct Namer {
+    taken: BTreeSet<String>,
+    sep: &'static str,
+}
+
+impl Namer {
+    fn new(reserved: &[&str], sep: &'static str) -> Self {
+        Namer {
+            taken: reserved.iter().map(|s| (*s).to_owned()).collect(),
+            sep,
+        }
+    }
+
+    fn claim(&mut self, base: String) -> String {
+        if self.taken.insert(base.clone()) {
+            return base;
+        }
+        // `r#type` numbered is `type_2`: the suffix makes it an ordinary identifier.
+        let stem = base.strip_prefix("r#").unwrap_or(&base).to_owned();
+        (2u32..)
+            .map(|n| format!("{stem}{}{n}", self.sep))
+            .find(|c| self.taken.insert(c.clone()))
+            .unwrap_or(base)
+    }
+}
+
 impl Model {
     pub fn build(spec: &Spec, options: &Options) -> Result<Model, CodegenError> {
         let mut b = Builder {
             spec,
             places: BTreeMap::new(),
-            taken_types: BTreeMap::new(),
+            types: Namer::new(RESERVED_TYPES, ""),
         };
         b.place_shapes()?;
-        let (input_reach, output_reach) = b.reachability()?;
-        let by_value = b.by_value_edges()?;
-
-        let mut structs = Vec::new();
-        let mut enums = Vec::new();
-        for (shape_name, shape) in spec.shapes.iter() {
-            let path = format!("shapes.{shape_name}");
-            match shape {
-                Shape::Structure(st) => {
-                    let (module, name) = b.places[shape_name].clone();
-                    let input = input_reach.contains(shape_name);
-                    let output = output_reach.contains(shape_name);
-                    let mut fields = Vec::new();
-                    let mut idents = BTreeMap::<String, String>::new();
-                    for (i, m) in st.members.iter().enumerate() {
-                        let mpath = format!("{path}.members[{i}]");
-                        let ident = checked_ident(snake(&m.name), &mpath, "member name")?;
-                        if let Some(other) = idents.insert(ident.clone(), m.name.clone()) {
-                            return Err(CodegenError::new(
-                                &mpath,
-                                format!(
-                                    "member \"{}\" and \"{other}\" both become the field `{ident}`",
-                                    m.name
-                                ),
-                            ));
-                        }
-                        let tref = parse_type(&m.ty, &format!("{mpath}.type"))?;
-                        let ty = b.ty(&tref, &format!("{mpath}.type"))?;
-                        let boxed = matches!(&tref, TypeRef::Shape(t)
-                            if by_value.contains_key(t.as_str()) && reaches(&by_value, t, shape_name));
-                        let request_id =
-                            output && m.name == "RequestId" && matches!(tref, TypeRef::String);
-                        let optional = !request_id && (output || !m.required);
-                        fields.push(FieldIr {
-                            wire: m.name.clone(),
-                            ident,
-                            doc: m.doc.clone(),
-                            ty,
-                            required: m.required,
-                            optional,
-                            boxed,
-                            request_id,
-                            default: m.default.clone(),
-                            example: m.example.clone(),
-                            sensitive: m.sensitive,
-                        });
-                    }
-                    structs.push(StructIr {
-                        name,
-                        module,
-                        doc: st.doc.clone(),
-                        fields,
-                        input,
-                        output,
-                    });
-                }
-                Shape::Enum(en) => {
-                    let (_, name) = b.places[shape_name].clone();
-                    let mut values = Vec::new();
-                    let mut seen = BTreeMap::<String, String>::new();
-                    for (i, v) in en.values.iter().enumerate() {
-                        let vpath = format!("{path}.values[{i}]");
-                        let mut variant = checked_ident(camel(&v.value), &vpath, "enum value")?;
-                        if variant == "Unknown" {
-                            // `Unknown` is the fallback for values the spec does not list.
-                            variant = "UnknownValue".to_owned();
-                        }
-                        if let Some(other) = seen.insert(variant.clone(), v.value.clone()) {
-                            return Err(CodegenError::new(
-                                &vpath,
-                                format!("values \"{}\" and \"{other}\" both become the variant `{variant}`", v.value),
-                            ));
-                        }
-                        values.push(EnumValueIr {
-                            wire: v.value.clone(),
-                            variant,
-                            doc: v.doc.clone(),
-                        });
-                    }
-                    enums.push(EnumIr {
-                        name,
-                        doc: en.doc.clone(),
-                        values,
-                    });
-                }
-                Shape::List(_) | Shape::Map(_) => {}
-            }
-        }
-
-        let mut actions = Vec::new();
-        let mut modules = BTreeMap::<String, String>::new();
-        for (wire, action) in spec.actions.iter() {
-            let path = format!("actions.{wire}");
-            let module = checked_ident(snake(wire), &path, "action name")?;
-            if module.starts_with("r#") || RESERVED_MODULES.contains(&module.as_str()) {
-                return Err(CodegenError::new(
-                    &path,
-                    format!("action module `{module}` is reserved"),
-                ));
-            }
-            if let Some(other) = modules.insert(module.clone(), wire.clone()) {
-                return Err(CodegenError::new(
-                    &path,
-                    format!("actions \"{wire}\" and \"{other}\" both become the module `{module}`"),
-                ));
-            }
-            let error_enum = checked_ident(format!("{}Error", camel(wire)), &path, "action name")?;
-            b.claim_type(&error_enum, &path)?;
-            let mut errors = Vec::new();
-            let mut seen = BTreeMap::<String, String>::new();
-            for (i, code) in action.errors.iter().enumerate() {
-                let cpath = format!("{path}.errors[{i}]");
-                let variant = checked_ident(code_variant(code), &cpath, "error code")?;
-                if variant == "Common" || variant == "Unhandled" {
-                    return Err(CodegenError::new(
-                        &cpath,
-                        format!("error code \"{code}\" clashes with the `{variant}` variant"),
-                    ));
-                }
-                if let Some(other) = seen.insert(variant.clone(), code.clone()) {
-                    return Err(CodegenError::new(
-                        &cpath,
-                        format!(
-                            "codes \"{code}\" and \"{other}\" both become the variant `{variant}`"
-                        ),
-                    ));
-                }
-                let doc = spec
-                    .errors
-                    .service
-                    .get(code)
-                    .or_else(|| spec.errors.common.get(code))
-                    .cloned()
-                    .unwrap_or_default();
-                errors.push(CodeIr {
-                    code: code.clone(),
-                    variant,
-                    doc,
-                });
-            }
-            let examples = action
-                .examples
-                .iter()
-                .map(|e| ExampleIr {
-                    title: e.title.clone(),
-                    doc: e.doc.clone(),
-                    request: serde_json::to_string_pretty(&e.request).unwrap_or_default(),
-                    response: serde_json::to_string_pretty(&e.response).unwrap_or_default(),
-                })
-                .collect();
-            let client_token = match spec.shapes.get(&action.input) {
-                Some(Shape::Structure(st)) => st
-                    .members
-                    .iter()
-                    .find(|m| m.name == "ClientToken" && m.ty == "string" && !m.required)
-                    .map(|m| snake(&m.name)),
-                _ => None,
-            };
-            actions.push(ActionIr {
-                client_token,
-                wire: wire.clone(),
-                module,
-                doc: action.doc.clone(),
-                input: b.places[&action.input].1.clone(),
-                output: b.places[&action.output].1.clone(),
-                error_enum,
-                errors,
-                rate_limit: action.rate_limit,
-                idempotent: action.idempotent,
-                read_only: action.read_only,
-                examples,
-            });
-        }
-
-        let mut common_errors = Vec::new();
-        let mut seen = BTreeMap::<String, String>::new();
-        for (code, doc) in spec.errors.common.iter() {
-            let path = format!("errors.common.{code}");
-            let variant = checked_ident(code_variant(code), &path, "error code")?;
-            if let Some(other) = seen.insert(variant.clone(), code.clone()) {
-                return Err(CodegenError::new(
-                    &path,
-                    format!("codes \"{code}\" and \"{other}\" both become the variant `{variant}`"),
-                ));
-            }
-            common_errors.push(CodeIr {
-                code: code.clone(),
-                variant,
-                doc: doc.clone(),
-            });
-        }
-
+        let structs = b.structs()?;
+        let enums = b.enums()?;
+        let actions = b.actions()?;
+        let common_errors = b.common_errors()?;
         if let ClientMethods::Trait(name) = &options.client_methods {
             checked_ident(name.clone(), "options.client_methods", "trait name")?;
         }
@@ -352,35 +231,195 @@ impl Model {
     }
 }
 
+/// Error codes -> variants, numbered on collision; `Common` and `Unhandled` are taken.
+fn code_variants<'c>(
+    codes: impl Iterator<Item = (&'c str, String)>,
+    path: &dyn Fn(usize, &str) -> String,
+) -> Result<Vec<CodeIr>, CodegenError> {
+    let mut names = Namer::new(&["Common", "Unhandled"], "");
+    let mut out = Vec::new();
+    for (i, (code, doc)) in codes.enumerate() {
+        let variant = checked_ident(code_variant(code), &path(i, code), "error code")?;
+        out.push(CodeIr {
+            code: code.to_owned(),
+            variant: names.claim(variant),
+            doc,
+        });
+    }
+    Ok(out)
+}
+
 struct Builder<'a> {
     spec: &'a Spec,
     /// shape name -> (module, Rust type name) for structures and enums.
     places: BTreeMap<String, (String, String)>,
-    /// Rust type name -> JSON path that claimed it (names are unique across the tree).
-    taken_types: BTreeMap<String, String>,
+    /// Rust type names: unique across the tree.
+    types: Namer,
 }
 
-impl Builder<'_> {
-    fn claim_type(&mut self, name: &str, path: &str) -> Result<(), CodegenError> {
-        if RESERVED_TYPES.contains(&name) {
-            return Err(CodegenError::new(
-                path,
-                format!("type name `{name}` is reserved"),
-            ));
+impl<'a> Builder<'a> {
+    /// Action -> module name, in action order (see [`RESERVED_MODULES`]).
+    fn modules(&self) -> Result<BTreeMap<&'a str, String>, CodegenError> {
+        let mut names = Namer::new(&[], "_");
+        let mut out = BTreeMap::new();
+        for wire in self.spec.actions.keys() {
+            let path = format!("actions.{wire}");
+            let mut module = checked_ident(snake(wire), &path, "action name")?;
+            if let Some(raw) = module.strip_prefix("r#") {
+                module = format!("{raw}_action");
+            }
+            if RESERVED_MODULES.contains(&module.as_str()) {
+                module.push_str("_action");
+            }
+            out.insert(wire.as_str(), names.claim(module));
         }
-        if let Some(other) = self.taken_types.insert(name.to_owned(), path.to_owned()) {
-            return Err(CodegenError::new(
-                path,
-                format!("Rust type name `{name}` is already used by {other}"),
-            ));
+        Ok(out)
+    }
+
+    fn structs(&self) -> Result<Vec<StructIr>, CodegenError> {
+        let (input_reach, output_reach) = self.reachability()?;
+        let by_value = self.by_value_edges()?;
+        let mut structs = Vec::new();
+        for (shape_name, shape) in self.spec.shapes.iter() {
+            let Shape::Structure(st) = shape else {
+                continue;
+            };
+            let path = format!("shapes.{shape_name}");
+            let (module, name) = self.places[shape_name].clone();
+            let input = input_reach.contains(shape_name);
+            let output = output_reach.contains(shape_name);
+            let mut fields = Vec::new();
+            let mut idents = Namer::new(&[], "_");
+            for (i, m) in st.members.iter().enumerate() {
+                let mpath = format!("{path}.members[{i}]");
+                let ident = idents.claim(checked_ident(snake(&m.name), &mpath, "member name")?);
+                let tref = parse_type(&m.ty, &format!("{mpath}.type"))?;
+                let ty = self.ty(&tref, &format!("{mpath}.type"))?;
+                let boxed = matches!(&tref, TypeRef::Shape(t)
+                    if by_value.contains_key(t.as_str()) && reaches(&by_value, t, shape_name));
+                let request_id = output && m.name == "RequestId" && matches!(tref, TypeRef::String);
+                let optional = !request_id && (output || !m.required);
+                fields.push(FieldIr {
+                    wire: m.name.clone(),
+                    ident,
+                    doc: m.doc.clone(),
+                    ty,
+                    required: m.required,
+                    optional,
+                    boxed,
+                    request_id,
+                    default: m.default.clone(),
+                    example: m.example.clone(),
+                    sensitive: m.sensitive,
+                });
+            }
+            structs.push(StructIr {
+                name,
+                module,
+                doc: st.doc.clone(),
+                fields,
+                input,
+                output,
+            });
         }
-        Ok(())
+        Ok(structs)
+    }
+
+    fn enums(&self) -> Result<Vec<EnumIr>, CodegenError> {
+        let mut enums = Vec::new();
+        for (shape_name, shape) in self.spec.shapes.iter() {
+            let Shape::Enum(en) = shape else { continue };
+            let path = format!("shapes.{shape_name}");
+            let (_, name) = self.places[shape_name].clone();
+            // `Unknown` is the fallback for values the spec does not list.
+            let mut variants = Namer::new(&["Unknown"], "");
+            let mut values = Vec::new();
+            for (i, v) in en.values.iter().enumerate() {
+                let vpath = format!("{path}.values[{i}]");
+                let mut variant = checked_ident(camel(&v.value), &vpath, "enum value")?;
+                if variant == "Unknown" {
+                    variant = "UnknownValue".to_owned();
+                }
+                values.push(EnumValueIr {
+                    wire: v.value.clone(),
+                    variant: variants.claim(variant),
+                    doc: v.doc.clone(),
+                });
+            }
+            enums.push(EnumIr {
+                name,
+                doc: en.doc.clone(),
+                values,
+            });
+        }
+        Ok(enums)
+    }
+
+    fn actions(&mut self) -> Result<Vec<ActionIr>, CodegenError> {
+        let spec = self.spec;
+        let modules = self.modules()?;
+        let mut actions = Vec::new();
+        for (wire, action) in spec.actions.iter() {
+            let path = format!("actions.{wire}");
+            let module = modules[wire.as_str()].clone();
+            let base = checked_ident(format!("{}Error", camel(wire)), &path, "action name")?;
+            let error_enum = self.types.claim(base);
+            let codes = action.errors.iter().map(|code| {
+                let doc = spec.errors.get(code).unwrap_or_default().to_owned();
+                (code.as_str(), doc)
+            });
+            let errors = code_variants(codes, &|i, _| format!("{path}.errors[{i}]"))?;
+            let examples = action
+                .examples
+                .iter()
+                .map(|e| ExampleIr {
+                    title: e.title.clone(),
+                    doc: e.doc.clone(),
+                    request: serde_json::to_string_pretty(&e.request).unwrap_or_default(),
+                    response: serde_json::to_string_pretty(&e.response).unwrap_or_default(),
+                })
+                .collect();
+            let client_token = match spec.shapes.get(&action.input) {
+                Some(Shape::Structure(st)) => st
+                    .members
+                    .iter()
+                    .position(|m| m.name == "ClientToken" && m.ty == "string" && !m.required)
+                    .map(|_| snake("ClientToken")),
+                _ => None,
+            };
+            actions.push(ActionIr {
+                client_token,
+                wire: wire.clone(),
+                module,
+                doc: action.doc.clone(),
+                input: self.places[&action.input].1.clone(),
+                output: self.places[&action.output].1.clone(),
+                error_enum,
+                errors,
+                rate_limit: action.rate_limit,
+                idempotent: action.idempotent,
+                read_only: action.read_only,
+                examples,
+            });
+        }
+        Ok(actions)
+    }
+
+    fn common_errors(&self) -> Result<Vec<CodeIr>, CodegenError> {
+        let codes = self
+            .spec
+            .errors
+            .common
+            .iter()
+            .map(|(c, d)| (c.as_str(), d.clone()));
+        code_variants(codes, &|_, code| format!("errors.common.{code}"))
     }
 
     fn place_shapes(&mut self) -> Result<(), CodegenError> {
+        let modules = self.modules()?;
         let mut io_module = BTreeMap::<&str, Vec<String>>::new();
         for (wire, action) in self.spec.actions.iter() {
-            let module = snake(wire);
+            let module = modules[wire.as_str()].clone();
             for (which, shape) in [("input", &action.input), ("output", &action.output)] {
                 match self.spec.shapes.get(shape) {
                     Some(Shape::Structure(_)) => {}
@@ -402,8 +441,9 @@ impl Builder<'_> {
                 continue;
             }
             let path = format!("shapes.{shape_name}");
-            let name = checked_ident(camel(shape_name), &path, "shape name")?;
-            self.claim_type(&name, &path)?;
+            let name = self
+                .types
+                .claim(checked_ident(camel(shape_name), &path, "shape name")?);
             let module = match io_module.get(shape_name.as_str()) {
                 // One action's own input or output lives in that action's module.
                 Some(mods) if mods.len() == 1 && matches!(shape, Shape::Structure(_)) => {

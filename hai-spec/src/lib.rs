@@ -117,11 +117,13 @@
 //! | `regional_host` | string | host template containing `{region}`, e.g. `hai.{region}.tencentcloudapi.com` |
 //! | `signing_service` | string, required | service in the TC3 credential scope, same syntax as `name`; never derived from the host, so custom endpoints still sign correctly |
 //! | `doc` | string | English description |
+//! | `region_required` | boolean, default `true` | whether every call must name a region (`X-TC-Region`); `false` for the few global services |
 //!
 //! ## Actions
 //!
-//! Action names (the `Action` header value) match `[A-Za-z][A-Za-z0-9_]*`, and no two
-//! may differ only in case or underscores (they would map to one Rust module).
+//! Action names (the `Action` header value) match `[A-Za-z][A-Za-z0-9_]*`. Names that
+//! differ only in case or underscores are allowed; the generator numbers the Rust
+//! names they share (see `hai-codegen`).
 //!
 //! | key | type | |
 //! |---|---|---|
@@ -154,8 +156,8 @@
 //!
 //! ## Shapes
 //!
-//! Shape names match `[A-Za-z][A-Za-z0-9_]*`, are not a primitive type name, and no
-//! two differ only in case or underscores. Each shape is an object whose `type`
+//! Shape names match `[A-Za-z][A-Za-z0-9_]*` and are not a primitive type name; names
+//! that differ only in case or underscores are allowed, as for actions. Each shape is an object whose `type`
 //! key says its kind; the other keys depend on the kind (a key of another kind is an
 //! error):
 //!
@@ -170,16 +172,15 @@
 //! or digit, and are unique even ignoring case and punctuation (each names a Rust
 //! variant). The SDK still accepts unknown values when decoding.
 //!
-//! A structure may not contain itself by value, directly or through other
-//! structures (it would have no finite size): every cycle of structures must pass
-//! through a list or map, named or not. Optional members do not break a cycle.
-//! Shapes that no action reaches are allowed.
+//! A structure may contain itself, directly or through other structures, by value or
+//! through lists and maps; the generator boxes the links that need it. Shapes that no
+//! action reaches are allowed.
 //!
 //! ## Members
 //!
 //! | key | type | |
 //! |---|---|---|
-//! | `name` | string, required | wire name, `[A-Za-z][A-Za-z0-9_]*`; unique in the structure even ignoring case and underscores (`GPUCount` and `GpuCount` would both become `gpu_count`) |
+//! | `name` | string, required | wire name, `[A-Za-z][A-Za-z0-9_]*`, unique in the structure. Names that differ only in case or underscores are allowed (`GPUCount` and `GpuCount`): the generator gives the second one the Rust field `gpu_count_2` |
 //! | `type` | string, required | a [type](#types) |
 //! | `required` | boolean, default `false` | input: the caller must give it (an argument of `new`); output: the service documents it as always present |
 //! | `nullable` | boolean, default `false` | the service may send `null` for it |
@@ -212,6 +213,13 @@
 //! `int64`/`uint64` are signed/unsigned 64-bit integers, kept as integers end to
 //! end (never a float round trip). [`TypeRef`] is the parsed form.
 //!
+//! Dates, times and binary data have no type of their own: they are `string`.
+//! Tencent's `datetime`, `datetime_iso` and `date` values are not reliably formatted
+//! (several layouts, empty strings and zero dates occur in one field), so a typed date
+//! would fail a whole response over one odd value; the SDK passes the text through and
+//! leaves parsing to the caller. `binary` is base64 text on the wire. See [`tencent`]
+//! for the whole mapping from Tencent's format.
+//!
 //! ## Error catalogue
 //!
 //! `errors` has two objects mapping an error code to an English description (not
@@ -233,6 +241,8 @@
 #![warn(missing_docs)]
 
 pub mod model;
+pub mod overlay;
+pub mod tencent;
 mod types;
 mod unique;
 mod validate;
@@ -301,6 +311,16 @@ fn json_message(e: &serde_json::Error) -> String {
         Category::Syntax | Category::Eof => format!("malformed JSON: {e}"),
         Category::Data | Category::Io => e.to_string(),
     }
+}
+
+/// The canonical text of `spec`: two-space indented JSON, keys in the order of the format
+/// tables above, optional keys left out at their defaults, names sorted, a final newline.
+/// Every spec file the import command writes is in this form, so re-imports diff cleanly.
+pub fn to_text(spec: &Spec) -> String {
+    // Serialising a `Spec` cannot fail: every map key is a string, every value is JSON.
+    let mut text = serde_json::to_string_pretty(spec).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 /// Reads a spec file and [`parse`]s it. An unreadable file is an error with an

@@ -1,12 +1,12 @@
 //! The typed model of a spec file, as it is deserialised (before validation).
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::types::TypeRef;
 use crate::unique::UniqueMap;
 
 /// A whole spec: one service at one API version.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     /// Version of the spec format itself; only `1` exists.
@@ -22,7 +22,7 @@ pub struct Spec {
 }
 
 /// Service metadata.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Service {
     /// Short service name, e.g. `hai`; also the endpoint variable suffix.
@@ -32,17 +32,36 @@ pub struct Service {
     /// Default endpoint host, e.g. `hai.tencentcloudapi.com`.
     pub host: String,
     /// Regional host template with a `{region}` placeholder.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regional_host: Option<String>,
     /// Service name used in the TC3 credential scope (never derived from the host).
     pub signing_service: String,
     /// English description of the service.
     #[serde(default)]
     pub doc: String,
+    /// Whether every call must name a region (`X-TC-Region`); a few global services
+    /// take none. Default `true`.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub region_required: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+// serde's `skip_serializing_if` passes a reference.
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// One API action.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Action {
     /// English description.
@@ -55,28 +74,28 @@ pub struct Action {
     #[serde(default)]
     pub errors: Vec<String>,
     /// Documented request rate limit per second; `None` means unlimited.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<u32>,
     /// Whether repeating the call has no further effect (enables transient retries).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub idempotent: bool,
     /// Whether the action only reads (changes nothing), so resending it after a transient
     /// failure is harmless.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub read_only: bool,
     /// Worked examples.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<Example>,
 }
 
 /// A request/response example of an action.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Example {
     /// Short title.
     pub title: String,
     /// Optional longer description.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub doc: String,
     /// The request body (action parameters only).
     pub request: serde_json::Value,
@@ -98,6 +117,26 @@ pub enum Shape {
     List(ListShape),
     /// A JSON object with string keys and uniform values.
     Map(MapShape),
+}
+
+/// Keys in the order the spec file uses: `type`, `doc` (when not empty), then the kind's key.
+impl Serialize for Shape {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let doc = self.doc();
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", self.kind())?;
+        if !doc.is_empty() {
+            map.serialize_entry("doc", doc)?;
+        }
+        match self {
+            Shape::Structure(s) => map.serialize_entry("members", &s.members)?,
+            Shape::Enum(e) => map.serialize_entry("values", &e.values)?,
+            Shape::List(l) => map.serialize_entry("member", &l.member)?,
+            Shape::Map(m) => map.serialize_entry("value", &m.value)?,
+        }
+        map.end()
+    }
 }
 
 impl Shape {
@@ -197,7 +236,7 @@ impl TryFrom<RawShape> for Shape {
 }
 
 /// A structure shape.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Structure {
     /// English description.
@@ -208,7 +247,7 @@ pub struct Structure {
 }
 
 /// One member of a structure.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Member {
     /// Wire name, e.g. `InstanceId`.
@@ -218,22 +257,22 @@ pub struct Member {
     #[serde(rename = "type")]
     pub ty: String,
     /// Input: the caller must give it. Output: the service documents it as always present.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub required: bool,
     /// The service may send `null`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub nullable: bool,
     /// English description.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub doc: String,
     /// Example value.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<serde_json::Value>,
     /// The value the service assumes when the member is absent.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<serde_json::Value>,
     /// A secret (password, key, token): redacted in generated `Debug` output and logs.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub sensitive: bool,
 }
 
@@ -245,7 +284,7 @@ impl Member {
 }
 
 /// A string enum shape.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnumShape {
     /// English description.
@@ -256,18 +295,18 @@ pub struct EnumShape {
 }
 
 /// One known value of an enum.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnumValue {
     /// The wire string, e.g. `STOP_CHARGE`.
     pub value: String,
     /// English description.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub doc: String,
 }
 
 /// A list shape.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListShape {
     /// English description.
@@ -285,7 +324,7 @@ impl ListShape {
 }
 
 /// A map shape.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MapShape {
     /// English description.
@@ -303,7 +342,7 @@ impl MapShape {
 }
 
 /// The error catalogue: code -> English description.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorCatalogue {
     /// Codes any Tencent Cloud action may return.

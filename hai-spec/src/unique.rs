@@ -6,6 +6,7 @@ use std::marker::PhantomData;
 use std::ops::Deref;
 
 use serde::de::{Deserialize, DeserializeSeed, Deserializer, Error as _, MapAccess, Visitor};
+use serde::{Serialize, Serializer};
 
 /// A `BTreeMap<String, T>` whose JSON form must not repeat a key.
 ///
@@ -17,6 +18,18 @@ pub struct UniqueMap<T>(pub BTreeMap<String, T>);
 impl<T> Default for UniqueMap<T> {
     fn default() -> Self {
         Self(BTreeMap::new())
+    }
+}
+
+impl<T: Serialize> Serialize for UniqueMap<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<T> std::ops::DerefMut for UniqueMap<T> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
     }
 }
 

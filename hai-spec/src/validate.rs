@@ -67,7 +67,6 @@ impl Spec {
         let roles = v.roles();
         v.shapes(&roles)?;
         v.member_values()?;
-        v.cycles()?;
         v.actions()
     }
 }
@@ -194,7 +193,6 @@ impl<'a> Validator<'a> {
     }
 
     fn shapes(&self, roles: &Roles<'_>) -> Result<(), SpecError> {
-        let mut folded: HashMap<String, &str> = HashMap::new();
         for name in self.spec.shapes.keys() {
             if !is_identifier(name) {
                 return Err(err(
@@ -206,12 +204,6 @@ impl<'a> Validator<'a> {
                 return Err(err(
                     "shapes",
                     format!("shape name \"{name}\" is a primitive type name"),
-                ));
-            }
-            if let Some(other) = folded.insert(fold(name), name) {
-                return Err(err(
-                    format!("shapes.{name}"),
-                    format!("shape names \"{other}\" and \"{name}\" differ only in case or underscores, so they collide as Rust identifiers"),
                 ));
             }
         }
@@ -233,7 +225,7 @@ impl<'a> Validator<'a> {
     }
 
     fn structure(&self, base: &str, s: &Structure, roles: &Roles<'_>) -> Result<(), SpecError> {
-        let mut seen: HashMap<String, (usize, &str)> = HashMap::new();
+        let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, m) in s.members.iter().enumerate() {
             let path = format!("{base}.members[{i}]");
             if !is_identifier(&m.name) {
@@ -245,16 +237,13 @@ impl<'a> Validator<'a> {
                     ),
                 ));
             }
-            if let Some((j, other)) = seen.insert(fold(&m.name), (i, &m.name)) {
-                let message = if other == m.name {
-                    format!("duplicate member \"{}\" (also members[{j}])", m.name)
-                } else {
-                    format!(
-                        "member \"{}\" collides with \"{other}\" (members[{j}]): names that differ only in case or underscores give the same Rust identifier",
-                        m.name
-                    )
-                };
-                return Err(err(format!("{path}.name"), message));
+            // Names differing only in case or underscores are fine: the generator
+            // numbers the Rust identifiers they share.
+            if let Some(j) = seen.insert(m.name.as_str(), i) {
+                return Err(err(
+                    format!("{path}.name"),
+                    format!("duplicate member \"{}\" (also members[{j}])", m.name),
+                ));
             }
             self.type_ref(&m.ty, &format!("{path}.type"), roles)?;
             if m.required && m.default.is_some() {
@@ -469,91 +458,12 @@ impl<'a> Validator<'a> {
         Ok(())
     }
 
-    /// Structures that contain themselves by value have no finite size. Members
-    /// whose type is a list or map (named or not) break a cycle.
-    fn cycles(&self) -> Result<(), SpecError> {
-        // Edges: structure -> (member index, structure it holds by value).
-        let mut edges: BTreeMap<&str, Vec<(usize, &str)>> = BTreeMap::new();
-        for (name, shape) in self.spec.shapes.iter() {
-            let Shape::Structure(s) = shape else { continue };
-            let out = edges.entry(name.as_str()).or_default();
-            for (i, m) in s.members.iter().enumerate() {
-                if let Ok(TypeRef::Shape(target)) = m.type_ref() {
-                    if let Some((target, Shape::Structure(_))) =
-                        self.spec.shapes.get_key_value(&target)
-                    {
-                        out.push((i, target.as_str()));
-                    }
-                }
-            }
-        }
-
-        // Iterative depth-first search, so a long chain cannot overflow the stack.
-        #[derive(Clone, Copy, PartialEq)]
-        enum Mark {
-            Unseen,
-            OnStack,
-            Done,
-        }
-        let mut mark: HashMap<&str, Mark> = edges.keys().map(|k| (*k, Mark::Unseen)).collect();
-        for &root in edges.keys() {
-            if mark.get(root) != Some(&Mark::Unseen) {
-                continue;
-            }
-            mark.insert(root, Mark::OnStack);
-            let mut stack: Vec<(&str, usize)> = vec![(root, 0)];
-            while let Some(&(node, next)) = stack.last() {
-                let out = edges.get(node).map(Vec::as_slice).unwrap_or_default();
-                let Some(&(member, target)) = out.get(next) else {
-                    mark.insert(node, Mark::Done);
-                    stack.pop();
-                    continue;
-                };
-                if let Some(top) = stack.last_mut() {
-                    top.1 += 1;
-                }
-                match mark.get(target).copied().unwrap_or(Mark::Done) {
-                    Mark::Unseen => {
-                        mark.insert(target, Mark::OnStack);
-                        stack.push((target, 0));
-                    }
-                    Mark::OnStack => {
-                        let start = stack.iter().position(|(n, _)| *n == target).unwrap_or(0);
-                        let mut chain: Vec<&str> = stack[start..].iter().map(|(n, _)| *n).collect();
-                        chain.push(target);
-                        let member_name = self
-                            .spec
-                            .structure(node)
-                            .and_then(|s| s.members.get(member))
-                            .map_or("", |m| m.name.as_str());
-                        return Err(err(
-                            format!("shapes.{node}.members[{member}]"),
-                            format!(
-                                "structure cycle by value: {} (closed by member \"{member_name}\"); hold one link in a list or map",
-                                chain.join(" -> ")
-                            ),
-                        ));
-                    }
-                    Mark::Done => {}
-                }
-            }
-        }
-        Ok(())
-    }
-
     fn actions(&self) -> Result<(), SpecError> {
-        let mut folded: HashMap<String, &str> = HashMap::new();
         for name in self.spec.actions.keys() {
             if !is_identifier(name) {
                 return Err(err(
                     "actions",
                     format!("invalid action name \"{name}\": expected [A-Za-z][A-Za-z0-9_]*"),
-                ));
-            }
-            if let Some(other) = folded.insert(fold(name), name) {
-                return Err(err(
-                    format!("actions.{name}"),
-                    format!("action names \"{other}\" and \"{name}\" differ only in case or underscores, so they collide as Rust identifiers"),
                 ));
             }
         }

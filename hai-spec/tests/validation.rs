@@ -75,6 +75,16 @@ fn real_spec_loads() {
 }
 
 #[test]
+fn the_checked_in_spec_is_in_canonical_form() {
+    let text = real_text();
+    let spec = parse(&text).expect("valid");
+    assert!(
+        hai_spec::to_text(&spec) == text,
+        "the spec file is written by `cargo xtask import-tencent`; hand edits belong in the overlay"
+    );
+}
+
+#[test]
 fn load_reports_a_missing_file() {
     let e = hai_spec::load(std::path::Path::new("no/such/spec.json")).unwrap_err();
     assert_eq!(e.path, "");
@@ -341,16 +351,14 @@ fn duplicate_member_names() {
 }
 
 #[test]
-fn case_insensitive_member_collision() {
-    expect(
-        |s| {
-            let m = request_members(s);
-            m.push(json!({"name": "GPUCount", "type": "int64"}));
-            m.push(json!({"name": "GpuCount", "type": "int64"}));
-        },
-        "shapes.StopInstanceRequest.members[4].name",
-        "collides with \"GPUCount\"",
-    );
+fn members_differing_only_in_case_are_allowed() {
+    // The generator numbers the Rust fields they share (`gpu_count`, `gpu_count_2`).
+    let mut spec = real();
+    let m = request_members(&mut spec);
+    m.push(json!({"name": "GPUCount", "type": "int64"}));
+    m.push(json!({"name": "GpuCount", "type": "int64"}));
+    m.push(json!({"name": "Gpu_Count", "type": "int64"}));
+    parse(&spec.to_string()).expect("accepted");
 }
 
 #[test]
@@ -379,12 +387,11 @@ fn duplicate_action_names() {
 }
 
 #[test]
-fn shape_names_differing_in_case() {
-    expect(
-        |s| s["shapes"]["Stopmode"] = s["shapes"]["StopMode"].clone(),
-        "shapes.Stopmode",
-        "differ only in case or underscores",
-    );
+fn shape_names_differing_in_case_are_allowed() {
+    let mut spec = real();
+    spec["shapes"]["Stopmode"] = spec["shapes"]["StopMode"].clone();
+    spec["shapes"]["Stop_Mode"] = spec["shapes"]["StopMode"].clone();
+    parse(&spec.to_string()).expect("accepted");
 }
 
 #[test]
@@ -509,45 +516,25 @@ fn malformed_error_codes() {
 // ---- cycles ----
 
 #[test]
-fn cyclic_structure_by_value() {
-    expect(
-        |s| {
-            s["shapes"]["A"] = json!({"type": "structure", "members": [
-                {"name": "Id", "type": "string"},
-                {"name": "Next", "type": "B"}
-            ]});
-            s["shapes"]["B"] = json!({"type": "structure", "members": [
-                {"name": "Back", "type": "A"}
-            ]});
-        },
-        "shapes.B.members[0]",
-        "structure cycle by value: A -> B -> A (closed by member \"Back\")",
-    );
-}
-
-#[test]
-fn self_containing_structure() {
-    expect(
-        |s| {
-            s["shapes"]["Node"] = json!({"type": "structure", "members": [
-                {"name": "Parent", "type": "Node", "nullable": true}
-            ]});
-        },
-        "shapes.Node.members[0]",
-        "Node -> Node",
-    );
-}
-
-#[test]
-fn recursion_through_list_or_map_is_fine() {
+fn structures_may_contain_themselves() {
+    // Directly, through other structures, through optional members: the generator boxes
+    // the link (Tencent has `WorkflowTask`, `JobConfig`, `CNAPIGwMCPToolParam`).
     let mut spec = real();
+    spec["shapes"]["A"] = json!({"type": "structure", "members": [
+        {"name": "Id", "type": "string"},
+        {"name": "Next", "type": "B"}
+    ]});
+    spec["shapes"]["B"] = json!({"type": "structure", "members": [
+        {"name": "Back", "type": "A", "required": true}
+    ]});
     spec["shapes"]["Node"] = json!({"type": "structure", "members": [
+        {"name": "Parent", "type": "Node", "nullable": true},
         {"name": "Children", "type": "list<Node>"},
         {"name": "ByName", "type": "map<Node>"},
         {"name": "More", "type": "Nodes"}
     ]});
     spec["shapes"]["Nodes"] = json!({"type": "list", "member": "Node"});
-    parse(&spec.to_string()).expect("recursion through a list is allowed");
+    parse(&spec.to_string()).expect("recursion is allowed");
 }
 
 #[test]
@@ -563,8 +550,7 @@ fn long_chain_of_structures_does_not_overflow() {
         spec["shapes"][format!("S{i}")] =
             json!({"type": "structure", "members": [{"name": "Next", "type": next}]});
     }
-    let e = refuse(&spec);
-    assert!(e.message.contains("structure cycle by value"), "{e}");
+    parse(&spec.to_string()).expect("a long cycle is accepted");
 }
 
 // ---- actions ----

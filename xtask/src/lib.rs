@@ -7,7 +7,8 @@ use std::path::Path;
 
 use hai_codegen::{ClientMethods, GeneratedFile, Options};
 
-pub mod import;
+/// The importer, now a library of `hai-spec`; kept under its old name for callers.
+pub use hai_spec::tencent as import;
 
 /// One spec and the directory its tree is generated into.
 #[derive(Debug, Clone)]
@@ -134,4 +135,75 @@ pub fn write_files(dir: &Path, files: &[GeneratedFile], stale: &[Stale]) -> io::
         }
     }
     Ok(())
+}
+
+/// What a refresh produced: the spec text to write, the overlay (rewritten when stale
+/// entries were dropped) and the report lines.
+#[derive(Debug, Clone)]
+pub struct Refreshed {
+    /// The new spec file, canonical text.
+    pub spec_text: String,
+    /// The overlay after dropping stale entries; `None` when unchanged.
+    pub overlay_text: Option<String>,
+    /// Human-readable report: changes against the old spec, stale entries, undocumented items.
+    pub report: Vec<String>,
+    /// How many actions, structures and members lack an English doc.
+    pub undocumented: usize,
+}
+
+/// `import(api.json, errors.json) + overlay`, validated. `old_spec` (the file being
+/// replaced, if any) is compared with the result for the report. Stale overlay entries are
+/// an error listing them all, unless `drop_stale`.
+pub fn refresh(
+    api_json: &str,
+    errors_json: Option<&str>,
+    overlay_text: Option<&str>,
+    old_spec: Option<&str>,
+    options: &import::ImportOptions,
+    drop_stale: bool,
+) -> Result<Refreshed, String> {
+    let mut spec = import::import(api_json, errors_json, options).map_err(|e| e.to_string())?;
+    let mut overlay = match overlay_text {
+        Some(t) => hai_spec::overlay::parse(t).map_err(|e| format!("overlay: {e}"))?,
+        None => hai_spec::overlay::Overlay::default(),
+    };
+    let result = hai_spec::overlay::apply(&mut spec, &overlay);
+    let mut report = Vec::new();
+    if let Some(old) = old_spec.and_then(|t| hai_spec::parse(t).ok()) {
+        report.extend(
+            hai_spec::overlay::changes(&old, &spec)
+                .into_iter()
+                .map(|c| format!("change: {c}")),
+        );
+    }
+    let mut overlay_out = None;
+    if !result.stale.is_empty() {
+        if !drop_stale {
+            let lines: Vec<String> = result.stale.iter().map(|s| format!("  {s}")).collect();
+            return Err(format!(
+                "{} overlay entries match nothing (rerun with --drop-stale to remove them):\n{}",
+                result.stale.len(),
+                lines.join("\n")
+            ));
+        }
+        overlay.drop_stale(&result.stale);
+        overlay_out = Some(hai_spec::overlay::to_text(&overlay));
+        report.extend(result.stale.iter().map(|s| format!("dropped stale: {s}")));
+    }
+    if overlay_text.is_some() {
+        report.extend(
+            result
+                .undocumented
+                .iter()
+                .map(|u| format!("no English doc: {u}")),
+        );
+    }
+    spec.validate()
+        .map_err(|e| format!("the refreshed spec does not validate: {e}"))?;
+    Ok(Refreshed {
+        spec_text: hai_spec::to_text(&spec),
+        overlay_text: overlay_out,
+        report,
+        undocumented: result.undocumented.len(),
+    })
 }

@@ -6,19 +6,31 @@ use std::time::Instant;
 
 use hai_codegen::ClientMethods;
 
+mod check;
+
 const USAGE: &str = "usage:
   cargo xtask regen [--check]                 regenerate hai-sdk/src/generated from the HAI spec
   cargo xtask regen --spec FILE --out DIR [--trait NAME] [--check]
                                               generate the tree of any spec into DIR (client
                                               methods as extension trait NAME, default <Service>ClientExt)
-  cargo xtask import-tencent --api-json FILE [--errors FILE] --out SPEC [--rate-limit N] [--host HOST]
-                                              convert Tencent's published api.json format into our spec";
+  cargo xtask import-tencent --api-json FILE [--errors FILE] [--overlay FILE [--drop-stale]]
+                             --out SPEC [--rate-limit N] [--host HOST]
+                                              convert Tencent's published api.json format into our
+                                              spec, with the hand-written overlay merged in; lists
+                                              changes, stale overlay entries and undocumented items
+  cargo xtask extract-overlay --api-json FILE [--errors FILE] --spec SPEC --out OVERLAY
+                                              write the overlay that turns the plain import into SPEC
+  cargo xtask check-tencent [--only SERVICE,...]
+                                              import, generate and compile every api.json of tccli
+                                              (downloads it into target/; not part of CI)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("regen") => regen(&args[1..]),
         Some("import-tencent") => import_tencent(&args[1..]),
+        Some("extract-overlay") => extract_overlay(&args[1..]),
+        Some("check-tencent") => check::run(&workspace_root(), &args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -120,14 +132,18 @@ fn regen(args: &[String]) -> Result<ExitCode, String> {
 fn import_tencent(args: &[String]) -> Result<ExitCode, String> {
     let mut api: Option<PathBuf> = None;
     let mut errors: Option<PathBuf> = None;
+    let mut overlay: Option<PathBuf> = None;
     let mut out: Option<PathBuf> = None;
+    let mut drop_stale = false;
     let mut options = xtask::import::ImportOptions::default();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--api-json" => api = Some(it.next().ok_or("--api-json needs a file")?.into()),
             "--errors" => errors = Some(it.next().ok_or("--errors needs a file")?.into()),
+            "--overlay" => overlay = Some(it.next().ok_or("--overlay needs a file")?.into()),
             "--out" => out = Some(it.next().ok_or("--out needs a file")?.into()),
+            "--drop-stale" => drop_stale = true,
             "--host" => options.host = Some(it.next().ok_or("--host needs a host")?.clone()),
             "--rate-limit" => {
                 let n = it.next().ok_or("--rate-limit needs a number")?;
@@ -146,9 +162,60 @@ fn import_tencent(args: &[String]) -> Result<ExitCode, String> {
     let read = |p: &Path| fs_read(p);
     let api_text = read(&api)?;
     let errors_text = errors.as_deref().map(read).transpose()?;
-    let text = xtask::import::import_to_string(&api_text, errors_text.as_deref(), &options)
-        .map_err(|e| format!("{}: {e}", api.display()))?;
-    std::fs::write(&out, &text).map_err(|e| format!("{}: {e}", out.display()))?;
+    let overlay_text = overlay.as_deref().map(read).transpose()?;
+    let old = std::fs::read_to_string(&out).ok();
+    let r = xtask::refresh(
+        &api_text,
+        errors_text.as_deref(),
+        overlay_text.as_deref(),
+        old.as_deref(),
+        &options,
+        drop_stale,
+    )
+    .map_err(|e| format!("{}: {e}", api.display()))?;
+    for line in &r.report {
+        println!("{line}");
+    }
+    std::fs::write(&out, &r.spec_text).map_err(|e| format!("{}: {e}", out.display()))?;
+    println!("wrote {}", out.display());
+    if let (Some(text), Some(path)) = (&r.overlay_text, &overlay) {
+        std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        println!("wrote {} (stale entries dropped)", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn extract_overlay(args: &[String]) -> Result<ExitCode, String> {
+    let mut api: Option<PathBuf> = None;
+    let mut errors: Option<PathBuf> = None;
+    let mut spec: Option<PathBuf> = None;
+    let mut out: Option<PathBuf> = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--api-json" => api = Some(it.next().ok_or("--api-json needs a file")?.into()),
+            "--errors" => errors = Some(it.next().ok_or("--errors needs a file")?.into()),
+            "--spec" => spec = Some(it.next().ok_or("--spec needs a file")?.into()),
+            "--out" => out = Some(it.next().ok_or("--out needs a file")?.into()),
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    let (Some(api), Some(spec), Some(out)) = (api, spec, out) else {
+        return Err(format!(
+            "--api-json, --spec and --out are required\n{USAGE}"
+        ));
+    };
+    let imported = xtask::import::import(
+        &fs_read(&api)?,
+        errors.as_deref().map(fs_read).transpose()?.as_deref(),
+        &xtask::import::ImportOptions::default(),
+    )
+    .map_err(|e| format!("{}: {e}", api.display()))?;
+    let target =
+        hai_spec::parse(&fs_read(&spec)?).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let overlay = hai_spec::overlay::extract(&imported, &target)?;
+    std::fs::write(&out, hai_spec::overlay::to_text(&overlay))
+        .map_err(|e| format!("{}: {e}", out.display()))?;
     println!("wrote {}", out.display());
     Ok(ExitCode::SUCCESS)
 }

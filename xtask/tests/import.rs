@@ -147,12 +147,9 @@ fn without_an_errors_file_actions_get_only_common_codes() {
         &ImportOptions::default(),
     )
     .unwrap();
-    assert_eq!(
-        v["actions"]["CreateGadget"]["errors"],
-        serde_json::json!([])
-    );
-    assert!(v["errors"]["common"]["RequestLimitExceeded"].is_string());
-    assert_eq!(v["errors"]["service"], serde_json::json!({}));
+    assert!(v.actions["CreateGadget"].errors.is_empty());
+    assert!(v.errors.common.contains_key("RequestLimitExceeded"));
+    assert!(v.errors.service.is_empty());
 }
 
 #[test]
@@ -172,4 +169,189 @@ fn importer_errors_name_the_json_path() {
     let errs = r#"{"actions": {"Go": "nope"}}"#;
     let e = import(r#"{"metadata": {"apiVersion": "2020-01-01", "serviceShortName": "x"}, "actions": {}, "objects": {}}"#, Some(errs), &ImportOptions::default()).unwrap_err();
     assert_eq!((e.file, e.path.as_str()), ("errors.json", "actions.Go"));
+}
+
+fn reference(name: &str) -> String {
+    read(&root().join("hai-spec/reference").join(name))
+}
+
+fn overlay_path() -> PathBuf {
+    root().join("hai-spec/spec/hai-2023-08-12.overlay.json")
+}
+
+#[test]
+fn hai_spec_is_the_import_plus_the_overlay_byte_for_byte() {
+    let r = xtask::refresh(
+        &reference("hai-2023-08-12.api.json"),
+        Some(&reference("hai-2023-08-12.errors.json")),
+        Some(&read(&overlay_path())),
+        None,
+        &ImportOptions::default(),
+        false,
+    )
+    .expect("refresh");
+    assert!(
+        r.spec_text == read(&hai_spec::hai_spec_path()),
+        "re-run: cargo xtask import-tencent --api-json hai-spec/reference/hai-2023-08-12.api.json \
+         --errors hai-spec/reference/hai-2023-08-12.errors.json \
+         --overlay hai-spec/spec/hai-2023-08-12.overlay.json --out hai-spec/spec/hai-2023-08-12.json"
+    );
+    assert_eq!(r.overlay_text, None, "nothing stale");
+    assert_eq!(
+        r.undocumented, 0,
+        "every action, shape and member has English docs"
+    );
+    // The overlay is the smallest one: extracting it again gives the same file.
+    let plain = import(
+        &reference("hai-2023-08-12.api.json"),
+        Some(&reference("hai-2023-08-12.errors.json")),
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    let ours = hai_spec::load(&hai_spec::hai_spec_path()).unwrap();
+    let extracted = hai_spec::overlay::extract(&plain, &ours).expect("extract");
+    assert_eq!(
+        hai_spec::overlay::to_text(&extracted),
+        read(&overlay_path())
+    );
+}
+
+/// Tencent's next HAI release, simulated: one new action, one new member, one removed
+/// member, one changed member type.
+fn next_release() -> String {
+    let mut api: serde_json::Value =
+        serde_json::from_str(&reference("hai-2023-08-12.api.json")).unwrap();
+    api["actions"]["DescribeGadgets"] = serde_json::json!({
+        "document": "查询小工具。", "input": "DescribeGadgetsRequest",
+        "output": "DescribeGadgetsResponse", "name": "查询小工具", "status": "online"
+    });
+    let member = |name: &str, ty: &str, member: &str| {
+        serde_json::json!({"disabled": false, "document": "", "example": "", "member": member,
+            "name": name, "required": false, "type": ty})
+    };
+    let objects = &mut api["objects"];
+    objects["DescribeGadgetsRequest"] =
+        serde_json::json!({"members": [member("GadgetIds", "list", "string")], "type": "object"});
+    objects["DescribeGadgetsResponse"] = serde_json::json!({"members": [member("TotalCount", "int", "uint64"), member("RequestId", "string", "string")], "type": "object"});
+    objects["StopInstanceRequest"]["members"]
+        .as_array_mut()
+        .unwrap()
+        .push(member("Force", "bool", "bool"));
+    objects["DescribeRegionsResponse"]["members"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|m| m["name"] != "RegionSet");
+    for m in objects["SystemDisk"]["members"].as_array_mut().unwrap() {
+        if m["name"] == "DiskSize" {
+            m["member"] = "uint64".into();
+        }
+    }
+    serde_json::to_string_pretty(&api).unwrap()
+}
+
+#[test]
+fn a_tencent_release_shows_in_the_spec_the_report_and_the_code() {
+    let api = next_release();
+    let errors = reference("hai-2023-08-12.errors.json");
+    let overlay = read(&overlay_path());
+    let old = read(&hai_spec::hai_spec_path());
+    let run = |drop_stale| {
+        xtask::refresh(
+            &api,
+            Some(&errors),
+            Some(&overlay),
+            Some(&old),
+            &ImportOptions::default(),
+            drop_stale,
+        )
+    };
+
+    // The removed member had hand-written docs: refused until told to drop them.
+    let e = run(false).unwrap_err();
+    assert!(
+        e.contains("shapes.DescribeRegionsResponse.members.RegionSet: no such member"),
+        "{e}"
+    );
+    assert!(e.contains("--drop-stale"), "{e}");
+
+    let r = run(true).expect("refresh with --drop-stale");
+    for line in [
+        "change: new action DescribeGadgets",
+        "change: new shape DescribeGadgetsRequest",
+        "change: new member StopInstanceRequest.Force (boolean)",
+        "change: removed member DescribeRegionsResponse.RegionSet",
+        "change: member SystemDisk.DiskSize changed type: int64 -> uint64",
+        "dropped stale: shapes.DescribeRegionsResponse.members.RegionSet: no such member",
+        "no English doc: action DescribeGadgets",
+        "no English doc: shape DescribeGadgetsRequest",
+        "no English doc: member StopInstanceRequest.Force",
+    ] {
+        assert!(
+            r.report.iter().any(|l| l == line),
+            "report lacks {line:?}:\n{}",
+            r.report.join("\n")
+        );
+    }
+    assert_eq!(r.undocumented, 7, "{:#?}", r.report);
+    let new_overlay = r.overlay_text.expect("stale entry dropped");
+    assert!(!new_overlay.contains("\"RegionSet\""));
+    let dropped = hai_spec::overlay::parse(&new_overlay).unwrap();
+    let mut expected = hai_spec::overlay::parse(&overlay).unwrap();
+    expected
+        .shapes
+        .0
+        .get_mut("DescribeRegionsResponse")
+        .unwrap()
+        .members
+        .0
+        .remove("RegionSet")
+        .expect("the overlay documented RegionSet");
+    assert_eq!(dropped, expected, "only the stale entry went");
+
+    let spec = hai_spec::parse(&r.spec_text).unwrap();
+    assert!(spec.actions.contains_key("DescribeGadgets"));
+    let st = |n: &str| spec.structure(n).unwrap();
+    assert!(st("StopInstanceRequest")
+        .members
+        .iter()
+        .any(|m| m.name == "Force"));
+    assert!(st("DescribeRegionsResponse")
+        .members
+        .iter()
+        .all(|m| m.name != "RegionSet"));
+    let disk = st("SystemDisk")
+        .members
+        .iter()
+        .find(|m| m.name == "DiskSize")
+        .unwrap();
+    assert_eq!(disk.ty, "uint64");
+    assert_eq!(
+        spec.actions["StopInstance"].doc,
+        hai_spec::load(&hai_spec::hai_spec_path()).unwrap().actions["StopInstance"].doc,
+        "English docs survive the refresh"
+    );
+
+    let files = hai_codegen::generate(
+        &spec,
+        &r.spec_text,
+        &hai_codegen::Options {
+            spec_file: "hai.json".into(),
+            client_methods: hai_codegen::ClientMethods::Inherent,
+        },
+    )
+    .expect("the refreshed spec generates");
+    let file = |p: &str| {
+        files
+            .iter()
+            .find(|f| f.path == p)
+            .map(|f| f.contents.clone())
+            .unwrap_or_else(|| panic!("no {p}"))
+    };
+    assert!(file("describe_gadgets.rs").contains("pub struct DescribeGadgetsRequest"));
+    assert!(file("client.rs").contains("pub fn describe_gadgets("));
+    assert!(file("stop_instance.rs").contains("pub force: ::std::option::Option<bool>"));
+    assert!(!file("describe_regions.rs").contains("region_set"));
+    let types = file("types.rs");
+    let disk = types.find("pub struct SystemDisk").unwrap();
+    assert!(types[disk..].contains("pub disk_size: ::std::option::Option<u64>"));
 }

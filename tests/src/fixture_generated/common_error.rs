@@ -3,7 +3,7 @@
 //! Error codes that any Tencent Cloud action may return.
 use ::hai_sdk::ErrorMetadata;
 /// A service error with one of the codes common to every action.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq)]
 #[non_exhaustive]
 pub enum CommonError {
     /// `DryRunOperation`: Dry run succeeded.
@@ -21,12 +21,14 @@ impl CommonError {
         "RequestLimitExceeded",
     ];
     /// Classifies `meta` by its code, giving it back when the code is not a common one.
-    pub fn classify(meta: ErrorMetadata) -> Result<Self, ErrorMetadata> {
+    pub fn classify(meta: ErrorMetadata) -> ::std::result::Result<Self, ErrorMetadata> {
         match meta.code() {
-            "DryRunOperation" => Ok(Self::DryRunOperation(meta)),
-            "InternalError" => Ok(Self::InternalError(meta)),
-            "RequestLimitExceeded" => Ok(Self::RequestLimitExceeded(meta)),
-            _ => Err(meta),
+            "DryRunOperation" => ::std::result::Result::Ok(Self::DryRunOperation(meta)),
+            "InternalError" => ::std::result::Result::Ok(Self::InternalError(meta)),
+            "RequestLimitExceeded" => {
+                ::std::result::Result::Ok(Self::RequestLimitExceeded(meta))
+            }
+            _ => ::std::result::Result::Err(meta),
         }
     }
     /// Code, message and RequestId.

@@ -4,9 +4,9 @@
 use ::hai_sdk::ErrorMetadata;
 /// Parameters of CreateWidget.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -17,7 +17,7 @@ pub struct CreateWidgetRequest {
     ///
     /// Required. Example: `"w"`.
     #[serde(rename = "Name")]
-    pub name: String,
+    pub name: ::std::string::String,
     /// Shape of the widget.
     ///
     /// Required.
@@ -26,94 +26,133 @@ pub struct CreateWidgetRequest {
     /// Size in cm.
     ///
     /// Optional.
-    #[serde(rename = "Size", default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<f64>,
+    #[serde(
+        rename = "Size",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub size: ::std::option::Option<f64>,
     /// Free-form labels.
     ///
     /// Optional.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
-    pub labels: Option<::std::collections::BTreeMap<String, String>>,
+    #[serde(
+        rename = "Labels",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub labels: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
     /// Tags.
     ///
     /// Optional.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<super::types::Tag>>,
+    #[serde(
+        rename = "Tags",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub tags: ::std::option::Option<::std::vec::Vec<super::types::Tag>>,
     /// A member named like a keyword that cannot be raw.
     ///
     /// Optional.
-    #[serde(rename = "Self", default, skip_serializing_if = "Option::is_none")]
-    pub self_: Option<bool>,
+    #[serde(
+        rename = "Self",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub self_: ::std::option::Option<bool>,
     /// A member named like a raw-able keyword.
     ///
     /// Optional. Default: `-1`.
-    #[serde(rename = "Match", default, skip_serializing_if = "Option::is_none")]
-    pub r#match: Option<i64>,
+    #[serde(
+        rename = "Match",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub r#match: ::std::option::Option<i64>,
     /// Idempotency token.
     ///
     /// Optional.
-    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
-    pub client_token: Option<String>,
+    #[serde(
+        rename = "ClientToken",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub client_token: ::std::option::Option<::std::string::String>,
 }
 impl CreateWidgetRequest {
     /// Creates the value with its required members: `Name`, `Type`.
-    pub fn new(name: impl Into<String>, r#type: super::types::WidgetType) -> Self {
+    pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
+        r#type: super::types::WidgetType,
+    ) -> Self {
         Self {
-            name: name.into(),
+            name: ::std::convert::Into::into(name),
             r#type,
-            size: None,
-            labels: None,
-            tags: None,
-            self_: None,
-            r#match: None,
-            client_token: None,
+            size: ::std::option::Option::None,
+            labels: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            self_: ::std::option::Option::None,
+            r#match: ::std::option::Option::None,
+            client_token: ::std::option::Option::None,
         }
     }
     /// Sets `Size`.
     #[must_use]
     pub fn size(mut self, value: f64) -> Self {
-        self.size = Some(value);
+        self.size = ::std::option::Option::Some(value);
         self
     }
     /// Sets `Labels`.
     #[must_use]
     pub fn labels(
         mut self,
-        value: ::std::collections::BTreeMap<String, String>,
+        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     ) -> Self {
-        self.labels = Some(value);
+        self.labels = ::std::option::Option::Some(value);
         self
     }
     /// Sets `Tags`.
     #[must_use]
-    pub fn tags(mut self, value: impl IntoIterator<Item = super::types::Tag>) -> Self {
-        self.tags = Some(value.into_iter().collect());
+    pub fn tags(
+        mut self,
+        value: impl ::std::iter::IntoIterator<Item = super::types::Tag>,
+    ) -> Self {
+        self.tags = ::std::option::Option::Some(
+            ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
+        );
         self
     }
     /// Sets `Self`.
     #[must_use]
     pub fn self_(mut self, value: bool) -> Self {
-        self.self_ = Some(value);
+        self.self_ = ::std::option::Option::Some(value);
         self
     }
     /// Sets `Match`.
     #[must_use]
     pub fn r#match(mut self, value: i64) -> Self {
-        self.r#match = Some(value);
+        self.r#match = ::std::option::Option::Some(value);
         self
     }
     /// Sets `ClientToken`.
     #[must_use]
-    pub fn client_token(mut self, value: impl Into<String>) -> Self {
-        self.client_token = Some(value.into());
+    pub fn client_token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_token = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
         self
     }
 }
 /// Result of CreateWidget.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -121,15 +160,19 @@ impl CreateWidgetRequest {
 #[non_exhaustive]
 pub struct CreateWidgetResponse {
     /// The new widget.
-    #[serde(rename = "Widget", default, skip_serializing_if = "Option::is_none")]
-    pub widget: Option<super::types::Widget>,
+    #[serde(
+        rename = "Widget",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub widget: ::std::option::Option<super::types::Widget>,
     /// Request ID.
     #[serde(
         rename = "RequestId",
         default,
         deserialize_with = "::hai_sdk::__private::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl ::hai_sdk::Action for CreateWidgetRequest {
     type Output = CreateWidgetResponse;
@@ -137,18 +180,20 @@ impl ::hai_sdk::Action for CreateWidgetRequest {
     const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
         service: &super::SERVICE,
         name: "CreateWidget",
-        rate_limit: None,
+        rate_limit: ::std::option::Option::None,
         idempotent: true,
         read_only: false,
     };
     fn fill_idempotency_token(&mut self) {
         if self.client_token.is_none() {
-            self.client_token = Some(::hai_sdk::__private::idempotency_token());
+            self.client_token = ::std::option::Option::Some(
+                ::hai_sdk::__private::idempotency_token(),
+            );
         }
     }
 }
 /// A service error of `CreateWidget`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq)]
 #[non_exhaustive]
 pub enum CreateWidgetError {
     /// `LimitExceeded.WidgetQuota`: Too many widgets.
@@ -183,15 +228,15 @@ impl CreateWidgetError {
         self.meta().request_id()
     }
 }
-impl From<ErrorMetadata> for CreateWidgetError {
+impl ::std::convert::From<ErrorMetadata> for CreateWidgetError {
     fn from(meta: ErrorMetadata) -> Self {
         match meta.code() {
             "LimitExceeded.WidgetQuota" => Self::LimitExceededWidgetQuota(meta),
             "InvalidParameterValue.BadName" => Self::InvalidParameterValueBadName(meta),
             _ => {
                 match super::common_error::CommonError::classify(meta) {
-                    Ok(common) => Self::Common(common),
-                    Err(meta) => {
+                    ::std::result::Result::Ok(common) => Self::Common(common),
+                    ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
                             ::hai_sdk::__private::unhandled(
                                 ::hai_sdk::__private::SEALED,

@@ -41,10 +41,10 @@
 use ::hai_sdk::ErrorMetadata;
 /// Parameters of DescribeWidgets.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -54,56 +54,70 @@ pub struct DescribeWidgetsRequest {
     /// Filters, ANDed.
     ///
     /// Optional.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
-    pub filters: Option<Vec<super::types::Filter>>,
+    #[serde(
+        rename = "Filters",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub filters: ::std::option::Option<::std::vec::Vec<super::types::Filter>>,
     /// Offset.
     ///
     /// Optional. Default: `0`.
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
-    pub offset: Option<i64>,
+    #[serde(
+        rename = "Offset",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub offset: ::std::option::Option<i64>,
     /// Page size.
     ///
     /// Optional. Default: `20`. Example: `"100"`.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<u64>,
+    #[serde(
+        rename = "Limit",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub limit: ::std::option::Option<u64>,
 }
 impl DescribeWidgetsRequest {
     /// Creates the value; every member is optional.
     pub fn new() -> Self {
         Self {
-            filters: None,
-            offset: None,
-            limit: None,
+            filters: ::std::option::Option::None,
+            offset: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
         }
     }
     /// Sets `Filters`.
     #[must_use]
     pub fn filters(
         mut self,
-        value: impl IntoIterator<Item = super::types::Filter>,
+        value: impl ::std::iter::IntoIterator<Item = super::types::Filter>,
     ) -> Self {
-        self.filters = Some(value.into_iter().collect());
+        self.filters = ::std::option::Option::Some(
+            ::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(value)),
+        );
         self
     }
     /// Sets `Offset`.
     #[must_use]
     pub fn offset(mut self, value: i64) -> Self {
-        self.offset = Some(value);
+        self.offset = ::std::option::Option::Some(value);
         self
     }
     /// Sets `Limit`.
     #[must_use]
     pub fn limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
+        self.limit = ::std::option::Option::Some(value);
         self
     }
 }
 /// Result of DescribeWidgets.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -111,18 +125,26 @@ impl DescribeWidgetsRequest {
 #[non_exhaustive]
 pub struct DescribeWidgetsResponse {
     /// Number of matching widgets.
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<u64>,
+    #[serde(
+        rename = "TotalCount",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub total_count: ::std::option::Option<u64>,
     /// This page.
-    #[serde(rename = "WidgetSet", default, skip_serializing_if = "Option::is_none")]
-    pub widget_set: Option<Vec<super::types::Widget>>,
+    #[serde(
+        rename = "WidgetSet",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub widget_set: ::std::option::Option<::std::vec::Vec<super::types::Widget>>,
     /// Request ID.
     #[serde(
         rename = "RequestId",
         default,
         deserialize_with = "::hai_sdk::__private::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl ::hai_sdk::Action for DescribeWidgetsRequest {
     type Output = DescribeWidgetsResponse;
@@ -130,13 +152,13 @@ impl ::hai_sdk::Action for DescribeWidgetsRequest {
     const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
         service: &super::SERVICE,
         name: "DescribeWidgets",
-        rate_limit: Some(10u32),
+        rate_limit: ::std::option::Option::Some(10u32),
         idempotent: false,
         read_only: false,
     };
 }
 /// A service error of `DescribeWidgets`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq)]
 #[non_exhaustive]
 pub enum DescribeWidgetsError {
     /// A code common to every Tencent Cloud action (authentication, throttling, dry run, ...).
@@ -165,11 +187,11 @@ impl DescribeWidgetsError {
         self.meta().request_id()
     }
 }
-impl From<ErrorMetadata> for DescribeWidgetsError {
+impl ::std::convert::From<ErrorMetadata> for DescribeWidgetsError {
     fn from(meta: ErrorMetadata) -> Self {
         match super::common_error::CommonError::classify(meta) {
-            Ok(common) => Self::Common(common),
-            Err(meta) => {
+            ::std::result::Result::Ok(common) => Self::Common(common),
+            ::std::result::Result::Err(meta) => {
                 Self::Unhandled(
                     ::hai_sdk::__private::unhandled(::hai_sdk::__private::SEALED, meta),
                 )

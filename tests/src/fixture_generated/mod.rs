@@ -17,6 +17,6 @@ pub const SERVICE: ::hai_sdk::ServiceMeta = ::hai_sdk::ServiceMeta {
     name: "demo",
     version: "2020-01-01",
     host: "demo.tencentcloudapi.com",
-    regional_host: None,
+    regional_host: ::std::option::Option::None,
     signing_service: "demo",
 };

@@ -3,9 +3,9 @@
 //! Shapes and enums shared by several actions.
 /// A filter: `Name` matches any of `Values`.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -16,31 +16,33 @@ pub struct Filter {
     ///
     /// Required.
     #[serde(rename = "Name")]
-    pub name: String,
+    pub name: ::std::string::String,
     /// Accepted values.
     ///
     /// Required.
     #[serde(rename = "Values")]
-    pub values: Vec<String>,
+    pub values: ::std::vec::Vec<::std::string::String>,
 }
 impl Filter {
     /// Creates the value with its required members: `Name`, `Values`.
     pub fn new(
-        name: impl Into<String>,
-        values: impl IntoIterator<Item = String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+        values: impl ::std::iter::IntoIterator<Item = ::std::string::String>,
     ) -> Self {
         Self {
-            name: name.into(),
-            values: values.into_iter().collect(),
+            name: ::std::convert::Into::into(name),
+            values: ::std::iter::Iterator::collect(
+                ::std::iter::IntoIterator::into_iter(values),
+            ),
         }
     }
 }
 /// A key/value tag, used in requests and responses.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -50,35 +52,46 @@ pub struct Tag {
     /// Tag key.
     ///
     /// Required.
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
+    #[serde(
+        rename = "Key",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub key: ::std::option::Option<::std::string::String>,
     /// Tag value.
     ///
     /// Optional.
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    #[serde(
+        rename = "Value",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub value: ::std::option::Option<::std::string::String>,
 }
 impl Tag {
     /// Creates the value with its required members: `Key`.
-    pub fn new(key: impl Into<String>) -> Self {
+    pub fn new(key: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            key: Some(key.into()),
-            value: None,
+            key: ::std::option::Option::Some(::std::convert::Into::into(key)),
+            value: ::std::option::Option::None,
         }
     }
     /// Sets `Value`.
     #[must_use]
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(::std::convert::Into::into(value));
         self
     }
 }
 /// A widget; widgets nest.
 #[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Default,
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::hai_sdk::__private::serde::Serialize,
     ::hai_sdk::__private::serde::Deserialize
 )]
@@ -86,32 +99,75 @@ impl Tag {
 #[non_exhaustive]
 pub struct Widget {
     /// ID.
-    #[serde(rename = "WidgetId", default, skip_serializing_if = "Option::is_none")]
-    pub widget_id: Option<String>,
+    #[serde(
+        rename = "WidgetId",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub widget_id: ::std::option::Option<::std::string::String>,
     /// Shape.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<WidgetType>,
+    #[serde(
+        rename = "Type",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub r#type: ::std::option::Option<WidgetType>,
     /// A member named like its structure.
-    #[serde(rename = "Widget", default, skip_serializing_if = "Option::is_none")]
-    pub widget: Option<String>,
+    #[serde(
+        rename = "Widget",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub widget: ::std::option::Option<::std::string::String>,
     /// Nested widgets (recursive through a list).
-    #[serde(rename = "Children", default, skip_serializing_if = "Option::is_none")]
-    pub children: Option<Vec<Widget>>,
+    #[serde(
+        rename = "Children",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub children: ::std::option::Option<::std::vec::Vec<Widget>>,
     /// Tags.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Tag>>,
+    #[serde(
+        rename = "Tags",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
     /// Weight, may be null.
-    #[serde(rename = "Weight", default, skip_serializing_if = "Option::is_none")]
-    pub weight: Option<f64>,
+    #[serde(
+        rename = "Weight",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub weight: ::std::option::Option<f64>,
     /// Signed 64-bit.
-    #[serde(rename = "Serial", default, skip_serializing_if = "Option::is_none")]
-    pub serial: Option<i64>,
+    #[serde(
+        rename = "Serial",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub serial: ::std::option::Option<i64>,
     /// Labels.
-    #[serde(rename = "Labels", default, skip_serializing_if = "Option::is_none")]
-    pub labels: Option<::std::collections::BTreeMap<String, Vec<String>>>,
+    #[serde(
+        rename = "Labels",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub labels: ::std::option::Option<
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::vec::Vec<::std::string::String>,
+        >,
+    >,
 }
 /// Shapes a widget can have.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
 #[non_exhaustive]
 pub enum WidgetType {
     /// `ROUND`: Round.
@@ -161,15 +217,15 @@ impl WidgetType {
         }
     }
 }
-impl From<&str> for WidgetType {
+impl ::std::convert::From<&str> for WidgetType {
     fn from(value: &str) -> Self {
         Self::from_wire(value)
     }
 }
 impl ::std::str::FromStr for WidgetType {
     type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from_wire(s))
+    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from_wire(s))
     }
 }
 impl ::std::fmt::Display for WidgetType {
@@ -181,14 +237,14 @@ impl ::hai_sdk::__private::serde::Serialize for WidgetType {
     fn serialize<S: ::hai_sdk::__private::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::hai_sdk::__private::serde::Deserialize<'de> for WidgetType {
     fn deserialize<D: ::hai_sdk::__private::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::std::result::Result<Self, D::Error> {
         ::hai_sdk::__private::deserialize_str(deserializer, Self::from_wire)
     }
 }

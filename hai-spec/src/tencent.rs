@@ -1,15 +1,38 @@
-//! `cargo xtask import-tencent`: Tencent's published `api.json` format -> our spec format.
+//! Tencent's published `api.json` format -> a [`Spec`].
 //!
-//! The importer accepts any service's file. It keeps every action, object and member in
-//! order, maps types (`int`+`int64`/`uint64`, `float`, `bool`, `object`, `list`), required
-//! flags (`required` for inputs, `output_required` for outputs), `value_allowed_null`,
-//! examples that fit their type, and `document` text when present. Actions whose input has a
-//! `ClientToken` member are marked idempotent. What the format cannot carry (enums, rate
-//! limits, prose) is added by hand to the checked-in spec.
+//! Tencent publishes one `api.json` per service and version (the `tccli` package ships all
+//! of them). [`import`] accepts any of them and keeps every action, object and member in
+//! order: types, required flags (`required` for inputs, `output_required` for outputs),
+//! `value_allowed_null`, `document` text, and examples that fit their type. Actions whose
+//! input has a `ClientToken` member are marked idempotent. What the format cannot say
+//! (English docs, enums, rate limits, ...) comes from an [overlay](crate::overlay).
+//!
+//! # Types
+//!
+//! | Tencent `type` / `member` | spec type |
+//! |---|---|
+//! | `string` / `string` | `string` |
+//! | `string` / `datetime`, `datetime_iso`, `date` | `string` |
+//! | `binary` / `binary` | `string` |
+//! | `int` / `int64`, `integer`, `int` | `int64` |
+//! | `int` / `uint64` | `uint64` |
+//! | `float` / `float`, `double` | `float64` |
+//! | `bool` / `bool`, `boolean` | `boolean` |
+//! | `object` / a name | that structure |
+//! | `list` / any of the above | `list<...>` |
+//!
+//! Dates, times and binary stay strings: Tencent's values are not reliably formatted
+//! (`2023-11-01 10:00:00`, `2023-11-01T10:00:00Z`, empty strings and `0000-00-00` all occur
+//! in the same field), so a typed date would make a whole response fail to decode over one
+//! odd value. Binary members carry base64 text on the wire. Either way the SDK passes the
+//! text through untouched and leaves parsing to the caller, who knows which format to expect.
 
+use std::collections::BTreeSet;
 use std::fmt;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
+
+use crate::{Action, ErrorCatalogue, Member, Service, Shape, Spec, Structure, UniqueMap};
 
 /// An input file that cannot be converted; `path` is the JSON path in that file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,13 +194,23 @@ impl Ctx {
     }
 }
 
+/// Trimmed `document` text of `v`, if it has any.
+fn document(v: &Value) -> Option<String> {
+    v.get("document")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(str::to_owned)
+}
+
 /// Converts `api_json` (and optionally an errors file shaped like `hai-2023-08-12.errors.json`)
-/// into a spec document. The result still goes through `hai_spec::parse` before it is written.
+/// into a spec. The result is not validated yet: [`import_to_string`] does that, and an
+/// [overlay](crate::overlay) is usually applied first.
 pub fn import(
     api_json: &str,
     errors_json: Option<&str>,
     options: &ImportOptions,
-) -> Result<Value, ImportError> {
+) -> Result<Spec, ImportError> {
     let cx = Ctx { file: "api.json" };
     let api: Value =
         serde_json::from_str(api_json).map_err(|e| cx.err("", format!("malformed JSON: {e}")))?;
@@ -200,11 +233,11 @@ pub fn import(
     };
 
     // Every response carries a RequestId, even where the source does not flag it required.
-    let outputs: std::collections::BTreeSet<&str> = actions
+    let outputs: BTreeSet<&str> = actions
         .values()
         .filter_map(|a| a.get("output").and_then(Value::as_str))
         .collect();
-    let mut shapes = Map::new();
+    let mut shapes = UniqueMap::default();
     for (name, object) in objects {
         let path = format!("objects.{name}");
         let members = object
@@ -226,42 +259,31 @@ pub fn import(
                 .and_then(Value::as_bool)
                 .unwrap_or(false)
                 || (wire == "RequestId" && ty == "string" && outputs.contains(name.as_str()));
-            let mut member = json!({"name": wire, "type": ty});
-            if required {
-                member["required"] = json!(true);
-            }
-            if m.get("value_allowed_null").and_then(Value::as_bool) == Some(true) {
-                member["nullable"] = json!(true);
-            }
-            if let Some(doc) = m
-                .get("document")
-                .and_then(Value::as_str)
-                .filter(|d| !d.trim().is_empty())
-            {
-                member["doc"] = json!(doc.trim());
-            }
-            if let Some(ex) = m
+            let example = m
                 .get("example")
                 .and_then(Value::as_str)
-                .and_then(|e| example(&ty, e))
-            {
-                member["example"] = ex;
-            }
-            out.push(member);
+                .and_then(|e| example(&ty, e));
+            out.push(Member {
+                name: wire.to_owned(),
+                ty,
+                required,
+                nullable: m.get("value_allowed_null").and_then(Value::as_bool) == Some(true),
+                doc: document(m).unwrap_or_default(),
+                example,
+                ..Member::default()
+            });
         }
-        let mut shape = json!({"type": "structure", "members": out});
-        if let Some(doc) = object
-            .get("document")
-            .and_then(Value::as_str)
-            .filter(|d| !d.trim().is_empty())
-        {
-            shape["doc"] = json!(doc.trim());
-        }
-        shapes.insert(name.clone(), shape);
+        shapes.insert(
+            name.clone(),
+            Shape::Structure(Structure {
+                doc: document(object).unwrap_or_default(),
+                members: out,
+            }),
+        );
     }
 
-    let mut service_codes = std::collections::BTreeSet::new();
-    let mut out_actions = Map::new();
+    let mut service_codes = BTreeSet::new();
+    let mut out_actions = UniqueMap::default();
     for (name, action) in actions {
         let path = format!("actions.{name}");
         cx.obj(action, &path)?;
@@ -275,40 +297,41 @@ pub fn import(
                 ));
             }
         }
-        let codes: Vec<String> = match per_action.get(name) {
-            Some(list) => list
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .unwrap_or_default(),
-            None => Vec::new(),
-        };
+        let codes: Vec<String> = per_action
+            .get(name)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
         for c in &codes {
             if !common.contains(c) {
                 service_codes.insert(c.clone());
             }
         }
-        let idempotent = objects[input]["members"]
-            .as_array()
-            .is_some_and(|ms| ms.iter().any(|m| m["name"] == "ClientToken"));
-        let doc = action
-            .get("document")
-            .and_then(Value::as_str)
-            .filter(|d| !d.trim().is_empty())
-            .map(|d| d.trim().to_owned())
-            .unwrap_or_else(|| format!("The `{name}` action."));
-        let mut a = json!({"doc": doc, "input": input, "output": output, "errors": codes});
-        if let Some(r) = options.rate_limit {
-            a["rate_limit"] = json!(r);
-        }
-        if idempotent {
-            a["idempotent"] = json!(true);
-        }
-        out_actions.insert(name.clone(), a);
+        let idempotent = objects
+            .get(input)
+            .and_then(|o| o.get("members"))
+            .and_then(Value::as_array)
+            .is_some_and(|ms| {
+                ms.iter()
+                    .any(|m| m.get("name").and_then(Value::as_str) == Some("ClientToken"))
+            });
+        out_actions.insert(
+            name.clone(),
+            Action {
+                doc: document(action).unwrap_or_else(|| format!("The `{name}` action.")),
+                input: input.to_owned(),
+                output: output.to_owned(),
+                errors: codes,
+                rate_limit: options.rate_limit,
+                idempotent,
+                ..Action::default()
+            },
+        );
     }
     service_codes.extend(extra);
 
@@ -319,47 +342,46 @@ pub fn import(
             .map(|(_, d)| (*d).to_owned())
             .unwrap_or_else(|| describe_code(c))
     };
-    let common_map: Map<String, Value> = common
-        .iter()
-        .map(|c| (c.clone(), json!(describe(c))))
-        .collect();
-    let service_map: Map<String, Value> = service_codes
-        .iter()
-        .map(|c| (c.clone(), json!(describe_code(c))))
-        .collect();
-
     let host = options
         .host
         .clone()
         .unwrap_or_else(|| format!("{service}.tencentcloudapi.com"));
-    Ok(json!({
-        "format": 1,
-        "service": {
-            "name": service,
-            "version": version,
-            "host": host,
-            "regional_host": format!("{service}.{{region}}.tencentcloudapi.com"),
-            "signing_service": service,
-            "doc": format!("Tencent Cloud `{service}` API {version}."),
+    Ok(Spec {
+        format: 1,
+        service: Service {
+            regional_host: Some(format!("{service}.{{region}}.tencentcloudapi.com")),
+            signing_service: service.clone(),
+            doc: format!("Tencent Cloud `{service}` API {version}."),
+            name: service,
+            version,
+            host,
+            region_required: true,
         },
-        "actions": out_actions,
-        "shapes": shapes,
-        "errors": {"common": common_map, "service": service_map},
-    }))
+        actions: out_actions,
+        shapes,
+        errors: ErrorCatalogue {
+            common: UniqueMap(common.iter().map(|c| (c.clone(), describe(c))).collect()),
+            service: UniqueMap(
+                service_codes
+                    .iter()
+                    .map(|c| (c.clone(), describe_code(c)))
+                    .collect(),
+            ),
+        },
+    })
 }
 
-/// [`import`], then validation with `hai_spec::parse`: the text is only returned when it is a
-/// valid spec, so an import can never write a file that `regen` would refuse.
+/// [`import`], then validation: the text is only returned when it is a valid spec, so an
+/// import can never write a file that `regen` would refuse.
 pub fn import_to_string(
     api_json: &str,
     errors_json: Option<&str>,
     options: &ImportOptions,
 ) -> Result<String, String> {
-    let value = import(api_json, errors_json, options).map_err(|e| e.to_string())?;
-    let mut text = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?;
-    text.push('\n');
-    hai_spec::parse(&text).map_err(|e| format!("the imported spec does not validate: {e}"))?;
-    Ok(text)
+    let spec = import(api_json, errors_json, options).map_err(|e| e.to_string())?;
+    spec.validate()
+        .map_err(|e| format!("the imported spec does not validate: {e}"))?;
+    Ok(crate::to_text(&spec))
 }
 
 type ErrorLists = (Vec<String>, Map<String, Value>, Vec<String>);
@@ -370,6 +392,7 @@ fn read_errors(text: &str) -> Result<ErrorLists, ImportError> {
     };
     let v: Value =
         serde_json::from_str(text).map_err(|e| cx.err("", format!("malformed JSON: {e}")))?;
+    cx.obj(&v, "")?;
     let strings = |key: &str| -> Result<Vec<String>, ImportError> {
         match v.get(key) {
             None => Ok(Vec::new()),
@@ -410,19 +433,26 @@ fn read_errors(text: &str) -> Result<ErrorLists, ImportError> {
 fn member_type(cx: &Ctx, m: &Value, path: &str) -> Result<String, ImportError> {
     let ty = cx.str(m, "type", path)?;
     let member = cx.str(m, "member", path)?;
-    let scalar = |member: &str| -> String {
-        match member {
-            "string" => "string".to_owned(),
+    let scalar = |member: &str| -> Result<String, ImportError> {
+        Ok(match member {
+            "string" | "datetime" | "datetime_iso" | "date" | "binary" => "string".to_owned(),
             "int64" | "int" | "integer" => "int64".to_owned(),
             "uint64" => "uint64".to_owned(),
             "bool" | "boolean" => "boolean".to_owned(),
             "float" | "double" => "float64".to_owned(),
-            other => other.to_owned(),
-        }
+            // An object name; `hai_spec` checks it exists and is a valid name.
+            other if crate::validate::is_identifier(other) => other.to_owned(),
+            other => {
+                return Err(cx.err(
+                    format!("{path}.member"),
+                    format!("\"{other}\" is neither a known type nor an object name"),
+                ))
+            }
+        })
     };
     Ok(match ty {
-        "string" | "int" | "bool" | "float" | "object" => scalar(member),
-        "list" => format!("list<{}>", scalar(member)),
+        "string" | "int" | "bool" | "float" | "object" | "binary" => scalar(member)?,
+        "list" => format!("list<{}>", scalar(member)?),
         other => return Err(cx.err(format!("{path}.type"), format!("unknown type \"{other}\""))),
     })
 }
@@ -432,22 +462,22 @@ fn member_type(cx: &Ctx, m: &Value, path: &str) -> Result<String, ImportError> {
 fn example(ty: &str, text: &str) -> Option<Value> {
     let t = text.trim();
     match ty {
-        "string" => Some(json!(text)),
+        "string" => Some(Value::String(text.to_owned())),
         "boolean" => match t.to_ascii_lowercase().as_str() {
-            "true" => Some(json!(true)),
-            "false" => Some(json!(false)),
+            "true" => Some(Value::Bool(true)),
+            "false" => Some(Value::Bool(false)),
             _ => None,
         },
-        "int64" => t.parse::<i64>().ok().map(|n| json!(n)),
-        "uint64" => t.parse::<u64>().ok().map(|n| json!(n)),
+        "int64" => t.parse::<i64>().ok().map(Value::from),
+        "uint64" => t.parse::<u64>().ok().map(Value::from),
         "float64" => t
             .parse::<f64>()
             .ok()
-            .filter(|f| f.is_finite())
-            .map(|f| json!(f)),
-        _ if ty.starts_with("list<") => {
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number),
+        _ => {
+            let inner = ty.strip_prefix("list<")?.strip_suffix('>')?;
             let v: Value = serde_json::from_str(t).ok()?;
-            let inner = &ty[5..ty.len() - 1];
             let items = v.as_array()?;
             let fits = items.iter().all(|i| match inner {
                 "string" => i.is_string(),
@@ -459,7 +489,6 @@ fn example(ty: &str, text: &str) -> Option<Value> {
             });
             fits.then_some(v)
         }
-        _ => None,
     }
 }
 
@@ -468,7 +497,7 @@ pub fn describe_code(code: &str) -> String {
     let parts: Vec<String> = code.split('.').map(words).collect();
     let mut s = parts.join(": ");
     if let Some(first) = s.get(0..1) {
-        s = first.to_ascii_uppercase() + &s[1..];
+        s = first.to_ascii_uppercase() + s.get(1..).unwrap_or_default();
     }
     s.push('.');
     s
@@ -505,6 +534,7 @@ fn words(part: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn code_descriptions() {

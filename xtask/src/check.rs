@@ -1,0 +1,351 @@
+//! `cargo xtask check-tencent`: the generator against every service Tencent publishes.
+//!
+//! Downloads `tccli` (which ships one api.json per service and version) into
+//! `target/tencent-check/`, imports each api.json, generates it into a crate of a scratch
+//! workspace (`target/tencent-check/ws`, one crate per api.json, each depending on hai-sdk by
+//! path) and runs one `cargo check` over that workspace. Prints one line per api.json and the
+//! totals. Not part of CI: it downloads and takes minutes.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+use hai_codegen::{ClientMethods, Options};
+
+const TCCLI: &str = "tccli==3.1.189.1";
+const WHEEL: &str = "tccli-3.1.189.1-py2.py3-none-any.whl";
+
+struct Service {
+    /// `cvm`
+    name: String,
+    /// `v20170312`
+    version: String,
+    api: PathBuf,
+    errors: Option<PathBuf>,
+}
+
+impl Service {
+    fn crate_name(&self) -> String {
+        format!("tc-{}-{}", self.name, self.version)
+    }
+}
+
+#[derive(Default)]
+struct Outcome {
+    import: Option<String>,
+    generate: Option<String>,
+    files: usize,
+    gen_time: Duration,
+    errors: usize,
+    warnings: usize,
+}
+
+pub fn run(root: &Path, args: &[String]) -> Result<ExitCode, String> {
+    let mut only: Option<Vec<String>> = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--only" => {
+                let list = it.next().ok_or("--only needs a comma-separated list")?;
+                only = Some(list.split(',').map(str::to_owned).collect());
+            }
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    let base = root.join("target/tencent-check");
+    let services_dir = unpack(&base)?;
+    let mut services = find_services(&services_dir)?;
+    if let Some(only) = &only {
+        services.retain(|s| only.contains(&s.name) || only.contains(&s.crate_name()));
+    }
+    if services.is_empty() {
+        return Err("no api.json found".into());
+    }
+
+    let ws = base.join("ws");
+    let crates_dir = ws.join("crates");
+    fs::create_dir_all(&crates_dir).map_err(|e| format!("{}: {e}", crates_dir.display()))?;
+    let sdk = root.join("hai-sdk");
+    let mut outcomes: BTreeMap<String, Outcome> = BTreeMap::new();
+    let gen_started = Instant::now();
+    for s in &services {
+        let o = generate_one(s, &crates_dir, &sdk, root);
+        outcomes.insert(s.crate_name(), o);
+    }
+    let gen_total = gen_started.elapsed();
+    // Crates of api.json files that no longer generate must not linger in the workspace.
+    let members: Vec<String> = outcomes
+        .iter()
+        .filter(|(_, o)| o.generate.is_none() && o.import.is_none())
+        .map(|(n, _)| format!("crates/{n}"))
+        .collect();
+    if let Ok(entries) = fs::read_dir(&crates_dir) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !members.contains(&format!("crates/{name}")) && only.is_none() {
+                let _ = fs::remove_dir_all(e.path());
+            }
+        }
+    }
+    let manifest = format!(
+        "# Scratch workspace of `cargo xtask check-tencent`; regenerated on every run.\n\
+         [workspace]\nresolver = \"2\"\nmembers = [\n{}]\n",
+        members
+            .iter()
+            .map(|m| format!("  \"{m}\",\n"))
+            .collect::<String>()
+    );
+    write_if_changed(&ws.join("Cargo.toml"), &manifest)?;
+    if !ws.join("Cargo.lock").exists() {
+        // Same dependency versions as the SDK itself is tested with.
+        let _ = fs::copy(root.join("Cargo.lock"), ws.join("Cargo.lock"));
+    }
+
+    eprintln!(
+        "generated {} crates in {:.1} s; cargo check ...",
+        members.len(),
+        gen_total.as_secs_f64()
+    );
+    let compile_started = Instant::now();
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(&ws)
+        .args([
+            "check",
+            "--workspace",
+            "--keep-going",
+            "--message-format=short",
+        ])
+        .env_remove("RUSTFLAGS")
+        .env("CARGO_TARGET_DIR", ws.join("target"));
+    let output = cmd
+        .output()
+        .map_err(|e| format!("cannot run cargo check: {e}"))?;
+    let compile_time = compile_started.elapsed();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    fs::write(base.join("check.log"), stderr.as_bytes()).map_err(|e| e.to_string())?;
+    let mut unattributed = 0usize;
+    for line in stderr.lines() {
+        let kind = if line.contains(": error") {
+            "error"
+        } else if line.contains(": warning") {
+            "warning"
+        } else if line.starts_with("error") {
+            // `error: could not compile ...` summaries name no file; counted per crate above.
+            if !line.starts_with("error: could not compile") && !line.starts_with("error: aborting")
+            {
+                unattributed += 1;
+            }
+            continue;
+        } else {
+            continue;
+        };
+        let Some(rest) = line.strip_prefix("crates/") else {
+            unattributed += 1;
+            continue;
+        };
+        let name = rest.split('/').next().unwrap_or_default();
+        if let Some(o) = outcomes.get_mut(name) {
+            if kind == "error" {
+                o.errors += 1;
+            } else {
+                o.warnings += 1;
+            }
+        } else {
+            unattributed += 1;
+        }
+    }
+
+    let (mut imported, mut generated, mut compiled, mut warnings) = (0, 0, 0, 0);
+    for (name, o) in &outcomes {
+        let line = if let Some(e) = &o.import {
+            format!("{name}: import FAILED: {e}")
+        } else if let Some(e) = &o.generate {
+            imported += 1;
+            format!("{name}: imported; generate FAILED: {e}")
+        } else {
+            imported += 1;
+            generated += 1;
+            if o.errors == 0 {
+                compiled += 1;
+            }
+            warnings += o.warnings;
+            format!(
+                "{name}: imported, generated ({} files, {:.0} ms), compiled: {} errors, {} warnings",
+                o.files,
+                o.gen_time.as_secs_f64() * 1000.0,
+                o.errors,
+                o.warnings
+            )
+        };
+        println!("{line}");
+    }
+    let total = outcomes.len();
+    if !output.status.success() && compiled == generated && unattributed == 0 {
+        // cargo failed without a diagnostic in any generated crate (e.g. hai-sdk itself).
+        unattributed += 1;
+    }
+    println!(
+        "check-tencent ({TCCLI}): {imported}/{total} imported, {generated}/{total} generated, \
+         {compiled}/{total} compiled, {warnings} warnings, {unattributed} other diagnostics; \
+         generation {:.1} s total, cargo check {:.0} s",
+        gen_total.as_secs_f64(),
+        compile_time.as_secs_f64()
+    );
+    let ok = imported == total
+        && generated == total
+        && compiled == total
+        && warnings == 0
+        && unattributed == 0;
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// The `tccli/services` directory of the unpacked wheel, downloading and unpacking as needed.
+fn unpack(base: &Path) -> Result<PathBuf, String> {
+    let wheel = base.join(WHEEL);
+    if !wheel.exists() {
+        fs::create_dir_all(base).map_err(|e| format!("{}: {e}", base.display()))?;
+        let status = Command::new("python3")
+            .args(["-m", "pip", "download", "--no-deps", TCCLI, "-d"])
+            .arg(base)
+            .status()
+            .map_err(|e| format!("cannot run python3 -m pip: {e}"))?;
+        if !status.success() || !wheel.exists() {
+            return Err(format!("pip download {TCCLI} failed"));
+        }
+    }
+    let dir = base.join("unpacked");
+    let services = dir.join("tccli/services");
+    if !services.exists() {
+        // A wheel is a zip file; Python's zipfile saves a zip dependency here.
+        let status = Command::new("python3")
+            .args([
+                "-c",
+                "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])",
+            ])
+            .arg(&wheel)
+            .arg(&dir)
+            .status()
+            .map_err(|e| format!("cannot run python3: {e}"))?;
+        if !status.success() {
+            return Err(format!("cannot unpack {}", wheel.display()));
+        }
+    }
+    Ok(services)
+}
+
+fn find_services(dir: &Path) -> Result<Vec<Service>, String> {
+    let mut out = Vec::new();
+    let read = |p: &Path| fs::read_dir(p).map_err(|e| format!("{}: {e}", p.display()));
+    for svc in read(dir)?.flatten() {
+        if !svc.path().is_dir() {
+            continue;
+        }
+        for ver in read(&svc.path())?.flatten() {
+            let api = ver.path().join("api.json");
+            if api.is_file() {
+                let errors = ver.path().join("errors.json");
+                out.push(Service {
+                    name: svc.file_name().to_string_lossy().into_owned(),
+                    version: ver.file_name().to_string_lossy().into_owned(),
+                    api,
+                    errors: errors.is_file().then_some(errors),
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| (&a.name, &a.version).cmp(&(&b.name, &b.version)));
+    Ok(out)
+}
+
+fn generate_one(s: &Service, crates_dir: &Path, sdk: &Path, root: &Path) -> Outcome {
+    let mut o = Outcome::default();
+    let started = Instant::now();
+    let api = match fs::read_to_string(&s.api) {
+        Ok(t) => t,
+        Err(e) => {
+            o.import = Some(e.to_string());
+            return o;
+        }
+    };
+    let errors = s.errors.as_ref().and_then(|p| fs::read_to_string(p).ok());
+    let spec = match xtask::import::import(&api, errors.as_deref(), &Default::default()) {
+        Ok(spec) => spec,
+        Err(e) => {
+            o.import = Some(e.to_string());
+            return o;
+        }
+    };
+    if let Err(e) = spec.validate() {
+        o.import = Some(format!("does not validate: {e}"));
+        return o;
+    }
+    let text = hai_spec::to_text(&spec);
+    let shown = s.api.strip_prefix(root).unwrap_or(&s.api);
+    let options = Options {
+        spec_file: shown.to_string_lossy().replace('\\', "/"),
+        client_methods: ClientMethods::Trait(format!("{}ClientExt", trait_prefix(&s.name))),
+    };
+    let files = match hai_codegen::generate(&spec, &text, &options) {
+        Ok(f) => f,
+        Err(e) => {
+            o.generate = Some(e.to_string());
+            return o;
+        }
+    };
+    o.gen_time = started.elapsed();
+    o.files = files.len();
+    let dir = crates_dir.join(s.crate_name());
+    let src = dir.join("src");
+    let manifest = format!(
+        "[package]\nname = \"{}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [dependencies]\nhai-sdk = {{ path = \"{}\" }}\n",
+        s.crate_name(),
+        sdk.display().to_string().replace('\\', "/")
+    );
+    let write = || -> Result<(), String> {
+        write_if_changed(&dir.join("Cargo.toml"), &manifest)?;
+        // The tree's `mod.rs` is the crate root.
+        let files: Vec<hai_codegen::GeneratedFile> = files
+            .into_iter()
+            .map(|mut f| {
+                if f.path == "mod.rs" {
+                    f.path = "lib.rs".into();
+                }
+                f
+            })
+            .collect();
+        let stale = xtask::stale_files(&src, &files).map_err(|e| e.to_string())?;
+        xtask::write_files(&src, &files, &stale).map_err(|e| e.to_string())
+    };
+    if let Err(e) = write() {
+        o.generate = Some(format!("cannot write the crate: {e}"));
+    }
+    o
+}
+
+/// `cvm` -> `Cvm`: the extension trait is `<Service>ClientExt`.
+fn trait_prefix(service: &str) -> String {
+    let mut chars = service.chars();
+    chars
+        .next()
+        .map(|c| c.to_ascii_uppercase())
+        .into_iter()
+        .chain(chars.filter(char::is_ascii_alphanumeric))
+        .collect()
+}
+
+fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
+    if fs::read_to_string(path).ok().as_deref() == Some(text) {
+        return Ok(());
+    }
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
