@@ -22,8 +22,16 @@ fn pipeline() -> &'static Pipeline {
     PIPELINE.get_or_init(Pipeline::new)
 }
 
+/// The input, split.
+struct Parts<'a> {
+    method: &'a [u8],
+    query: &'a str,
+    headers: Vec<(&'a [u8], &'a [u8])>,
+    body: &'a [u8],
+}
+
 /// Splits the input into method, query, headers and body.
-fn split(data: &[u8]) -> Option<(&[u8], &str, Vec<(&[u8], &[u8])>, &[u8])> {
+fn split(data: &[u8]) -> Option<Parts<'_>> {
     let mut rest = data;
     let mut line = || {
         let at = rest.iter().position(|&b| b == b'\n')?;
@@ -42,11 +50,22 @@ fn split(data: &[u8]) -> Option<(&[u8], &str, Vec<(&[u8], &[u8])>, &[u8])> {
         let colon = l.iter().position(|&b| b == b':')?;
         headers.push((&l[..colon], l[colon + 1..].trim_ascii()));
     }
-    Some((method, query, headers, rest))
+    Some(Parts {
+        method,
+        query,
+        headers,
+        body: rest,
+    })
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((method, query, headers, body)) = split(data) else {
+    let Some(Parts {
+        method,
+        query,
+        headers,
+        body,
+    }) = split(data)
+    else {
         return;
     };
     let Some(mut req) = Request::new(method, query, &headers, body) else {

@@ -7,30 +7,35 @@
 
 use hai_sdk::__fuzz::{self, ProbeOutcome};
 use hai_sdk::describe_instances::DescribeInstancesRequest;
-use hai_sdk::stop_instance::StopInstanceRequest;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let probed = __fuzz::probe(data);
-    let listed = __fuzz::answer::<DescribeInstancesRequest>(200, data);
-    let stopped = __fuzz::answer::<StopInstanceRequest>(200, data);
-    // A non-2xx status takes the other branch of the classification.
-    let failed = __fuzz::classify(502, data);
-    assert!(failed.is_err(), "a 502 answer was classified as a success");
-    // Displaying an error sanitises service text; it must not panic either.
-    for e in [
-        listed.as_ref().err().map(ToString::to_string),
-        failed.err().map(|e| e.to_string()),
-    ]
-    .into_iter()
-    .flatten()
-    {
+    let answer = __fuzz::answer::<DescribeInstancesRequest>(200, data);
+    if let Err(e) = &answer {
+        // Displaying an error sanitises service text; it must hold no raw line break.
+        let shown = e.to_string();
         assert!(
-            !e.contains('\n'),
-            "an error's Display holds a raw newline: {e:?}"
+            !shown.contains(['\n', '\r']),
+            "an error's Display breaks the line: {shown:?}"
         );
+        // The same body under a non-2xx status takes the classification's other branches.
+        // Most inputs are not JSON at all; for those, only every other length pays for the
+        // second pass, which keeps the run fast without losing the branch.
+        let not_json = matches!(e, hai_sdk::Error::Decode(_));
+        if !not_json || data.len() % 2 == 0 {
+            assert!(
+                __fuzz::classify(502, data).is_err(),
+                "a 502 answer was classified as a success"
+            );
+        }
     }
 
+    // The oracle needs a JSON tree; a key `Error` needs an `E` or an escape, so bodies with
+    // neither skip the (comparatively slow) tree. This filter is the target's own, so it
+    // cannot share a blind spot with the SDK's pre-check.
+    if memchr(b'E', data).is_none() && memchr(b'\\', data).is_none() {
+        return;
+    }
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) else {
         return;
     };
@@ -39,6 +44,7 @@ fuzz_target!(|data: &[u8]| {
             __fuzz::may_carry_error(data),
             "the pre-check skipped a body with Response.Error"
         );
+        let probed = __fuzz::probe(data);
         assert!(
             matches!(
                 probed,
@@ -47,12 +53,12 @@ fuzz_target!(|data: &[u8]| {
             "the probe missed Response.Error: {probed:?}"
         );
         assert!(
-            listed.is_err(),
+            answer.is_err(),
             "Response.Error decoded as a successful DescribeInstances"
-        );
-        assert!(
-            stopped.is_err(),
-            "Response.Error decoded as a successful StopInstance"
         );
     }
 });
+
+fn memchr(byte: u8, data: &[u8]) -> Option<usize> {
+    data.iter().position(|&b| b == byte)
+}

@@ -126,9 +126,10 @@ pub struct Pipeline {
 impl Pipeline {
     /// Loads the embedded spec once.
     pub fn new() -> Self {
-        let mut timings = Timings::default();
-        timings.accept_window = Duration::ZERO;
-        let config = EmulatorConfig::default().timings(timings);
+        let config = EmulatorConfig::default().timings(Timings {
+            accept_window: Duration::ZERO,
+            ..Timings::default()
+        });
         let spec = hai_spec::parse(crate::server::EMBEDDED_SPEC)
             .unwrap_or_else(|e| panic!("the embedded spec does not load: {e}"));
         let runtime = tokio::runtime::Builder::new_current_thread()
