@@ -8,6 +8,7 @@ use crate::ir::{
     TYPES_MODULE,
 };
 use crate::ClientMethods;
+use crate::RUNTIME_INTERFACE;
 
 /// Every output file: (relative path, tokens).
 pub fn files(model: &Model) -> Vec<(String, TokenStream)> {
@@ -135,6 +136,8 @@ fn root(model: &Model) -> TokenStream {
         }
     };
     let (name, version, host, signing) = (&s.name, &s.version, &s.host, &s.signing_service);
+    let region_required = s.region_required;
+    let interface = proc_macro2::Literal::u32_unsuffixed(RUNTIME_INTERFACE);
     let regional = match &s.regional_host {
         Some(r) => quote!(::std::option::Option::Some(#r)),
         None => quote!(::std::option::Option::None),
@@ -151,6 +154,8 @@ fn root(model: &Model) -> TokenStream {
         pub mod types;
         #( #modules )*
         #client
+        // Fails to compile, saying why, against a runtime with another interface version.
+        ::hai_sdk::__require_runtime_interface!(#interface);
         #service_doc
         pub const SERVICE: ::hai_sdk::ServiceMeta = ::hai_sdk::ServiceMeta {
             name: #name,
@@ -158,6 +163,7 @@ fn root(model: &Model) -> TokenStream {
             host: #host,
             regional_host: #regional,
             signing_service: #signing,
+            region_required: #region_required,
         };
     }
 }
@@ -191,6 +197,9 @@ fn field_doc(f: &FieldIr, input: bool) -> TokenStream {
     }
     if let Some(e) = &f.example {
         notes.push(format!("Example: `{e}`."));
+    }
+    if f.sensitive {
+        notes.push("Sensitive: `Debug` shows it redacted.".to_owned());
     }
     if !notes.is_empty() {
         if !text.is_empty() {

@@ -70,6 +70,7 @@ pub struct ServiceIr {
     pub host: String,
     pub regional_host: Option<String>,
     pub signing_service: String,
+    pub region_required: bool,
     pub doc: String,
 }
 
@@ -220,6 +221,7 @@ impl Model {
                 host: s.host.clone(),
                 regional_host: s.regional_host.clone(),
                 signing_service: s.signing_service.clone(),
+                region_required: s.region_required,
                 doc: s.doc.clone(),
             },
             client_methods: options.client_methods.clone(),
@@ -362,7 +364,11 @@ impl<'a> Builder<'a> {
         for (wire, action) in spec.actions.iter() {
             let path = format!("actions.{wire}");
             let module = modules[wire.as_str()].clone();
-            let base = checked_ident(format!("{}Error", camel(wire)), &path, "action name")?;
+            let base = checked_ident(
+                format!("{}Error", camel(wire).trim_end_matches('_')),
+                &path,
+                "action name",
+            )?;
             let error_enum = self.types.claim(base);
             let codes = action.errors.iter().map(|code| {
                 let doc = spec.errors.get(code).unwrap_or_default().to_owned();

@@ -5,11 +5,57 @@
 //! same spec text always yields the same bytes.
 //!
 //! Generated code names runtime items as `::hai_sdk::...` and its own items relative to the
-//! tree root (`super::types::X`), so the tree compiles wherever it is mounted.
+//! tree root (`super::types::X`), so the tree compiles wherever it is mounted. It names std
+//! items by absolute path too (`::std::option::Option`, `::std::string::String`,
+//! `::std::vec::Vec`, `::std::boxed::Box`, `::std::result::Result`, derives such as
+//! `::std::clone::Clone`), so a shape called `Option`, `String` or `Default` shadows nothing.
+//!
+//! # Names
+//!
+//! Wire names become Rust names by [`names::snake`] (fields, modules, client methods) and
+//! [`names::camel`] (types, variants). Every valid spec generates; names that collide after
+//! conversion are resolved by one deterministic rule, in the spec's order (actions and
+//! shapes sorted by name, members in wire order, codes in list order): the first keeps the
+//! name, each later one gets the first free number, `_2`, `_3`, ... for snake-case names
+//! (`InstanceId`, `instance_id`, `Instance_Id` -> `instance_id`, `instance_id_2`,
+//! `instance_id_3`) and `2`, `3`, ... for camel-case ones (`InstanceInfo`, `Instance_Info` ->
+//! `InstanceInfo`, `InstanceInfo2`). A keyword stays a raw identifier (`r#type`) until it is
+//! numbered (`type_2`).
+//!
+//! Some names are taken before any shape or action is seen:
+//!
+//! - Type names in [`RESERVED_TYPES`] (`Action`, `Error`, `Client`, `Call`, `CommonError`,
+//!   `ErrorMetadata`, `Service`): a shape or error enum with one of them is numbered
+//!   (`Action2`). Shapes claim names before the per-action error enums `<Action>Error`.
+//! - Module names in [`RESERVED_MODULES`]: the tree's own modules (`types`, `client`,
+//!   `common_error`, `mod`, `lib`), the runtime's modules (`error`, `retry`, ...) and the
+//!   inherent methods of `hai_sdk::Client` (`call`, `region`, ...), since an action's module
+//!   and its client method share a name. An action that would take one gets the suffix
+//!   `_action` (`Types` -> `types_action`), as does a keyword (`Type` -> `type_action`).
+//! - Enum variants: `Unknown` is the catch-all for values the SDK does not know (a value
+//!   `UNKNOWN` becomes `UnknownValue`); error variants: `Common` and `Unhandled`.
+//!
+//! A structure that contains itself, directly or through other structures, holds the link
+//! in a `Box` (`Option<Box<T>>` when optional); links through lists and maps need none.
+//!
+//! # Types
+//!
+//! `string` -> `String`, `boolean` -> `bool`, `int64` -> `i64`, `uint64` -> `u64`,
+//! `float64` -> `f64`, `list<T>` -> `Vec<T>`, `map<T>` -> `BTreeMap<String, T>`. Tencent's
+//! dates, times and binary members are `string` in the spec (see `hai_spec::tencent` for
+//! why) and so `String` here.
 
 mod emit;
 mod ir;
 pub mod names;
+
+pub use ir::{RESERVED_MODULES, RESERVED_TYPES};
+
+/// The runtime interface the generated code is written against. `hai-sdk` accepts code of
+/// exactly this version (`hai_sdk::RUNTIME_INTERFACE`); a tree generated for another fails
+/// to compile with a message saying so. Raised whenever generated code starts to need
+/// something of the runtime that an older runtime lacks.
+pub const RUNTIME_INTERFACE: u32 = 1;
 
 use std::fmt;
 

@@ -35,50 +35,98 @@ fn base_spec_generates() {
     assert_eq!(run(&base(), ClientMethods::Inherent).unwrap(), 5);
 }
 
-#[test]
-fn codes_that_collide_as_variants_are_refused() {
-    let mut s = base();
-    s["errors"]["service"] = json!({"Foo.BarBaz": "a", "FooBar.Baz": "b"});
-    s["actions"]["DoThing"]["errors"] = json!(["Foo.BarBaz", "FooBar.Baz"]);
-    let e = run(&s, ClientMethods::Inherent).unwrap_err();
-    assert_eq!(e.path, "actions.DoThing.errors[1]");
-    assert!(e.message.contains("FooBarBaz"), "{e}");
+fn files(spec: &Value, methods: ClientMethods) -> Vec<hai_codegen::GeneratedFile> {
+    let text = serde_json::to_string_pretty(spec).unwrap();
+    let parsed = hai_spec::parse(&text).unwrap_or_else(|e| panic!("fixture must validate: {e}"));
+    let opts = Options {
+        spec_file: "x.json".into(),
+        client_methods: methods,
+    };
+    generate(&parsed, &text, &opts).expect("generates")
+}
+
+fn file(files: &[hai_codegen::GeneratedFile], path: &str) -> String {
+    files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("no {path}"))
+        .contents
+        .clone()
 }
 
 #[test]
-fn shape_named_like_an_error_enum_is_refused() {
+fn codes_that_collide_as_variants_are_numbered() {
     let mut s = base();
-    s["shapes"]["DoThingError"] = json!({"type": "enum", "values": [{"value": "A"}]});
-    let e = run(&s, ClientMethods::Inherent).unwrap_err();
-    assert_eq!(e.path, "actions.DoThing");
+    s["errors"]["service"] = json!({"Foo.BarBaz": "a", "FooBar.Baz": "b"});
+    s["actions"]["DoThing"]["errors"] = json!(["Foo.BarBaz", "FooBar.Baz"]);
+    let f = file(&files(&s, ClientMethods::Inherent), "do_thing.rs");
+    assert!(f.contains("\"Foo.BarBaz\" => Self::FooBarBaz(meta)"), "{f}");
     assert!(
-        e.message
-            .contains("`DoThingError` is already used by shapes.DoThingError"),
-        "{e}"
+        f.contains("\"FooBar.Baz\" => Self::FooBarBaz2(meta)"),
+        "{f}"
     );
 }
 
 #[test]
-fn reserved_type_names_are_refused() {
+fn shape_named_like_an_error_enum_keeps_its_name() {
     let mut s = base();
-    s["shapes"]["CommonError"] = json!({"type": "enum", "values": [{"value": "A"}]});
-    let e = run(&s, ClientMethods::Inherent).unwrap_err();
-    assert_eq!(e.path, "shapes.CommonError");
-    assert!(e.message.contains("reserved"), "{e}");
+    s["shapes"]["DoThingError"] = json!({"type": "enum", "values": [{"value": "A"}]});
+    let f = files(&s, ClientMethods::Inherent);
+    assert!(file(&f, "types.rs").contains("pub enum DoThingError {"));
+    assert!(file(&f, "do_thing.rs").contains("pub enum DoThingError2 {"));
 }
 
 #[test]
-fn reserved_module_names_are_refused() {
+fn reserved_type_names_are_numbered() {
     let mut s = base();
-    let a = s["actions"]["DoThing"].clone();
-    s["actions"]["Types"] = a;
-    s["actions"]["Types"]["input"] = json!("TypesRequest");
-    s["actions"]["Types"]["output"] = json!("TypesResponse");
-    s["shapes"]["TypesRequest"] = s["shapes"]["DoThingRequest"].clone();
-    s["shapes"]["TypesResponse"] = s["shapes"]["DoThingResponse"].clone();
-    let e = run(&s, ClientMethods::Inherent).unwrap_err();
-    assert_eq!(e.path, "actions.Types");
-    assert!(e.message.contains("reserved"), "{e}");
+    for n in ["CommonError", "Action", "Client", "Error"] {
+        s["shapes"][n] = json!({"type": "enum", "values": [{"value": "A"}]});
+    }
+    let types = file(&files(&s, ClientMethods::Inherent), "types.rs");
+    for n in ["CommonError2", "Action2", "Client2", "Error2"] {
+        assert!(types.contains(&format!("pub enum {n} {{")), "{n}");
+    }
+}
+
+#[test]
+fn reserved_module_names_get_a_suffix() {
+    let mut s = base();
+    for name in ["Types", "Retry", "Call", "Lib", "Type"] {
+        s["actions"][name] = s["actions"]["DoThing"].clone();
+        s["actions"][name]["input"] = json!(format!("{name}Request"));
+        s["actions"][name]["output"] = json!(format!("{name}Response"));
+        s["shapes"][format!("{name}Request")] = s["shapes"]["DoThingRequest"].clone();
+        s["shapes"][format!("{name}Response")] = s["shapes"]["DoThingResponse"].clone();
+    }
+    let f = files(&s, ClientMethods::Inherent);
+    for m in [
+        "types_action",
+        "retry_action",
+        "call_action",
+        "lib_action",
+        "type_action",
+    ] {
+        assert!(f.iter().any(|x| x.path == format!("{m}.rs")), "{m}");
+        assert!(
+            file(&f, "client.rs").contains(&format!("pub fn {m}(")),
+            "{m}"
+        );
+    }
+}
+
+#[test]
+fn actions_differing_in_case_get_numbered_modules() {
+    let mut s = base();
+    s["actions"]["Do_Thing"] = s["actions"]["DoThing"].clone();
+    s["actions"]["Do_Thing"]["input"] = json!("Do_ThingRequest");
+    s["actions"]["Do_Thing"]["output"] = json!("Do_ThingResponse");
+    s["shapes"]["Do_ThingRequest"] = s["shapes"]["DoThingRequest"].clone();
+    s["shapes"]["Do_ThingResponse"] = s["shapes"]["DoThingResponse"].clone();
+    let f = files(&s, ClientMethods::Inherent);
+    let two = file(&f, "do_thing_2.rs");
+    assert!(two.contains("pub struct DoThingRequest2 {"), "{two}");
+    assert!(two.contains("name: \"Do_Thing\""), "{two}");
+    assert!(two.contains("pub enum DoThingError2 {"), "{two}");
 }
 
 #[test]

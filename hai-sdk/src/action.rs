@@ -18,6 +18,8 @@ pub struct ServiceMeta {
     pub regional_host: Option<&'static str>,
     /// Service name in the TC3 credential scope; never derived from the endpoint host.
     pub signing_service: &'static str,
+    /// Whether every call must name a region (`X-TC-Region`); a few global services do not.
+    pub region_required: bool,
 }
 
 /// Static facts about one action, generated from the spec.

@@ -21,6 +21,12 @@ pub mod waiters;
 #[path = "fuzz_api.rs"]
 pub mod __fuzz;
 
+#[cfg(test)]
+mod test_alloc;
+#[cfg(test)]
+#[global_allocator]
+static ALLOC: test_alloc::Counting = test_alloc::Counting;
+
 // Formatted by prettyplease at generation time; rustfmt would fight `regen --check`.
 #[rustfmt::skip]
 mod generated;
@@ -34,6 +40,25 @@ pub use paginator::{DescribeInstancesItems, DescribeInstancesPaginator};
 pub use primitives::UnknownValue;
 pub use retry::{RetryDecision, RetryPolicy};
 pub use waiters::{WaitError, WaiterConfig};
+
+/// The interface version of this runtime that generated code is written against (see
+/// `hai-codegen`'s `RUNTIME_INTERFACE`): generated trees of another version do not compile.
+pub const RUNTIME_INTERFACE: u32 = 1;
+
+/// Checks, at compile time, that generated code fits this runtime: every generated tree
+/// invokes it with the interface version its generator wrote for.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __require_runtime_interface {
+    (1) => {};
+    ($other:literal) => {
+        ::core::compile_error!(::core::concat!(
+            "this code was generated for hai-sdk runtime interface ",
+            ::core::stringify!($other),
+            ", but this hai-sdk provides interface 1: regenerate it with the hai-codegen that matches this hai-sdk, or use the hai-sdk it was generated for"
+        ));
+    };
+}
 
 /// Items only generated code may use. Not part of the public API.
 #[doc(hidden)]

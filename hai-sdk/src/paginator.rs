@@ -19,7 +19,10 @@
 //! request's `Limit` (default 20, the service's default; clamped to 1..=100, the service's
 //! maximum). It sends `Offset` and `Limit` explicitly on every call and stops after a page
 //! that is empty, shorter than the page size, or reaches `TotalCount`, so it never sends a
-//! request whose answer is known to be empty. An error is yielded once and ends the stream.
+//! request whose answer is known to be empty. `DescribeInstances` is read-only, so each page
+//! request already rides over transient failures (5xx, `InternalError`, timeouts, resets)
+//! with the client's retries, within its call timeout; an error that remains after them is
+//! yielded once and ends the stream.
 //!
 //! Pages are read one after another at increasing offsets, as the API offers no cursor:
 //! instances created or terminated while paging can shift the listing, so an instance may

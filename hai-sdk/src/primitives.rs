@@ -21,9 +21,22 @@ impl fmt::Debug for UnknownValue {
     }
 }
 
+/// Escaped and capped like all service text ([`as_str`](Self::as_str) is the raw value), so
+/// an odd state in a waiter's message cannot forge a log line.
 impl fmt::Display for UnknownValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        use crate::error::shown::{Shown, CODE_SHOWN};
+        fmt::Display::fmt(&Shown::new(&self.0, CODE_SHOWN), f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn unknown_values_display_escaped_and_keep_the_raw_value() {
+        let v = super::__unknown_value(crate::__private::SEALED, "NEW\r\nFORGED");
+        assert_eq!(v.to_string(), "NEW\\r\\nFORGED");
+        assert_eq!(v.as_str(), "NEW\r\nFORGED");
     }
 }
 

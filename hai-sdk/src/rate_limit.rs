@@ -64,6 +64,7 @@ mod tests {
         host: "h",
         regional_host: None,
         signing_service: "t",
+        region_required: true,
     };
     const A: ActionMeta = ActionMeta {
         service: &SVC,

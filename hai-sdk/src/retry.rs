@@ -71,8 +71,8 @@ impl RetryPolicy {
 
     /// Least wait after a throttled attempt (`RequestLimitExceeded*`, HTTP 429).
     ///
-    /// HAI limits each action per second, so a retry sooner than that lands in the same
-    /// full window. Throttled attempt `n` waits `d` plus a random time in
+    /// Tencent Cloud limits each action per second, so a retry sooner than that lands in
+    /// the same full window. Throttled attempt `n` waits `d` plus a random time in
     /// `0..=min(cap, d * 2^(n-1))`; the spread keeps a throttled burst from retrying as one
     /// burst again.
     pub fn with_throttle_delay(mut self, d: Duration) -> Self {

@@ -33,8 +33,13 @@
 //!
 //! Every other combination keeps polling: `ARREARS` returns to service once the bill is paid,
 //! and a stopped instance runs again after `StartInstance`. A state this SDK version does not
-//! know (`InstanceState::Unknown`) also keeps polling. Errors of `DescribeInstances` (after the
-//! client's own retries) end the wait with [`WaitError::Call`].
+//! know (`InstanceState::Unknown`) also keeps polling.
+//!
+//! A poll that fails transiently even after the client's own retries (a 5xx, `InternalError`,
+//! a timeout or a reset: `DescribeInstances` is read-only, so resending it is harmless) does
+//! not end the wait: the waiter backs off and polls again until its own timeout, which then
+//! reports the last failure. Any other error of `DescribeInstances` ends the wait at once
+//! with [`WaitError::Call`].
 
 use std::fmt;
 use std::future::Future;
@@ -129,6 +134,8 @@ pub enum WaitError {
         last_state: Option<InstanceState>,
         /// The state waited for.
         target: InstanceState,
+        /// The transient failure of the last poll, when the last poll failed.
+        last_error: Option<Box<Error<DescribeInstancesError>>>,
     },
     /// The instance is in a state from which the target cannot be reached (see the
     /// [module documentation](self) for the table).
@@ -172,19 +179,20 @@ impl fmt::Display for WaitError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             WaitError::Timeout {
-                last_state: Some(s),
+                last_state,
                 target,
-            } => write!(
-                f,
-                "timed out waiting for state {target}; the instance was last {s}"
-            ),
-            WaitError::Timeout {
-                last_state: None,
-                target,
-            } => write!(
-                f,
-                "timed out waiting for state {target} before any poll completed"
-            ),
+                last_error,
+            } => {
+                write!(f, "timed out waiting for state {target}")?;
+                match last_state {
+                    Some(s) => write!(f, "; the instance was last {s}")?,
+                    None => write!(f, " before any poll completed")?,
+                }
+                if let Some(e) = last_error {
+                    write!(f, "; the last poll failed: {e}")?;
+                }
+                Ok(())
+            }
             WaitError::Unreachable { state, target } => write!(
                 f,
                 "the instance is {state}, from which {target} cannot be reached"
@@ -204,6 +212,10 @@ impl std::error::Error for WaitError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             WaitError::Call(e) => Some(e),
+            WaitError::Timeout {
+                last_error: Some(e),
+                ..
+            } => Some(&**e),
             _ => None,
         }
     }
@@ -311,33 +323,48 @@ where
     let deadline = TokioInstant::now() + config.timeout;
     let mut delay = config.initial_delay.min(config.max_delay);
     let mut last_state = None;
+    let mut last_error = None;
     loop {
-        let polled = match tokio::time::timeout_at(deadline, poll()).await {
-            Ok(r) => r?,
-            Err(_) => return Err(WaitError::Timeout { last_state, target }),
-        };
-        let Some(instance) = polled else {
-            return Err(WaitError::NotFound {
-                instance_id: instance_id.to_owned(),
-            });
-        };
-        if let Some(state) = instance.instance_state.clone() {
-            if state == target {
-                return Ok(instance);
+        let timeout =
+            |last_state, last_error: Option<Error<DescribeInstancesError>>| WaitError::Timeout {
+                last_state,
+                target: target.clone(),
+                last_error: last_error.map(Box::new),
+            };
+        match tokio::time::timeout_at(deadline, poll()).await {
+            Err(_) => return Err(timeout(last_state, last_error)),
+            // Ride over a transient failure; the next poll may well succeed.
+            Ok(Err(e)) if e.is_retryable() => {
+                tracing::debug!(instance_id, error = %e, ?delay, "poll failed transiently; polling again");
+                last_error = Some(e);
             }
-            if !can_reach(&state, &target) {
-                return Err(WaitError::Unreachable { state, target });
+            Ok(Err(e)) => return Err(WaitError::Call(e)),
+            Ok(Ok(None)) => {
+                return Err(WaitError::NotFound {
+                    instance_id: instance_id.to_owned(),
+                })
             }
-            tracing::debug!(instance_id, %state, %target, ?delay, "waiting for instance state");
-            last_state = Some(state);
+            Ok(Ok(Some(instance))) => {
+                last_error = None;
+                if let Some(state) = instance.instance_state.clone() {
+                    if state == target {
+                        return Ok(instance);
+                    }
+                    if !can_reach(&state, &target) {
+                        return Err(WaitError::Unreachable { state, target });
+                    }
+                    tracing::debug!(instance_id, %state, %target, ?delay, "waiting for instance state");
+                    last_state = Some(state);
+                }
+            }
         }
         let now = TokioInstant::now();
         if now >= deadline {
-            return Err(WaitError::Timeout { last_state, target });
+            return Err(timeout(last_state, last_error));
         }
         tokio::time::sleep_until((now + delay).min(deadline)).await;
         if TokioInstant::now() >= deadline {
-            return Err(WaitError::Timeout { last_state, target });
+            return Err(timeout(last_state, last_error));
         }
         delay = config.next_delay(delay);
     }
@@ -422,6 +449,52 @@ mod tests {
         );
         assert_eq!(start.elapsed(), Duration::from_secs(30));
         assert!(times.lock().unwrap().len() < 10);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn transient_poll_failures_are_ridden_over_others_end_the_wait() {
+        use crate::error::ErrorMetadata;
+        let failure = |code: &str| {
+            Err(Error::Service(DescribeInstancesError::from(
+                ErrorMetadata::new("DescribeInstances", code, "", "r", 200),
+            )))
+        };
+        let mut polls = 0;
+        let got = wait_with("hai-dunyfddn", InstanceState::Running, cfg(), || {
+            polls += 1;
+            std::future::ready(match polls {
+                1 | 2 => failure("InternalError"),
+                _ => Ok(Some(instance("RUNNING"))),
+            })
+        })
+        .await
+        .expect("rides over two InternalError polls");
+        assert_eq!(got.instance_state, Some(InstanceState::Running));
+        assert_eq!(polls, 3);
+
+        let e = wait_with("hai-dunyfddn", InstanceState::Running, cfg(), || {
+            std::future::ready(failure("InvalidParameter"))
+        })
+        .await
+        .unwrap_err();
+        assert!(matches!(e, WaitError::Call(_)), "{e}");
+
+        let start = TokioInstant::now();
+        let e = wait_with("hai-dunyfddn", InstanceState::Running, cfg(), || {
+            std::future::ready(failure("InternalError"))
+        })
+        .await
+        .unwrap_err();
+        assert_eq!(start.elapsed(), Duration::from_secs(30));
+        match &e {
+            WaitError::Timeout {
+                last_state: None,
+                last_error: Some(last),
+                ..
+            } => assert_eq!(last.code(), Some("InternalError")),
+            other => panic!("{other:?}"),
+        }
+        assert!(e.to_string().contains("InternalError"), "{e}");
     }
 
     #[tokio::test(start_paused = true)]

@@ -3,6 +3,7 @@
 //!
 //! The only test in its binary, because it sets process environment variables.
 
+#[path = "suite/runtime_support/mod.rs"]
 mod runtime_support;
 
 use hai_sdk::Client;

@@ -190,3 +190,206 @@ fn deep_nesting_is_refused_without_overflow() {
     member["type"] = json!(format!("{}string{}", "list<".repeat(16), ">".repeat(16)));
     assert!(parse_no_panic(&spec.to_string(), &|| "deep example".into()).is_err());
 }
+
+// ---- the importer and the overlay merge ----
+
+fn reference(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("reference")
+        .join(name);
+    std::fs::read_to_string(path).expect("read a reference file")
+}
+
+/// HAI's api.json cut down to StopInstance and DescribeInstances (objects, lists, every
+/// scalar type), with an errors file of the same two actions.
+fn small_api() -> (String, String) {
+    let mut api: Value = serde_json::from_str(&reference("hai-2023-08-12.api.json")).expect("JSON");
+    let keep = ["StopInstance", "DescribeInstances"];
+    api["actions"]
+        .as_object_mut()
+        .expect("actions")
+        .retain(|k, _| keep.contains(&k.as_str()));
+    let keep_objects = [
+        "StopInstanceRequest",
+        "StopInstanceResponse",
+        "DescribeInstancesRequest",
+        "DescribeInstancesResponse",
+        "Filter",
+        "Instance",
+        "SystemDisk",
+        "LoginService",
+    ];
+    api["objects"]
+        .as_object_mut()
+        .expect("objects")
+        .retain(|k, _| keep_objects.contains(&k.as_str()));
+    let mut errors: Value =
+        serde_json::from_str(&reference("hai-2023-08-12.errors.json")).expect("JSON");
+    errors["actions"]
+        .as_object_mut()
+        .expect("actions")
+        .retain(|k, _| keep.contains(&k.as_str()));
+    (api.to_string(), errors.to_string())
+}
+
+/// Imports, merges the overlay and validates; any panic fails with the input described.
+fn refresh_no_panic(
+    api: &str,
+    errors: Option<&str>,
+    overlay: Option<&str>,
+    what: &dyn Fn() -> String,
+) {
+    let run = || {
+        let Ok(mut spec) = hai_spec::tencent::import(api, errors, &Default::default()) else {
+            return;
+        };
+        let _ = spec.validate();
+        if let Some(text) = overlay {
+            if let Ok(mut o) = hai_spec::overlay::parse(text) {
+                let report = hai_spec::overlay::apply(&mut spec, &o);
+                o.drop_stale(&report.stale);
+                let _ = hai_spec::overlay::to_text(&o);
+            }
+        }
+        if spec.validate().is_ok() {
+            let _ = hai_spec::parse(&hai_spec::to_text(&spec)).expect("a valid spec re-parses");
+        }
+    };
+    if catch_unwind(AssertUnwindSafe(run)).is_err() {
+        panic!("import/overlay panicked on {}", what());
+    }
+}
+
+#[test]
+fn every_truncation_of_an_api_json_is_refused_without_panic() {
+    let (api, errors) = small_api();
+    for end in (0..api.len())
+        .filter(|&i| api.is_char_boundary(i))
+        .step_by(3)
+    {
+        refresh_no_panic(&api[..end], Some(&errors), None, &|| {
+            format!("api.json cut at {end}")
+        });
+    }
+    for end in (0..errors.len()).filter(|&i| errors.is_char_boundary(i)) {
+        refresh_no_panic(&api, Some(&errors[..end]), None, &|| {
+            format!("errors.json cut at {end}")
+        });
+    }
+}
+
+const REPLACEMENTS: fn() -> Vec<Value> = || {
+    vec![
+        json!(null),
+        json!(0),
+        json!(-1),
+        json!(u64::MAX),
+        json!(""),
+        json!("list"),
+        json!("object"),
+        json!("datetime"),
+        json!("Instance"),
+        json!("StopInstanceRequest"),
+        json!("Ünïcödé ✓"),
+        json!([]),
+        json!({}),
+        json!(true),
+    ]
+};
+
+#[test]
+fn substituting_any_api_json_value_never_panics() {
+    let (api, errors) = small_api();
+    let original: Value = serde_json::from_str(&api).expect("JSON");
+    let mut all = Vec::new();
+    pointers(&original, String::new(), &mut all);
+    for pointer in &all {
+        for replacement in REPLACEMENTS() {
+            let mut v = original.clone();
+            if let Some(slot) = v.pointer_mut(pointer) {
+                *slot = replacement.clone();
+            }
+            refresh_no_panic(&v.to_string(), Some(&errors), None, &|| {
+                format!("api.json {pointer} = {replacement}")
+            });
+        }
+    }
+}
+
+/// The checked-in overlay cut down to what `small_api` imports.
+fn small_overlay() -> String {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("spec/hai-2023-08-12.overlay.json");
+    let mut o: Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("overlay")).expect("JSON");
+    o["actions"]
+        .as_object_mut()
+        .expect("actions")
+        .retain(|k, _| k == "StopInstance" || k == "DescribeInstances");
+    o["shapes"]
+        .as_object_mut()
+        .expect("shapes")
+        .retain(|k, _| k.starts_with("StopInstance") || k == "Filter" || k == "SystemDisk");
+    o["errors"]["service"] = json!({});
+    o.to_string()
+}
+
+#[test]
+fn substituting_any_overlay_value_never_panics() {
+    let (api, errors) = small_api();
+    let overlay = small_overlay();
+    let original: Value = serde_json::from_str(&overlay).expect("JSON");
+    let mut all = Vec::new();
+    pointers(&original, String::new(), &mut all);
+    for pointer in &all {
+        for replacement in REPLACEMENTS() {
+            let mut v = original.clone();
+            if let Some(slot) = v.pointer_mut(pointer) {
+                *slot = replacement.clone();
+            }
+            refresh_no_panic(&api, Some(&errors), Some(&v.to_string()), &|| {
+                format!("overlay {pointer} = {replacement}")
+            });
+        }
+    }
+    for end in (0..overlay.len())
+        .filter(|&i| overlay.is_char_boundary(i))
+        .step_by(2)
+    {
+        refresh_no_panic(&api, Some(&errors), Some(&overlay[..end]), &|| {
+            format!("overlay cut at {end}")
+        });
+    }
+}
+
+#[test]
+fn extracting_an_overlay_from_any_spec_never_panics() {
+    let (api, errors) = small_api();
+    let imported =
+        hai_spec::tencent::import(&api, Some(&errors), &Default::default()).expect("import");
+    let target: Value = serde_json::from_str(&hai_spec::to_text(&imported)).expect("JSON");
+    let mut all = Vec::new();
+    pointers(&target, String::new(), &mut all);
+    for pointer in all.iter().step_by(2) {
+        for replacement in [json!(null), json!("x"), json!(true), json!([]), json!(7)] {
+            let mut v = target.clone();
+            if let Some(slot) = v.pointer_mut(pointer) {
+                *slot = replacement.clone();
+            }
+            let Ok(spec) = hai_spec::parse(&v.to_string()) else {
+                continue;
+            };
+            let run = || {
+                if let Ok(o) = hai_spec::overlay::extract(&imported, &spec) {
+                    let mut again = imported.clone();
+                    let _ = hai_spec::overlay::apply(&mut again, &o);
+                    assert_eq!(hai_spec::to_text(&again), hai_spec::to_text(&spec));
+                }
+            };
+            assert!(
+                catch_unwind(AssertUnwindSafe(run)).is_ok(),
+                "extract panicked on {pointer} = {replacement}"
+            );
+        }
+    }
+}

@@ -1,5 +1,5 @@
 //! Workspace-level tests (in `tests/`) and the generator's fixture output, compiled here
-//! as a crate that depends on `hai-sdk` (DESIGN decision 2).
+//! as a crate that depends on `hai-sdk`.
 
 /// Generated from `tests/fixtures/demo-spec.json` by `cargo xtask regen`; a snapshot that must compile.
 #[rustfmt::skip]
@@ -11,3 +11,10 @@ pub mod demo;
 #[rustfmt::skip]
 #[path = "imported_generated/mod.rs"]
 pub mod widgets;
+
+/// Generated from `tests/fixtures/constructs.json`, imported from `constructs.api.json` with
+/// `constructs.overlay.json`: every member type, recursive structures, names that collide
+/// after conversion, shapes named like std items, names the runtime reserves.
+#[rustfmt::skip]
+#[path = "constructs_generated/mod.rs"]
+pub mod constructs;

@@ -12,4 +12,5 @@ fn ui() {
     t.compile_fail("ui/fail_unknown_stop_mode_variant.rs");
     t.compile_fail("ui/fail_construct_unknown_enum_value.rs");
     t.compile_fail("ui/fail_response_struct_literal.rs");
+    t.compile_fail("ui/fail_runtime_interface_mismatch.rs");
 }

@@ -1,10 +1,13 @@
-//! The generated StopInstance types against the user's document (`shared/seed/StopInstance.zh.md`).
+//! The generated StopInstance types against StopInstance's documentation: the request body,
+//! the 11 documented error codes, the response.
 
 use hai_sdk::common_error::CommonError;
 use hai_sdk::stop_instance::{StopInstanceError, StopInstanceRequest, StopInstanceResponse};
 use hai_sdk::types::StopMode;
 use hai_sdk::{Action, ActionError, ErrorMetadata, ProvideErrorMetadata};
 use serde_json::json;
+
+mod properties;
 
 /// The 11 codes of the seed's error table.
 const SEED_CODES: [&str; 11] = [
@@ -189,4 +192,47 @@ fn binding_carries_action_facts_from_the_spec() {
     assert_eq!(m.service.host, "hai.tencentcloudapi.com");
     assert_eq!(m.rate_limit, Some(20));
     assert!(!m.idempotent);
+}
+
+#[test]
+fn sensitive_members_are_redacted_in_debug_and_serialised_unchanged() {
+    use hai_sdk::reset_instances_password::ResetInstancesPasswordRequest;
+    use hai_sdk::types::{CallInfo, ImageInfo};
+
+    let secret = "Pa55-must-not-print";
+    let req = ResetInstancesPasswordRequest::new(["hai-1".to_owned()], secret);
+    let debug = format!("{req:?} {req:#?}");
+    assert!(!debug.contains(secret), "{debug}");
+    assert!(debug.contains("password: \"** redacted **\""), "{debug}");
+    assert!(
+        debug.contains("hai-1"),
+        "other members still print: {debug}"
+    );
+    assert_eq!(serde_json::to_value(&req).unwrap()["Password"], secret);
+
+    let call_info: CallInfo = serde_json::from_value(json!({
+        "ServiceId": "svc-1", "ApiKey": "key-must-not-print"
+    }))
+    .unwrap();
+    let debug = format!("{call_info:?}");
+    assert!(!debug.contains("key-must-not-print"), "{debug}");
+    assert!(debug.contains("api_key: Some(\"** redacted **\")") && debug.contains("svc-1"));
+    let absent: CallInfo = serde_json::from_value(json!({})).unwrap();
+    assert!(format!("{absent:?}").contains("api_key: None"));
+
+    let image: ImageInfo = serde_json::from_value(json!({
+        "ImageRegistryPassword": "reg-must-not-print"
+    }))
+    .unwrap();
+    assert!(!format!("{image:?}").contains("reg-must-not-print"));
+    // The call's own Debug (used in logs) goes through the same redaction.
+    let client = hai_sdk::Client::builder()
+        .credentials(hai_sdk::Credentials::new("id", "key", None))
+        .build()
+        .unwrap();
+    let call = client.call(ResetInstancesPasswordRequest::new(
+        ["hai-1".to_owned()],
+        secret,
+    ));
+    assert!(!format!("{call:?}").contains(secret));
 }

@@ -22,8 +22,8 @@ pub struct Target {
 }
 
 /// What `cargo xtask regen` writes: the HAI tree of hai-sdk, the generator's snapshot fixture
-/// and the tree of a spec imported from Tencent's api.json format (both compiled by the
-/// `hai-tests` crate, a crate outside hai-sdk).
+/// and the trees of two specs imported from Tencent's api.json format, one of them covering
+/// every construct of that format (all compiled by the `hai-tests` crate, outside hai-sdk).
 pub fn default_targets() -> Vec<Target> {
     vec![
         Target {
@@ -40,6 +40,11 @@ pub fn default_targets() -> Vec<Target> {
             spec: "tests/fixtures/widgets-imported.json",
             out: "tests/src/imported_generated",
             methods: ClientMethods::Trait("WidgetsClientExt".into()),
+        },
+        Target {
+            spec: "tests/fixtures/constructs.json",
+            out: "tests/src/constructs_generated",
+            methods: ClientMethods::Trait("ConstructsClientExt".into()),
         },
     ]
 }

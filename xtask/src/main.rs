@@ -21,7 +21,7 @@ const USAGE: &str = "usage:
                                               changes, stale overlay entries and undocumented items
   cargo xtask extract-overlay --api-json FILE [--errors FILE] --spec SPEC --out OVERLAY
                                               write the overlay that turns the plain import into SPEC
-  cargo xtask check-tencent [--only SERVICE,...]
+  cargo xtask check-tencent [--only SERVICE,...] [--generate-only]
                                               import, generate and compile every api.json of tccli
                                               (downloads it into target/; not part of CI)
   cargo xtask fuzz [--seconds N] [--target NAME]

@@ -355,3 +355,78 @@ fn a_tencent_release_shows_in_the_spec_the_report_and_the_code() {
     let disk = types.find("pub struct SystemDisk").unwrap();
     assert!(types[disk..].contains("pub disk_size: ::std::option::Option<u64>"));
 }
+
+#[test]
+fn the_constructs_fixture_is_its_import_plus_overlay() {
+    let fixtures = root().join("tests/fixtures");
+    let r = xtask::refresh(
+        &read(&fixtures.join("constructs.api.json")),
+        None,
+        Some(&read(&fixtures.join("constructs.overlay.json"))),
+        None,
+        &ImportOptions::default(),
+        false,
+    )
+    .expect("refresh");
+    assert!(
+        r.spec_text == read(&fixtures.join("constructs.json")),
+        "re-run: cargo xtask import-tencent --api-json tests/fixtures/constructs.api.json \
+         --overlay tests/fixtures/constructs.overlay.json --out tests/fixtures/constructs.json"
+    );
+    let spec = hai_spec::parse(&r.spec_text).unwrap();
+    let all = spec.structure("AllTypes").unwrap();
+    let types: Vec<(&str, &str)> = all
+        .members
+        .iter()
+        .map(|m| (m.name.as_str(), m.ty.as_str()))
+        .collect();
+    for expected in [
+        ("String", "Color"),
+        ("Int64", "int64"),
+        ("UInt64List", "list<uint64>"),
+        ("Integer", "int64"),
+        ("Float", "float64"),
+        ("Bool", "boolean"),
+        ("DateTime", "string"),
+        ("DateTimeIsoList", "list<string>"),
+        ("Date", "string"),
+        ("Binary", "string"),
+        ("Object", "Node"),
+        ("ObjectList", "list<Node>"),
+    ] {
+        assert!(types.contains(&expected), "{expected:?} in {types:?}");
+    }
+    // Tencent's Chinese text is kept as the doc, but only the overlay counts as English.
+    assert!(r
+        .report
+        .contains(&"no English doc: member Node.Parent".to_owned()));
+}
+
+#[test]
+fn a_type_override_whose_base_changed_is_stale() {
+    let fixtures = root().join("tests/fixtures");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&read(&fixtures.join("constructs.api.json"))).unwrap();
+    for m in v["objects"]["AllTypes"]["members"].as_array_mut().unwrap() {
+        if m["name"] == "String" {
+            m["type"] = "int".into();
+            m["member"] = "int64".into();
+        }
+    }
+    let api = v.to_string();
+    let e = xtask::refresh(
+        &api,
+        None,
+        Some(&read(&fixtures.join("constructs.overlay.json"))),
+        None,
+        &ImportOptions::default(),
+        false,
+    )
+    .unwrap_err();
+    assert!(
+        e.contains(
+            "shapes.AllTypes.members.String.type: Tencent's type is now \"int64\", not \"string\""
+        ),
+        "{e}"
+    );
+}

@@ -43,6 +43,7 @@ pub struct ClientBuilder {
     max_response_bytes: usize,
     classifier: Option<RetryClassifier>,
     read_env: bool,
+    clock: Option<Arc<dyn crate::credentials::Clock>>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -90,6 +91,7 @@ impl ClientBuilder {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             classifier: None,
             read_env: true,
+            clock: None,
         }
     }
 
@@ -103,7 +105,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The region, e.g. `ap-guangzhou`, sent as `X-TC-Region`. HAI requires one.
+    /// The region, e.g. `ap-guangzhou`, sent as `X-TC-Region`. Services whose spec says a
+    /// region is required (HAI among them) refuse to send a call without one.
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
@@ -206,6 +209,12 @@ impl ClientBuilder {
         self
     }
 
+    /// Takes request timestamps from `clock` (STS calls of providers with a test clock).
+    pub(crate) fn clock(mut self, clock: Arc<dyn crate::credentials::Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
         let credentials = self.credentials.ok_or(BuildError::MissingCredentials)?;
@@ -272,6 +281,7 @@ impl ClientBuilder {
                 limiter: self.rate_limit.then(RateLimiter::default),
                 max_response_bytes: self.max_response_bytes,
                 signing: SigningCache::default(),
+                clock: self.clock,
             }),
         })
     }

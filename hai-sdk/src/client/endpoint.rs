@@ -181,6 +181,7 @@ mod tests {
         host: "hai.tencentcloudapi.com",
         regional_host: Some("hai.{region}.tencentcloudapi.com"),
         signing_service: "hai",
+        region_required: true,
     };
     const META: ActionMeta = ActionMeta {
         service: &SVC,

@@ -39,7 +39,7 @@ type Result<T> = std::result::Result<T, Error<ErrorMetadata>>;
 pub(crate) type Decode<'d> =
     dyn FnMut(&Bytes, u16) -> std::result::Result<(), DecodeError> + Send + 'd;
 
-/// Runs one call: all attempts, inside one `hai.call` span.
+/// Runs one call: all attempts, inside one `tencentcloud.call` span naming service and action.
 pub(crate) async fn execute(
     inner: &ClientInner,
     meta: &'static ActionMeta,
@@ -48,7 +48,9 @@ pub(crate) async fn execute(
     decode: &mut Decode<'_>,
 ) -> Result<()> {
     let span = tracing::info_span!(
-        "hai.call",
+        "tencentcloud.call",
+        service = meta.service.name,
+        version = meta.service.version,
         action = meta.name,
         region = inner.region.as_ref().map_or("", |r| &*r.0),
         attempts = field::Empty,
@@ -106,13 +108,21 @@ async fn attempts(
     decode: &mut Decode<'_>,
     attempt: &mut u32,
 ) -> Result<Bytes> {
-    let Some((_, region)) = &inner.region else {
-        return Err(Error::Build(BuildRequestError::new(
-            meta.name,
-            BuildRequestErrorKind::MissingRegion,
-            "no region configured (HAI requires one: ClientBuilder::region or TENCENTCLOUD_REGION)",
-            None,
-        )));
+    let region = match &inner.region {
+        Some((_, region)) => Some(region),
+        None if meta.service.region_required => {
+            return Err(Error::Build(BuildRequestError::new(
+                meta.name,
+                BuildRequestErrorKind::MissingRegion,
+                format!(
+                    "no region configured ({} requires one: ClientBuilder::region or TENCENTCLOUD_REGION)",
+                    meta.service.name
+                ),
+                None,
+            )));
+        }
+        // A global service: no X-TC-Region at all.
+        None => None,
     };
     let endpoint = inner.endpoints.get(meta).map_err(Error::Build)?;
     let fixed = FixedHeaders {
@@ -186,6 +196,7 @@ async fn attempts(
             &mut last_timestamp,
             attempt,
             timeout,
+            options.anonymous,
         )
         .await
         .and_then(|raw| match decode(&raw.body, raw.status) {
@@ -247,7 +258,7 @@ async fn attempts(
 struct FixedHeaders<'a> {
     action: HeaderValue,
     version: HeaderValue,
-    region: &'a HeaderValue,
+    region: Option<&'a HeaderValue>,
 }
 
 pub(crate) struct RawResponse {
@@ -265,39 +276,55 @@ async fn attempt_once(
     last_timestamp: &mut u64,
     attempt: u32,
     timeout: Option<Duration>,
+    anonymous: bool,
 ) -> Result<RawResponse> {
-    let credentials = inner
-        .credentials
-        .provide_credentials()
-        .await
-        .and_then(|c| c.check().map(|_| c))
-        .map_err(|e| Error::Credentials(CredentialsFailure::new(meta.name, e)))?;
+    let credentials = if anonymous {
+        None
+    } else {
+        Some(
+            inner
+                .credentials
+                .provide_credentials()
+                .await
+                .and_then(|c| c.check().map(|_| c))
+                .map_err(|e| Error::Credentials(CredentialsFailure::new(meta.name, e)))?,
+        )
+    };
 
     // Every attempt is signed anew, and never with an earlier attempt's timestamp: TC3 has
     // no nonce, so a retry within the same second would otherwise repeat the signature.
-    let now = SystemTime::now()
+    let now = inner
+        .clock
+        .as_ref()
+        .map_or_else(SystemTime::now, |c| c.now())
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     let timestamp = now.max(last_timestamp.saturating_add(1));
     *last_timestamp = timestamp;
 
-    let signed = inner
-        .signing
-        .sign(
-            &credentials,
-            meta.service.signing_service,
-            &endpoint.host,
-            body,
-            timestamp,
-        )
-        .map_err(|_| {
-            Error::Build(BuildRequestError::new(
-                meta.name,
-                BuildRequestErrorKind::InvalidHeader,
-                "the SecretId or token contains characters not allowed in a header",
-                None,
-            ))
-        })?;
+    let signed = match &credentials {
+        None => super::sign::SignedHeaders {
+            authorization: HeaderValue::from_static("SKIP"),
+            token: None,
+        },
+        Some(credentials) => inner
+            .signing
+            .sign(
+                credentials,
+                meta.service.signing_service,
+                &endpoint.host,
+                body,
+                timestamp,
+            )
+            .map_err(|_| {
+                Error::Build(BuildRequestError::new(
+                    meta.name,
+                    BuildRequestErrorKind::InvalidHeader,
+                    "the SecretId or token contains characters not allowed in a header",
+                    None,
+                ))
+            })?,
+    };
     let trace_id = trace_id();
 
     let mut headers = HeaderMap::with_capacity(12);
@@ -308,7 +335,9 @@ async fn attempt_once(
     headers.insert(HOST, endpoint.host_header.clone());
     headers.insert(X_TC_ACTION, fixed.action.clone());
     headers.insert(X_TC_VERSION, fixed.version.clone());
-    headers.insert(X_TC_REGION, fixed.region.clone());
+    if let Some(region) = fixed.region {
+        headers.insert(X_TC_REGION, region.clone());
+    }
     headers.insert(X_TC_TIMESTAMP, HeaderValue::from(timestamp));
     if let Some(language) = &inner.language {
         headers.insert(X_TC_LANGUAGE, language.clone());
@@ -329,7 +358,7 @@ async fn attempt_once(
     tracing::trace!(
         host = %endpoint.host,
         body_bytes = body.len(),
-        token = credentials.token().is_some(),
+        token = credentials.as_ref().is_some_and(|c| c.token().is_some()),
         "request built (Authorization and X-TC-Token values are never logged)"
     );
 
@@ -531,14 +560,17 @@ pub(crate) fn classify_response(
                     action, code, message, request_id, status,
                 )))
             }
-            Probe::Malformed { .. } => {
-                return Err(Error::Response(ResponseError::new(
-                    action,
-                    ResponseErrorKind::MalformedError,
-                    status,
-                    content_type_string(&content_type),
-                    &body,
-                )))
+            Probe::Malformed { request_id } => {
+                return Err(Error::Response(
+                    ResponseError::new(
+                        action,
+                        ResponseErrorKind::MalformedError,
+                        status,
+                        content_type_string(&content_type),
+                        &body,
+                    )
+                    .with_request_id(request_id),
+                ))
             }
             Probe::Unparseable(e) if success => {
                 return Err(Error::Decode(decode_error(action, status, &body, e)))
@@ -623,6 +655,37 @@ mod tests {
         assert_eq!(sniff_request_id(br#"{"Response":{}}"#), None);
         assert_eq!(sniff_request_id(br#"{"RequestId":"a\"b"}"#), None);
         assert_eq!(sniff_request_id(br#"{"RequestId":"#), None);
+    }
+
+    /// An 8 MiB error-shaped body: the `Pad` array would be a tree of ~140 MiB.
+    fn padded_error_body() -> Bytes {
+        let head = br#"{"Response":{"Error":{"Code":"InternalError","Message":"m"},"Pad":["#;
+        let tail = br#"0],"RequestId":"r-pad"}}"#;
+        let mut body = Vec::with_capacity(8 << 20);
+        body.extend_from_slice(head);
+        while body.len() + tail.len() + 2 < 8 << 20 {
+            body.extend_from_slice(b"0,");
+        }
+        body.extend_from_slice(tail);
+        Bytes::from(body)
+    }
+
+    #[test]
+    fn error_probe_memory_stays_bounded_for_an_8_mib_padded_body() {
+        let body = padded_error_body();
+        assert!(body.len() > 8_000_000);
+        let (result, peak) =
+            crate::test_alloc::peak_growth(|| classify_response("StopInstance", 200, None, body));
+        let m = match result {
+            Err(Error::Service(m)) => m,
+            Err(e) => panic!("{e:?}"),
+            Ok(_) => panic!("an error body passed as a success"),
+        };
+        assert_eq!((m.code(), m.request_id()), ("InternalError", "r-pad"));
+        // Measured: 19 bytes (the code, message and RequestId), where a serde_json::Value
+        // tree of the same body grows the heap by about 134 MiB. The bounds are generous.
+        assert!(peak < 32 << 20, "peak heap growth {peak} bytes");
+        assert!(peak < 64 << 10, "peak heap growth {peak} bytes");
     }
 
     #[test]

@@ -67,6 +67,8 @@ pub(crate) struct ClientInner {
     pub(crate) limiter: Option<RateLimiter>,
     pub(crate) max_response_bytes: usize,
     pub(crate) signing: sign::SigningCache,
+    /// Where request timestamps come from (a provider's clock for its STS calls).
+    pub(crate) clock: Option<Arc<dyn crate::credentials::Clock>>,
 }
 
 impl fmt::Debug for Client {
@@ -98,7 +100,8 @@ impl Client {
     /// A client configured from the environment: credentials from the default provider chain
     /// (`TENCENTCLOUD_SECRET_ID`/`_SECRET_KEY`/`_SESSION_TOKEN`, profile file, CVM role, TKE
     /// OIDC; looked up at the first call), region from `TENCENTCLOUD_REGION`, endpoint
-    /// overrides from `TENCENTCLOUD_ENDPOINT_URL_HAI` and `TENCENTCLOUD_ENDPOINT_URL`.
+    /// overrides from `TENCENTCLOUD_ENDPOINT_URL_<SERVICE>` (e.g. `_HAI`) and
+    /// `TENCENTCLOUD_ENDPOINT_URL`.
     pub fn from_env() -> Result<Client, BuildError> {
         ClientBuilder::new().from_env().build()
     }
@@ -125,6 +128,8 @@ pub(crate) struct CallOptions {
     pub(crate) retry_policy: Option<RetryPolicy>,
     pub(crate) timeout: Option<Option<Duration>>,
     pub(crate) call_timeout: Option<Option<Duration>>,
+    /// Send `Authorization: SKIP` and no credentials (STS AssumeRoleWithWebIdentity).
+    pub(crate) anonymous: bool,
 }
 
 /// One call of action `A`, with per-call options; `.await` it to send.
@@ -176,6 +181,31 @@ impl<A: Action> Call<'_, A> {
     /// The request that will be sent.
     pub fn input(&self) -> &A {
         &self.input
+    }
+}
+
+impl Client {
+    /// Runs an action through the same execute path as every generated one, for actions
+    /// the runtime itself calls (STS) with metadata made at run time. Returns the decoded
+    /// `Response` object.
+    pub(crate) async fn execute_raw<T: serde::de::DeserializeOwned + Send>(
+        &self,
+        meta: &'static crate::action::ActionMeta,
+        body: Vec<u8>,
+        options: &CallOptions,
+    ) -> Result<T, Error<crate::error::ErrorMetadata>> {
+        let name = meta.name;
+        let mut output = None;
+        let mut decode =
+            |body: &Bytes, status: u16| match serde_json::from_slice::<Envelope<T>>(body) {
+                Ok(envelope) => {
+                    output = Some(envelope.response);
+                    Ok(())
+                }
+                Err(e) => Err(execute::decode_error(name, status, body, e)),
+            };
+        execute::execute(&self.inner, meta, Bytes::from(body), options, &mut decode).await?;
+        output.ok_or_else(|| Error::Decode(not_decoded(name)))
     }
 }
 

@@ -22,7 +22,7 @@ pub const DEFAULT_SYSTEM_CREDENTIALS_FILE: &str = "/etc/tencentcloud/credentials
 /// `~/.tencentcloud/credentials` and `/etc/tencentcloud/credentials`, section
 /// `$TENCENTCLOUD_PROFILE` (default `default`): `secret_id`, `secret_key`, optional `token`.
 ///
-/// With `role_arn` (and optionally `role_session_name`, default `hai-rs`) in the section, the
+/// With `role_arn` (and optionally `role_session_name`, default `tencentcloud-sdk-rust`) in the section, the
 /// file's keys sign an STS `AssumeRole` for that role and the role's credentials are returned
 /// (cached and refreshed). The file is read once, at first use.
 #[derive(Debug)]

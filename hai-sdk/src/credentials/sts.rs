@@ -3,16 +3,16 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
 use serde::Deserialize;
 
 use super::cache::{Cache, Clock, SystemClock, DEFAULT_REFRESH_MARGIN};
-use super::http::{self, LazyClient};
 use super::{Credentials, CredentialsError, ProvideCredentials, ProvideCredentialsFuture};
-use crate::signer::{self, Payload, SigningInput};
-
-const CONTENT_TYPE: &str = "application/json";
+use crate::action::{ActionMeta, ServiceMeta};
+use crate::client::{CallOptions, Client};
+use crate::error::shown::{Shown, REQUEST_ID_SHOWN};
+use crate::error::Error;
 
 /// Where and how STS is called. Every STS-based provider takes one; tests point `endpoint` at a
 /// loopback server.
@@ -82,37 +82,51 @@ pub(crate) enum Auth<'a> {
     Skip,
 }
 
+/// STS as the runtime calls it: the same execute path as every generated action (signing,
+/// retries, timeouts, bounded and probed answers), with its own service metadata.
+const STS_VERSION: &str = "2018-08-13";
+static STS: ServiceMeta = ServiceMeta {
+    name: "sts",
+    version: STS_VERSION,
+    host: "sts.tencentcloudapi.com",
+    regional_host: None,
+    signing_service: "sts",
+    region_required: true,
+};
+// Repeating either call only issues another set of temporary credentials.
+static ASSUME_ROLE: ActionMeta = ActionMeta {
+    service: &STS,
+    name: "AssumeRole",
+    rate_limit: None,
+    idempotent: true,
+    read_only: false,
+};
+static ASSUME_ROLE_WITH_WEB_IDENTITY: ActionMeta = ActionMeta {
+    service: &STS,
+    name: "AssumeRoleWithWebIdentity",
+    rate_limit: None,
+    idempotent: true,
+    read_only: false,
+};
+
 /// An STS caller bound to one configuration.
 #[derive(Debug)]
 pub(crate) struct StsClient {
     config: StsConfig,
-    http: LazyClient,
+    /// Metadata of the two actions: the static ones, or copies for another API version
+    /// (made once per provider).
+    metas: [&'static ActionMeta; 2],
 }
 
+/// The `Response` of both STS actions.
 #[derive(Deserialize)]
-struct Envelope {
-    #[serde(rename = "Response")]
-    response: Option<ResponseBody>,
-}
-
-#[derive(Deserialize)]
-struct ResponseBody {
-    #[serde(rename = "Error")]
-    error: Option<ErrorBody>,
-    #[serde(rename = "RequestId")]
+struct StsAnswer {
+    #[serde(rename = "RequestId", default)]
     request_id: Option<String>,
     #[serde(rename = "Credentials")]
     credentials: Option<StsCredentials>,
     #[serde(rename = "ExpiredTime")]
     expired_time: Option<u64>,
-}
-
-#[derive(Deserialize)]
-struct ErrorBody {
-    #[serde(rename = "Code")]
-    code: Option<String>,
-    #[serde(rename = "Message")]
-    message: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -127,20 +141,27 @@ struct StsCredentials {
 
 impl StsClient {
     pub(crate) fn new(config: StsConfig) -> Self {
-        // A proxy for loopback makes no sense (and breaks tests on machines with `HTTP_PROXY`).
-        let loopback = reqwest::Url::parse(&config.endpoint)
-            .ok()
-            .and_then(|u| {
-                u.host_str().map(|h| {
-                    let h = h.trim_start_matches('[').trim_end_matches(']');
-                    h.eq_ignore_ascii_case("localhost")
-                        || h.parse::<std::net::IpAddr>()
-                            .is_ok_and(|ip| ip.is_loopback())
-                })
-            })
-            .unwrap_or(false);
-        let http = LazyClient::new(config.connect_timeout, config.timeout, !loopback);
-        Self { config, http }
+        let metas: [&'static ActionMeta; 2] = if config.version == STS_VERSION {
+            [&ASSUME_ROLE, &ASSUME_ROLE_WITH_WEB_IDENTITY]
+        } else {
+            // The runtime's metadata is static; another version is rare (a setting), so its
+            // copy lives as long as the process.
+            let service: &'static ServiceMeta = Box::leak(Box::new(ServiceMeta {
+                version: Box::leak(config.version.clone().into_boxed_str()),
+                ..STS
+            }));
+            [
+                Box::leak(Box::new(ActionMeta {
+                    service,
+                    ..ASSUME_ROLE
+                })),
+                Box::leak(Box::new(ActionMeta {
+                    service,
+                    ..ASSUME_ROLE_WITH_WEB_IDENTITY
+                })),
+            ]
+        };
+        Self { config, metas }
     }
 
     pub(crate) fn config(&self) -> &StsConfig {
@@ -155,94 +176,74 @@ impl StsClient {
         region: &str,
         body: &serde_json::Value,
         auth: Auth<'_>,
-        now: SystemTime,
+        clock: Arc<dyn Clock>,
     ) -> super::Result {
         let fetch = |reason: String| CredentialsError::Fetch { provider, reason };
-        let url = reqwest::Url::parse(&self.config.endpoint)
-            .map_err(|e| fetch(format!("bad STS endpoint: {e}")))?;
-        let host = match (url.host_str(), url.port()) {
-            (Some(h), Some(p)) => format!("{h}:{p}"),
-            (Some(h), None) => h.to_owned(),
-            (None, _) => return Err(fetch("STS endpoint has no host".into())),
+        let meta = match action {
+            "AssumeRole" => self.metas[0],
+            _ => self.metas[1],
         };
         let payload = serde_json::to_vec(body).map_err(|e| fetch(e.to_string()))?;
-        let timestamp = now
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
-
-        let client = self.http.get().map_err(fetch)?;
-        let mut req = client
-            .post(url)
-            .header("Content-Type", CONTENT_TYPE)
-            .header("X-TC-Action", action)
-            .header("X-TC-Version", &self.config.version)
-            .header("X-TC-Region", region)
-            .header("X-TC-Timestamp", timestamp.to_string());
-        req = match auth {
-            Auth::Skip => req.header("Authorization", "SKIP"),
-            Auth::Signed(creds) => {
-                let sig = signer::sign(&SigningInput {
-                    secret_id: creds.secret_id(),
-                    secret_key: creds.secret_key(),
-                    service: "sts",
-                    host: &host,
-                    content_type: CONTENT_TYPE,
-                    method: "POST",
-                    query: "",
-                    payload: Payload::Bytes(&payload),
-                    timestamp,
-                });
-                let mut r = req.header("Authorization", sig.authorization);
-                if let Some(t) = creds.token() {
-                    r = r.header("X-TC-Token", t);
-                }
-                r
+        let builder = Client::builder()
+            .region(region)
+            .endpoint(self.config.endpoint.clone())
+            .endpoint_from_env(false)
+            .connect_timeout(Some(self.config.connect_timeout))
+            .timeout(Some(self.config.timeout))
+            .call_timeout(Some(self.config.timeout.saturating_mul(2)))
+            .rate_limit(false)
+            .clock(clock);
+        let mut options = CallOptions::default();
+        let builder = match auth {
+            Auth::Signed(creds) => builder.credentials(creds.clone()),
+            Auth::Skip => {
+                options.anonymous = true;
+                builder.credentials(Credentials::new("-", "-", None))
             }
         };
-        tracing::debug!(provider, action, region, "calling STS");
-        let resp = req
-            .body(payload)
-            .send()
-            .await
-            .map_err(|e| fetch(format!("STS {action}: {}", http::describe(&e))))?;
-        let (status, bytes) = http::read(resp)
-            .await
+        let client = builder
+            .build()
             .map_err(|e| fetch(format!("STS {action}: {e}")))?;
-        parse_answer(provider, action, status, &bytes)
+        tracing::debug!(provider, action, region, "calling STS");
+        let answer = client
+            .execute_raw::<StsAnswer>(meta, payload, &options)
+            .await
+            .map_err(|e| match e {
+                Error::Service(m) => CredentialsError::Sts {
+                    provider,
+                    code: m.code().to_owned(),
+                    message: m.message().to_owned(),
+                    request_id: m.request_id().to_owned(),
+                },
+                Error::Decode(d) => fetch(format!(
+                    "STS {action} answered HTTP {} without a Tencent Cloud JSON envelope",
+                    d.status()
+                )),
+                Error::Response(r) => fetch(format!(
+                    "STS {action} answered HTTP {} without a Tencent Cloud JSON envelope",
+                    r.status()
+                )),
+                other => fetch(format!("STS {other}")),
+            })?;
+        credentials_from(provider, action, answer)
     }
 }
 
-fn parse_answer(provider: &'static str, action: &str, status: u16, bytes: &[u8]) -> super::Result {
-    let fetch = |reason: String| CredentialsError::Fetch { provider, reason };
-    let body = serde_json::from_slice::<Envelope>(bytes)
-        .ok()
-        .and_then(|e| e.response)
-        .ok_or_else(|| {
-            fetch(format!(
-                "STS {action} answered HTTP {status} without a Tencent Cloud JSON envelope"
-            ))
-        })?;
-    let request_id = body.request_id.unwrap_or_default();
-    if let Some(err) = body.error {
-        return Err(CredentialsError::Sts {
-            provider,
-            code: err.code.unwrap_or_default(),
-            message: err.message.unwrap_or_default(),
-            request_id,
-        });
-    }
-    let incomplete = || {
-        fetch(format!(
-            "STS {action} answer lacks credentials or ExpiredTime (RequestId: {request_id})"
-        ))
+fn credentials_from(provider: &'static str, action: &str, answer: StsAnswer) -> super::Result {
+    let request_id = answer.request_id.unwrap_or_default();
+    let incomplete = || CredentialsError::Fetch {
+        provider,
+        reason: format!(
+            "STS {action} answer lacks credentials or ExpiredTime (RequestId: {})",
+            Shown::new(&request_id, REQUEST_ID_SHOWN)
+        ),
     };
-    let c = body.credentials.ok_or_else(incomplete)?;
+    let c = answer.credentials.ok_or_else(incomplete)?;
     let (Some(id), Some(key), Some(token), Some(exp)) = (
         c.tmp_secret_id.filter(|s| !s.is_empty()),
         c.tmp_secret_key.filter(|s| !s.is_empty()),
         c.token,
-        body.expired_time,
+        answer.expired_time,
     ) else {
         return Err(incomplete());
     };
@@ -300,7 +301,7 @@ impl AssumeRoleProvider {
     pub fn builder(role_arn: impl Into<String>) -> AssumeRoleProviderBuilder {
         AssumeRoleProviderBuilder {
             role_arn: role_arn.into(),
-            session_name: "hai-rs".into(),
+            session_name: "tencentcloud-sdk-rust".into(),
             duration: Duration::from_secs(7200),
             sts: StsConfig::default(),
             margin: DEFAULT_REFRESH_MARGIN,
@@ -323,14 +324,14 @@ impl AssumeRoleProvider {
                 self.sts.config().region_name(),
                 &body,
                 Auth::Signed(&source),
-                self.cache.clock().now(),
+                self.cache.clock().clone(),
             )
             .await
     }
 }
 
 impl AssumeRoleProviderBuilder {
-    /// `RoleSessionName` (default `hai-rs`); shows in CloudAudit.
+    /// `RoleSessionName` (default `tencentcloud-sdk-rust`); shows in CloudAudit.
     pub fn session_name(mut self, name: impl Into<String>) -> Self {
         self.session_name = name.into();
         self
@@ -383,10 +384,14 @@ impl ProvideCredentials for AssumeRoleProvider {
 mod tests {
     use super::*;
 
+    fn answer(json: &str) -> StsAnswer {
+        serde_json::from_str(json).unwrap()
+    }
+
     #[test]
     fn answers() {
-        let ok = br#"{"Response":{"Credentials":{"Token":"t","TmpSecretId":"i","TmpSecretKey":"k"},"ExpiredTime":1700000000,"Expiration":"2023-11-14T22:13:20Z","RequestId":"r"}}"#;
-        let c = parse_answer("p", "AssumeRole", 200, ok).unwrap();
+        let ok = r#"{"Credentials":{"Token":"t","TmpSecretId":"i","TmpSecretKey":"k"},"ExpiredTime":1700000000,"Expiration":"2023-11-14T22:13:20Z","RequestId":"r"}"#;
+        let c = credentials_from("p", "AssumeRole", answer(ok)).unwrap();
         assert_eq!(
             (c.secret_id(), c.secret_key(), c.token()),
             ("i", "k", Some("t"))
@@ -395,27 +400,14 @@ mod tests {
             c.expiry(),
             Some(UNIX_EPOCH + Duration::from_secs(1_700_000_000))
         );
-
-        let err = br#"{"Response":{"Error":{"Code":"InvalidParameter","Message":"bad"},"RequestId":"rid"}}"#;
-        match parse_answer("p", "AssumeRole", 400, err) {
-            Err(CredentialsError::Sts {
-                code, request_id, ..
-            }) => {
-                assert_eq!(
-                    (code.as_str(), request_id.as_str()),
-                    ("InvalidParameter", "rid")
-                )
-            }
-            other => panic!("{other:?}"),
-        }
         for bad in [
-            &b"<html>"[..],
-            b"{}",
-            br#"{"Response":{"RequestId":"x"}}"#,
-            b"\xff",
+            r#"{}"#,
+            r#"{"RequestId":"x"}"#,
+            r#"{"Credentials":{"TmpSecretId":"","TmpSecretKey":"k","Token":"t"},"ExpiredTime":1}"#,
+            r#"{"Credentials":{"TmpSecretId":"i","TmpSecretKey":"k","Token":"t"}}"#,
         ] {
             assert!(matches!(
-                parse_answer("p", "AssumeRole", 200, bad),
+                credentials_from("p", "AssumeRole", answer(bad)),
                 Err(CredentialsError::Fetch { .. })
             ));
         }

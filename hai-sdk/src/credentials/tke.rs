@@ -100,7 +100,7 @@ impl TkeOidcProvider {
         let now = self.cache.clock().now();
         let session_name = self.session_name.clone().unwrap_or_else(|| {
             let secs = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-            format!("hai-rs-{secs}")
+            format!("tencentcloud-sdk-rust-{secs}")
         });
         let body = serde_json::json!({
             "ProviderId": provider_id,
@@ -116,7 +116,7 @@ impl TkeOidcProvider {
                 &region,
                 &body,
                 Auth::Skip,
-                now,
+                self.cache.clock().clone(),
             )
             .await
     }
@@ -128,7 +128,7 @@ impl TkeOidcProviderBuilder {
         self.env = env;
         self
     }
-    /// `RoleSessionName` (default `hai-rs-<unix time>`).
+    /// `RoleSessionName` (default `tencentcloud-sdk-rust-<unix time>`).
     pub fn session_name(mut self, name: impl Into<String>) -> Self {
         self.session_name = Some(name.into());
         self

@@ -77,7 +77,7 @@ impl Delivery {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum BuildRequestErrorKind {
-    /// No region configured; HAI needs one on every action.
+    /// No region configured, and the service requires one on every action.
     MissingRegion,
     /// The request did not serialise to JSON.
     Serialize,
@@ -372,6 +372,7 @@ pub struct ResponseError {
     status: u16,
     content_type: Option<String>,
     excerpt: Bytes,
+    request_id: Option<String>,
 }
 
 impl ResponseError {
@@ -388,7 +389,16 @@ impl ResponseError {
             status,
             content_type,
             excerpt: body.slice(..body.len().min(EXCERPT_LIMIT)),
+            request_id: None,
         }
+    }
+    pub(crate) fn with_request_id(mut self, request_id: String) -> Self {
+        self.request_id = Some(request_id).filter(|r| !r.is_empty());
+        self
+    }
+    /// The RequestId, when the answer carried one (a malformed error envelope may).
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
     /// The action being called.
     pub fn action(&self) -> &'static str {
@@ -432,7 +442,14 @@ impl fmt::Display for ResponseError {
             )?,
         }
         if let Some(ct) = &self.content_type {
-            write!(f, " (Content-Type {ct})")?;
+            write!(f, " (Content-Type {})", Shown::new(ct, shown::VALUE_SHOWN))?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(
+                f,
+                " (RequestId: {})",
+                Shown::new(id, shown::REQUEST_ID_SHOWN)
+            )?;
         }
         write!(f, "; body starts: {}", Excerpt(&self.excerpt))
     }
@@ -608,6 +625,7 @@ impl<E: ProvideErrorMetadata> Error<E> {
         match self {
             Error::Service(e) => Some(e.request_id()).filter(|r| !r.is_empty()),
             Error::Decode(e) => e.request_id(),
+            Error::Response(e) => e.request_id(),
             _ => None,
         }
     }

@@ -36,12 +36,10 @@ fn needs_escape(c: char) -> bool {
 
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut shown = 0usize;
-        for (at, c) in self.text.char_indices() {
+        for (shown, (at, c)) in self.text.char_indices().enumerate() {
             if shown == self.max {
                 return write!(f, "...({} more bytes)", self.text.len() - at);
             }
-            shown += 1;
             if needs_escape(c) {
                 write!(f, "{}", c.escape_default())?;
             } else {

@@ -58,6 +58,7 @@ pub mod terminate_instances;
 /// `UpdateServiceConfigs`: request, response and error types.
 pub mod update_service_configs;
 mod client;
+::hai_sdk::__require_runtime_interface!(1);
 /// The `hai` service, API version `2023-08-12`. HAI (Hyper Application Inventor): GPU application instances on Tencent Cloud.
 pub const SERVICE: ::hai_sdk::ServiceMeta = ::hai_sdk::ServiceMeta {
     name: "hai",
@@ -65,4 +66,5 @@ pub const SERVICE: ::hai_sdk::ServiceMeta = ::hai_sdk::ServiceMeta {
     host: "hai.tencentcloudapi.com",
     regional_host: ::std::option::Option::Some("hai.{region}.tencentcloudapi.com"),
     signing_service: "hai",
+    region_required: true,
 };

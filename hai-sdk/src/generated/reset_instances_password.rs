@@ -21,7 +21,7 @@ pub struct ResetInstancesPasswordRequest {
     pub instance_ids: ::std::vec::Vec<::std::string::String>,
     /// New password: 8 to 30 characters (12 or more recommended), not starting with `/`, with at least three of lower-case letters, upper-case letters, digits and special characters.
     ///
-    /// Required. Example: `"test@11111."`.
+    /// Required. Example: `"test@11111."`. Sensitive: `Debug` shows it redacted.
     #[serde(rename = "Password")]
     pub password: ::std::string::String,
     /// Only validate the request: the service answers `DryRunOperation` if it would have succeeded.

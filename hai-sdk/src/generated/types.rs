@@ -165,7 +165,7 @@ pub struct CallInfo {
     pub public_endpoint: ::std::option::Option<::std::string::String>,
     /// API key to authenticate calls to the service.
     ///
-    /// Example: `"6e38ef289496e88d7876b22b82190a41a56b2bbdf1f9c80f26154f00353781dc"`.
+    /// Example: `"6e38ef289496e88d7876b22b82190a41a56b2bbdf1f9c80f26154f00353781dc"`. Sensitive: `Debug` shows it redacted.
     #[serde(
         rename = "ApiKey",
         default,
@@ -829,7 +829,7 @@ pub struct ImageInfo {
     pub image_registry_username: ::std::option::Option<::std::string::String>,
     /// Password for the registry.
     ///
-    /// Optional. Example: `"eyJhbGciOiJSUzI1NiIsI"`.
+    /// Optional. Example: `"eyJhbGciOiJSUzI1NiIsI"`. Sensitive: `Debug` shows it redacted.
     #[serde(
         rename = "ImageRegistryPassword",
         default,
@@ -1342,7 +1342,7 @@ pub struct LoginSetting {
     pub service_name: ::std::option::Option<::std::string::String>,
     /// URL to log in to the service.
     ///
-    /// Example: `"http://1.1.1.1:80/lab?token=ed68d8b88aaa15c1b8309c921ae1e76e9cf0ff48d3fb6407b7beb41b716f464e"`.
+    /// Example: `"http://1.1.1.1:80/lab?token=ed68d8b88aaa15c1b8309c921ae1e76e9cf0ff48d3fb6407b7beb41b716f464e"`. Sensitive: `Debug` shows it redacted.
     #[serde(
         rename = "Url",
         default,

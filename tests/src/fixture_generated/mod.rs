@@ -12,6 +12,7 @@ pub mod describe_widgets;
 /// Client methods, one per action.
 pub mod client;
 pub use client::DemoClientExt;
+::hai_sdk::__require_runtime_interface!(1);
 /// The `demo` service, API version `2020-01-01`. A made-up service that exercises the generator's corner cases.
 pub const SERVICE: ::hai_sdk::ServiceMeta = ::hai_sdk::ServiceMeta {
     name: "demo",
@@ -19,4 +20,5 @@ pub const SERVICE: ::hai_sdk::ServiceMeta = ::hai_sdk::ServiceMeta {
     host: "demo.tencentcloudapi.com",
     regional_host: ::std::option::Option::None,
     signing_service: "demo",
+    region_required: true,
 };

@@ -12,6 +12,7 @@ pub mod list_gadgets;
 /// Client methods, one per action.
 pub mod client;
 pub use client::WidgetsClientExt;
+::hai_sdk::__require_runtime_interface!(1);
 /// The `widgets` service, API version `2021-06-01`. Tencent Cloud `widgets` API 2021-06-01.
 pub const SERVICE: ::hai_sdk::ServiceMeta = ::hai_sdk::ServiceMeta {
     name: "widgets",
@@ -19,4 +20,5 @@ pub const SERVICE: ::hai_sdk::ServiceMeta = ::hai_sdk::ServiceMeta {
     host: "widgets.tencentcloudapi.com",
     regional_host: ::std::option::Option::Some("widgets.{region}.tencentcloudapi.com"),
     signing_service: "widgets",
+    region_required: true,
 };

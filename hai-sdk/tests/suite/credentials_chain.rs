@@ -1,7 +1,7 @@
 //! The default chain: order, first winner remembered, errors that stop it, and the fast,
 //! complete error when nothing is configured (never an unrelated error, never a hang).
 
-mod credentials_common;
+use crate::credentials_common;
 
 use std::time::{Duration, Instant};
 

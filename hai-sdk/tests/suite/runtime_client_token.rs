@@ -1,7 +1,7 @@
 //! Idempotency tokens: an action with a `ClientToken` gets one filled per call, so every retry
 //! of that call carries the same token; a token the caller set is sent unchanged.
 
-mod runtime_support;
+use crate::runtime_support;
 
 use hai_sdk::run_instances::RunInstancesRequest;
 use runtime_support::*;

@@ -1,6 +1,6 @@
 //! What goes on the wire: headers, exact body bytes, signature, endpoint, pooling.
 
-mod runtime_support;
+use crate::runtime_support;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -149,10 +149,41 @@ async fn missing_region_is_a_build_error_before_anything_is_sent() {
         other => panic!("{other:?}"),
     }
     assert!(err.to_string().starts_with("StopInstance: "), "{err}");
-    assert!(err.to_string().contains("region"), "{err}");
+    assert!(err.to_string().contains("hai requires one"), "{err}");
     assert!(!err.may_have_reached_server());
     assert_eq!(server.count(), 0);
     assert_eq!(server.connections(), 0);
+}
+
+#[tokio::test]
+async fn a_service_that_needs_no_region_sends_none() {
+    let server = Server::start(vec![Reply::json(
+        200,
+        r#"{"Response":{"RequestId":"r-global"}}"#,
+    )])
+    .await;
+    let client = Client::builder()
+        .credentials(Credentials::new(SECRET_ID, SECRET_KEY, None))
+        .endpoint(server.url())
+        .endpoint_from_env(false)
+        .build()
+        .unwrap();
+    let out = client.call(DescribeGlobalThingsRequest {}).await.unwrap();
+    assert_eq!(out["RequestId"], "r-global");
+    let req = &server.requests()[0];
+    assert!(req.all("X-TC-Region").is_empty(), "{:?}", req.headers);
+    assert_eq!(req.header("X-TC-Action"), "DescribeGlobalThings");
+    verify_signature(req, SECRET_ID, SECRET_KEY, "global");
+    // With a region configured, it is sent.
+    let client = Client::builder()
+        .region(REGION)
+        .credentials(Credentials::new(SECRET_ID, SECRET_KEY, None))
+        .endpoint(server.url())
+        .endpoint_from_env(false)
+        .build()
+        .unwrap();
+    client.call(DescribeGlobalThingsRequest {}).await.unwrap();
+    assert_eq!(server.requests()[1].header("X-TC-Region"), REGION);
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 //! timeout, so the only timers are the limiter's: with the clock paused, tokio jumps straight
 //! to them, and virtual elapsed time measures exactly what the limiter imposed.
 
-mod runtime_support;
+use crate::runtime_support;
 
 use std::time::Duration;
 

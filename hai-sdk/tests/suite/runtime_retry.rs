@@ -1,6 +1,6 @@
 //! Retries: safe by default, re-signed every attempt, the last attempt decides the result.
 
-mod runtime_support;
+use crate::runtime_support;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};

@@ -1,7 +1,7 @@
 //! Secrets never appear in `Debug`, `Display`, errors or tracing output (the official SDKs log
 //! `Authorization` and `X-TC-Token` at debug level).
 
-mod credentials_common;
+use crate::credentials_common;
 
 use std::fmt::Debug;
 use std::sync::{Arc, Mutex};

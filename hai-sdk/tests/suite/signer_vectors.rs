@@ -128,3 +128,93 @@ fn debug_of_input_hides_the_key() {
     };
     assert!(!format!("{input:?}").contains("super-secret-key"));
 }
+
+/// Any change of body, host, content type, timestamp, service or key changes the signature.
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    struct Input {
+        key: String,
+        service: String,
+        host: String,
+        content_type: String,
+        body: Vec<u8>,
+        timestamp: u64,
+    }
+
+    fn input() -> impl Strategy<Value = Input> {
+        (
+            "[A-Za-z0-9]{1,40}",
+            "[a-z][a-z0-9]{0,11}",
+            "[a-z0-9.-]{1,40}(:[0-9]{1,5})?",
+            "[a-z]{1,12}/[a-z0-9.+-]{1,20}(; charset=utf-8)?",
+            proptest::collection::vec(any::<u8>(), 0..256),
+            0u64..4_102_444_800,
+        )
+            .prop_map(
+                |(key, service, host, content_type, body, timestamp)| Input {
+                    key,
+                    service,
+                    host,
+                    content_type,
+                    body,
+                    timestamp,
+                },
+            )
+    }
+
+    fn signature(i: &Input) -> String {
+        sign(&SigningInput {
+            secret_id: "AKIDexample",
+            secret_key: &i.key,
+            service: &i.service,
+            host: &i.host,
+            content_type: &i.content_type,
+            method: "POST",
+            query: "",
+            payload: Payload::Bytes(&i.body),
+            timestamp: i.timestamp,
+        })
+        .authorization
+    }
+
+    proptest! {
+        #[test]
+        fn every_input_changes_the_signature(a in input(), b in input(), which in 0usize..6) {
+            let mut changed = a.clone();
+            match which {
+                0 => changed.body = b.body.clone(),
+                1 => changed.host = b.host.clone(),
+                2 => changed.content_type = b.content_type.clone(),
+                3 => changed.timestamp = b.timestamp,
+                4 => changed.service = b.service.clone(),
+                _ => changed.key = b.key.clone(),
+            }
+            let same = match which {
+                0 => a.body == b.body,
+                1 => a.host == b.host,
+                2 => a.content_type == b.content_type,
+                3 => a.timestamp == b.timestamp,
+                4 => a.service == b.service,
+                _ => a.key == b.key,
+            };
+            prop_assume!(!same);
+            prop_assert_ne!(signature(&a), signature(&changed));
+        }
+
+        #[test]
+        fn a_one_byte_change_of_the_body_changes_the_signature(
+            a in input(),
+            at in any::<prop::sample::Index>(),
+            flip in 1u8..=255,
+        ) {
+            prop_assume!(!a.body.is_empty());
+            let mut changed = a.clone();
+            let i = at.index(a.body.len());
+            changed.body[i] ^= flip;
+            prop_assert_ne!(signature(&a), signature(&changed));
+        }
+    }
+}

@@ -51,6 +51,32 @@ impl Action for DescribeThingsRequest {
     };
 }
 
+/// A service whose spec says no region is needed (as for Tencent's few global services).
+pub static GLOBAL: hai_sdk::ServiceMeta = hai_sdk::ServiceMeta {
+    name: "global",
+    version: "2020-01-01",
+    host: "global.tencentcloudapi.com",
+    regional_host: None,
+    signing_service: "global",
+    region_required: false,
+};
+
+/// An action of [`GLOBAL`].
+#[derive(Clone, Debug, Serialize)]
+pub struct DescribeGlobalThingsRequest {}
+
+impl Action for DescribeGlobalThingsRequest {
+    type Output = serde_json::Value;
+    type Error = ErrorMetadataError;
+    const META: &'static ActionMeta = &ActionMeta {
+        service: &GLOBAL,
+        name: "DescribeGlobalThings",
+        rate_limit: None,
+        idempotent: false,
+        read_only: true,
+    };
+}
+
 /// The smallest possible generated error enum: every code unhandled.
 #[derive(Debug)]
 pub struct ErrorMetadataError(pub Unhandled);
@@ -124,6 +150,10 @@ pub enum Reply {
     Hang,
     /// A 200 with a chunked body that never ends (bounded at 256 MiB).
     Endless,
+    /// The inner reply after a pause.
+    Delayed(Duration, Box<Reply>),
+    /// These bytes one at a time, `pause` apart, then close (slow headers or bodies).
+    Trickle { bytes: Vec<u8>, pause: Duration },
 }
 
 impl Reply {
@@ -237,8 +267,23 @@ async fn serve(
     while let Some(req) = read_request(&mut stream, &mut buf).await {
         requests.lock().unwrap().push(req);
         let n = next.fetch_add(1, Ordering::SeqCst);
-        let reply = replies[n.min(replies.len() - 1)].clone();
+        let mut reply = replies[n.min(replies.len() - 1)].clone();
+        while let Reply::Delayed(pause, inner) = reply {
+            tokio::time::sleep(pause).await;
+            reply = *inner;
+        }
         match reply {
+            Reply::Delayed(..) => unreachable!("unwrapped above"),
+            Reply::Trickle { bytes, pause } => {
+                for b in bytes {
+                    if stream.write_all(&[b]).await.is_err() {
+                        return;
+                    }
+                    tokio::time::sleep(pause).await;
+                }
+                let _ = stream.shutdown().await;
+                return;
+            }
             Reply::Http {
                 status,
                 content_type,

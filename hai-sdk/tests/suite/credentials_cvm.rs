@@ -1,7 +1,7 @@
 //! CVM role provider against a loopback metadata server: discovery, use, refresh before expiry,
 //! typed errors, timeouts, stale-on-failure and single-flight refresh.
 
-mod credentials_common;
+use crate::credentials_common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! line numbers, the role_arn path through a loopback STS, and garbage input.
 //! Every path is under a per-test temp dir; the real home directory is never read.
 
-mod credentials_common;
+use crate::credentials_common;
 
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! STS-based providers against a loopback STS: request shapes, the AssumeRole signature
 //! recomputed here with the signer, unsigned web identity, expiry, error envelopes.
 
-mod credentials_common;
+use crate::credentials_common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -121,7 +121,7 @@ async fn assume_role_without_token_sends_no_token_header_and_duration_is_configu
     let req = &server.requests()[0];
     assert_eq!(req.header("X-TC-Token"), None);
     assert_eq!(req.json()["DurationSeconds"], 900);
-    assert_eq!(req.json()["RoleSessionName"], "hai-rs");
+    assert_eq!(req.json()["RoleSessionName"], "tencentcloud-sdk-rust");
     assert_signed_with(req, "AKIDlong", "long-key", &server.host());
 }
 
@@ -317,10 +317,8 @@ async fn web_identity_is_unsigned_and_rereads_the_token_file() {
     assert_eq!(body["WebIdentityToken"], "jwt-one");
     assert_eq!(body["RoleArn"], ROLE);
     assert_eq!(body["DurationSeconds"], 7200);
-    assert!(body["RoleSessionName"]
-        .as_str()
-        .unwrap()
-        .starts_with("hai-rs-"));
+    let session = body["RoleSessionName"].as_str().unwrap();
+    assert!(session.starts_with("tencentcloud-sdk-rust-"), "{session}");
 
     // The kubelet rotates the token; the next refresh must send the new one.
     dir.write("token", "jwt-two");
@@ -433,4 +431,38 @@ async fn hundred_concurrent_assume_role_calls_across_expiry_refresh_once() {
         assert_eq!(t.await.unwrap().unwrap().secret_id(), "AKID2");
     }
     assert_eq!(server.requests().len(), 2, "exactly one refresh");
+}
+
+/// STS goes through the SDK's one execute path: a throttled AssumeRole is retried like any
+/// action, with a fresh signature.
+#[tokio::test]
+async fn throttled_assume_role_is_retried_through_the_execute_path() {
+    let clock = ManualClock::new();
+    let exp = clock.unix() + 7200;
+    let server = sts(move |n| {
+        if n == 1 {
+            Reply::ok(sts_error(
+                "RequestLimitExceeded",
+                "slow down",
+                "r-throttled",
+            ))
+        } else {
+            Reply::ok(sts_creds("AKIDrole", "role-key", "role-token", exp))
+        }
+    })
+    .await;
+    let c = AssumeRoleProvider::builder(ROLE)
+        .sts(sts_config(&server))
+        .clock(clock.clone())
+        .build(Credentials::new("AKIDsrc", "src-key", None))
+        .provide_credentials()
+        .await
+        .expect("the second attempt succeeds");
+    assert_eq!(c.secret_id(), "AKIDrole");
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2);
+    for req in &reqs {
+        assert_signed_with(req, "AKIDsrc", "src-key", &server.host());
+        assert!(req.header("X-TC-RequestClient").is_some());
+    }
 }
