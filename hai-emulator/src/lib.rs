@@ -28,6 +28,12 @@ mod state;
 mod tc3;
 mod validate;
 
+// Internals for the fuzz targets in `fuzz/`; compiled only with `--cfg fuzzing`.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+#[path = "fuzz_api.rs"]
+pub mod __fuzz;
+
 pub use actions::EMULATED_ACTIONS;
 pub use config::{
     Credential, EmulatorConfig, Timings, DEFAULT_REGIONS, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY,

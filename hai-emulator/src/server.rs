@@ -29,7 +29,7 @@ use crate::service::{RawRequest, Reply, Shared, MAX_BODY};
 use crate::state::{Instance, InstanceState};
 
 /// The HAI spec the emulator serves unless told otherwise.
-const EMBEDDED_SPEC: &str = include_str!("../../hai-spec/spec/hai-2023-08-12.json");
+pub(crate) const EMBEDDED_SPEC: &str = include_str!("../../hai-spec/spec/hai-2023-08-12.json");
 
 /// How long `shutdown` lets open connections finish before cutting them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);

@@ -14,6 +14,13 @@ pub mod retry;
 pub mod signer;
 pub mod waiters;
 
+// Internals for the fuzz targets in `fuzz/`; compiled only with `--cfg fuzzing`, so no
+// published build has them.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+#[path = "fuzz_api.rs"]
+pub mod __fuzz;
+
 #[cfg(test)]
 mod test_alloc;
 #[cfg(test)]

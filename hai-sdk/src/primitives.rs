@@ -30,6 +30,12 @@ impl fmt::Display for UnknownValue {
     }
 }
 
+/// Makes an [`UnknownValue`]; only generated code calls this.
+#[doc(hidden)]
+pub fn __unknown_value(_: crate::__private::Sealed, value: &str) -> UnknownValue {
+    UnknownValue(value.into())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -38,10 +44,4 @@ mod tests {
         assert_eq!(v.to_string(), "NEW\\r\\nFORGED");
         assert_eq!(v.as_str(), "NEW\r\nFORGED");
     }
-}
-
-/// Makes an [`UnknownValue`]; only generated code calls this.
-#[doc(hidden)]
-pub fn __unknown_value(_: crate::__private::Sealed, value: &str) -> UnknownValue {
-    UnknownValue(value.into())
 }

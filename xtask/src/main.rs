@@ -7,6 +7,7 @@ use std::time::Instant;
 use hai_codegen::ClientMethods;
 
 mod check;
+mod fuzz;
 
 const USAGE: &str = "usage:
   cargo xtask regen [--check]                 regenerate hai-sdk/src/generated from the HAI spec
@@ -22,7 +23,10 @@ const USAGE: &str = "usage:
                                               write the overlay that turns the plain import into SPEC
   cargo xtask check-tencent [--only SERVICE,...] [--generate-only]
                                               import, generate and compile every api.json of tccli
-                                              (downloads it into target/; not part of CI)";
+                                              (downloads it into target/; not part of CI)
+  cargo xtask fuzz [--seconds N] [--target NAME]
+                                              build the libFuzzer targets in fuzz/ and run each
+                                              for N seconds (default 60); fails on any crash";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -31,6 +35,7 @@ fn main() -> ExitCode {
         Some("import-tencent") => import_tencent(&args[1..]),
         Some("extract-overlay") => extract_overlay(&args[1..]),
         Some("check-tencent") => check::run(&workspace_root(), &args[1..]),
+        Some("fuzz") => fuzz::run(&workspace_root(), &args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

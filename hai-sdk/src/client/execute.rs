@@ -261,7 +261,7 @@ struct FixedHeaders<'a> {
     region: Option<&'a HeaderValue>,
 }
 
-struct RawResponse {
+pub(crate) struct RawResponse {
     status: u16,
     body: Bytes,
 }
@@ -541,7 +541,7 @@ async fn read_body(
 /// Finds a service error envelope whatever the status; otherwise a 2xx body is passed on to
 /// decoding and anything else is a non-envelope answer. A body that carries
 /// `Response.Error` in any shape, or that the probe cannot read, never passes as a success.
-fn classify_response(
+pub(crate) fn classify_response(
     action: &'static str,
     status: u16,
     content_type: Option<HeaderValue>,

@@ -2,8 +2,8 @@
 
 mod builder;
 mod endpoint;
-mod execute;
-mod probe;
+pub(crate) mod execute;
+pub(crate) mod probe;
 mod sign;
 mod transport;
 
@@ -213,9 +213,9 @@ impl Client {
 pub type CallFuture<'a, T, E> = Pin<Box<dyn Future<Output = Result<T, Error<E>>> + Send + 'a>>;
 
 #[derive(Deserialize)]
-struct Envelope<T> {
+pub(crate) struct Envelope<T> {
     #[serde(rename = "Response")]
-    response: T,
+    pub(crate) response: T,
 }
 
 impl<'a, A: Action> IntoFuture for Call<'a, A> {

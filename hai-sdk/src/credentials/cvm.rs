@@ -111,17 +111,7 @@ impl CvmRoleProvider {
                 )))
             }
         }
-        // The answer lists role names one a line; a captive portal's HTML page is not one.
-        let text = String::from_utf8_lossy(&body);
-        match text.lines().map(str::trim).find(|l| !l.is_empty()) {
-            Some(role) if is_role_name(role) => Ok(role.to_owned()),
-            Some(_) => Err(not_configured(
-                "the metadata answer is not a role name (not a CVM metadata service?)".into(),
-            )),
-            None => Err(not_configured(
-                "no CAM role is bound to this instance".into(),
-            )),
-        }
+        role_from_listing(&body)
     }
 
     async fn fetch(&self) -> super::Result {
@@ -143,36 +133,66 @@ impl CvmRoleProvider {
                 "role `{role}`: metadata service answered HTTP {status}"
             )));
         }
-        let m: MetadataCredentials = serde_json::from_slice(&body).map_err(|_| {
-            fetch(format!(
-                "role `{role}`: the answer is not the expected JSON"
-            ))
-        })?;
-        let code = m.code.unwrap_or_default();
-        if code != "Success" {
-            return Err(CredentialsError::MetadataRejected { role, code });
-        }
-        let (Some(id), Some(key), Some(token), Some(exp)) = (
-            m.tmp_secret_id.filter(|s| !s.is_empty()),
-            m.tmp_secret_key.filter(|s| !s.is_empty()),
-            m.token,
-            m.expired_time,
-        ) else {
-            return Err(fetch(format!(
-                "role `{role}`: the answer lacks TmpSecretId, TmpSecretKey, Token or ExpiredTime"
-            )));
-        };
-        let expiry = UNIX_EPOCH
-            .checked_add(Duration::from_secs(exp))
-            .ok_or_else(|| fetch(format!("role `{role}`: ExpiredTime out of range")))?;
-        Ok(Credentials::from_parts(
-            id,
-            key,
-            Some(token),
-            Some(expiry),
-            PROVIDER,
-        ))
+        credentials_from_answer(role, &body)
     }
+}
+
+/// The role name in the metadata service's listing of roles (the first non-blank line).
+/// Separate from the HTTP exchange so the fuzz targets can reach it.
+pub(crate) fn role_from_listing(body: &[u8]) -> Result<String, CredentialsError> {
+    let not_configured = |reason: String| CredentialsError::NotConfigured {
+        provider: PROVIDER,
+        reason,
+    };
+    // The answer lists role names one a line; a captive portal's HTML page is not one.
+    let text = String::from_utf8_lossy(body);
+    match text.lines().map(str::trim).find(|l| !l.is_empty()) {
+        Some(role) if is_role_name(role) => Ok(role.to_owned()),
+        Some(_) => Err(not_configured(
+            "the metadata answer is not a role name (not a CVM metadata service?)".into(),
+        )),
+        None => Err(not_configured(
+            "no CAM role is bound to this instance".into(),
+        )),
+    }
+}
+
+/// The credentials in the metadata service's JSON answer for `role`. Separate from the
+/// HTTP exchange so the fuzz targets can reach it.
+pub(crate) fn credentials_from_answer(role: String, body: &[u8]) -> super::Result {
+    let fetch = |reason: String| CredentialsError::Fetch {
+        provider: PROVIDER,
+        reason,
+    };
+    let m: MetadataCredentials = serde_json::from_slice(body).map_err(|_| {
+        fetch(format!(
+            "role `{role}`: the answer is not the expected JSON"
+        ))
+    })?;
+    let code = m.code.unwrap_or_default();
+    if code != "Success" {
+        return Err(CredentialsError::MetadataRejected { role, code });
+    }
+    let (Some(id), Some(key), Some(token), Some(exp)) = (
+        m.tmp_secret_id.filter(|s| !s.is_empty()),
+        m.tmp_secret_key.filter(|s| !s.is_empty()),
+        m.token,
+        m.expired_time,
+    ) else {
+        return Err(fetch(format!(
+            "role `{role}`: the answer lacks TmpSecretId, TmpSecretKey, Token or ExpiredTime"
+        )));
+    };
+    let expiry = UNIX_EPOCH
+        .checked_add(Duration::from_secs(exp))
+        .ok_or_else(|| fetch(format!("role `{role}`: ExpiredTime out of range")))?;
+    Ok(Credentials::from_parts(
+        id,
+        key,
+        Some(token),
+        Some(expiry),
+        PROVIDER,
+    ))
 }
 
 /// CAM role names: letters, digits and `+=,.@_-`, at most 128 characters.

@@ -9,10 +9,10 @@ use std::time::SystemTime;
 
 mod cache;
 mod chain;
-mod cvm;
+pub(crate) mod cvm;
 mod env;
 mod http;
-mod profile;
+pub(crate) mod profile;
 mod sts;
 mod tke;
 

@@ -219,7 +219,7 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
 }
 
 /// Values with the 1-based line they came from (errors name it).
-type Section = BTreeMap<String, (String, usize)>;
+pub(crate) type Section = BTreeMap<String, (String, usize)>;
 
 /// A strict little INI reader: `[section]`, `key = value` (or `key: value`), `#`/`;` comment
 /// lines, blank lines. Keys are lower-cased; a later duplicate wins. Errors carry the 1-based
@@ -227,7 +227,7 @@ type Section = BTreeMap<String, (String, usize)>;
 ///
 /// Hand-written because the format is tiny and every INI crate differs on quoting and inline
 /// comments; this one does neither, as tccli writes neither.
-fn parse_ini(bytes: &[u8]) -> Result<BTreeMap<String, Section>, (usize, &'static str)> {
+pub(crate) fn parse_ini(bytes: &[u8]) -> Result<BTreeMap<String, Section>, (usize, &'static str)> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut sections: BTreeMap<String, Section> = BTreeMap::new();
     let mut current: Option<String> = None;
