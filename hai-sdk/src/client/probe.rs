@@ -10,6 +10,32 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
+/// The visitor methods for every JSON value but strings and objects: skip it (arrays without
+/// allocating) and answer `$value`.
+macro_rules! other_values_are {
+    ($ty:ty, $value:expr) => {
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<$ty, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok($value)
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<$ty, E> {
+            Ok($value)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<$ty, E> {
+            Ok($value)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<$ty, E> {
+            Ok($value)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<$ty, E> {
+            Ok($value)
+        }
+        fn visit_unit<E>(self) -> Result<$ty, E> {
+            Ok($value)
+        }
+    };
+}
+
 /// What the probe found.
 #[derive(Debug)]
 pub(crate) enum Probe {
@@ -91,27 +117,8 @@ impl<'de> Visitor<'de> for TopVisitor {
         Ok(found)
     }
 
-    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Found, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Found::Nothing)
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<Found, E> {
-        Ok(Found::Nothing)
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Found, E> {
-        Ok(Found::Nothing)
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Found, E> {
-        Ok(Found::Nothing)
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Found, E> {
-        Ok(Found::Nothing)
-    }
+    other_values_are!(Found, Found::Nothing);
     fn visit_str<E>(self, _: &str) -> Result<Found, E> {
-        Ok(Found::Nothing)
-    }
-    fn visit_unit<E>(self) -> Result<Found, E> {
         Ok(Found::Nothing)
     }
 }
@@ -155,26 +162,8 @@ impl<'de> Visitor<'de> for ResponseVisitor {
     }
 
     // Any other shape of `Response` is not an error envelope; decoding will judge it.
-    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Found, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Found::Nothing)
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Found, E> {
-        Ok(Found::Nothing)
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Found, E> {
-        Ok(Found::Nothing)
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Found, E> {
-        Ok(Found::Nothing)
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Found, E> {
-        Ok(Found::Nothing)
-    }
+    other_values_are!(Found, Found::Nothing);
     fn visit_str<E>(self, _: &str) -> Result<Found, E> {
-        Ok(Found::Nothing)
-    }
-    fn visit_unit<E>(self) -> Result<Found, E> {
         Ok(Found::Nothing)
     }
 }
@@ -223,26 +212,8 @@ impl<'de> Visitor<'de> for ErrorVisitor {
         })
     }
 
-    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<ErrorField, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(ErrorField::Malformed)
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<ErrorField, E> {
-        Ok(ErrorField::Malformed)
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<ErrorField, E> {
-        Ok(ErrorField::Malformed)
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<ErrorField, E> {
-        Ok(ErrorField::Malformed)
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<ErrorField, E> {
-        Ok(ErrorField::Malformed)
-    }
+    other_values_are!(ErrorField, ErrorField::Malformed);
     fn visit_str<E>(self, _: &str) -> Result<ErrorField, E> {
-        Ok(ErrorField::Malformed)
-    }
-    fn visit_unit<E>(self) -> Result<ErrorField, E> {
         Ok(ErrorField::Malformed)
     }
 }
@@ -295,25 +266,7 @@ impl<'de> de::Deserialize<'de> for Lenient {
             fn visit_str<E>(self, v: &str) -> Result<Lenient, E> {
                 Ok(Lenient(Some(v.to_owned())))
             }
-            fn visit_bool<E>(self, _: bool) -> Result<Lenient, E> {
-                Ok(Lenient(None))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Lenient, E> {
-                Ok(Lenient(None))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Lenient, E> {
-                Ok(Lenient(None))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Lenient, E> {
-                Ok(Lenient(None))
-            }
-            fn visit_unit<E>(self) -> Result<Lenient, E> {
-                Ok(Lenient(None))
-            }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Lenient, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Lenient(None))
-            }
+            other_values_are!(Lenient, Lenient(None));
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Lenient, A::Error> {
                 while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
                 Ok(Lenient(None))
