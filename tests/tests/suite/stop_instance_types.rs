@@ -7,8 +7,6 @@ use hai_sdk::types::StopMode;
 use hai_sdk::{Action, ActionError, ErrorMetadata, ProvideErrorMetadata};
 use serde_json::json;
 
-mod properties;
-
 /// The 11 codes of the seed's error table.
 const SEED_CODES: [&str; 11] = [
     "FailedOperation.OperateInstanceRepeatedly",

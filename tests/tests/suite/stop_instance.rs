@@ -2,11 +2,9 @@
 //! Success, DryRun, and each of the 11 documented StopInstance error codes, reached through
 //! the emulator's real instance state wherever its state machine can produce them.
 
-mod e2e_support;
-
 use std::time::Duration;
 
-use e2e_support::*;
+use super::support::*;
 use hai_emulator::{Fault, Instance, InstanceState, Times, Timings};
 use hai_sdk::stop_instance::{StopInstanceError, StopInstanceRequest};
 

@@ -1,7 +1,7 @@
 //! Shared set-up for the end-to-end tests: an in-process emulator on 127.0.0.1 with short
 //! operation timings, and an SDK client pointed at it.
 //!
-//! Each `e2e_*.rs` test binary includes this module; not every binary uses every helper.
+//! Every end-to-end module of the suite uses it; not every module uses every helper.
 #![allow(dead_code)]
 
 use std::time::{Duration, Instant};

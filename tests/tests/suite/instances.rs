@@ -1,11 +1,9 @@
 //! The other emulated actions through the generated client methods: DescribeInstances,
 //! StartInstance and TerminateInstances, in lifecycle round trips observed through the API.
 
-mod e2e_support;
-
 use std::time::{Duration, Instant};
 
-use e2e_support::*;
+use super::support::*;
 use hai_sdk::describe_instances::DescribeInstancesRequest;
 use hai_sdk::start_instance::{StartInstanceError, StartInstanceRequest};
 use hai_sdk::stop_instance::{StopInstanceError, StopInstanceRequest};

@@ -5,13 +5,11 @@
 //! needed: a throttled request had no effect) gets every one through. With the limiter on,
 //! the server throttles nothing.
 
-mod e2e_support;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use e2e_support::*;
+use super::support::*;
 use hai_emulator::{EmulatorHandle, Fault, Instance, InstanceState, Times};
 use hai_sdk::common_error::CommonError;
 use hai_sdk::stop_instance::{StopInstanceError, StopInstanceRequest, StopInstanceResponse};

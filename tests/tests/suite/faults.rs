@@ -2,11 +2,9 @@
 //! panicking, and StopInstance (not idempotent) is retried after a failure that may have
 //! taken effect (timeout, 5xx) only when the caller opts in with `.retry_transient(true)`.
 
-mod e2e_support;
-
 use std::time::Duration;
 
-use e2e_support::*;
+use super::support::*;
 use hai_emulator::{Fault, InstanceState, Times};
 use hai_sdk::error::{Delivery, DispatchErrorKind, ResponseErrorKind, TimeoutKind};
 use hai_sdk::stop_instance::{StopInstanceError, StopInstanceRequest};

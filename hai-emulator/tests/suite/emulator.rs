@@ -1,11 +1,9 @@
 //! The emulator over real loopback HTTP: envelope, authentication, state machine, rate limit,
 //! fault injection. Every server is one this test starts on 127.0.0.1.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{send, send_bytes, Call};
+use super::common::{send, send_bytes, Call};
 use hai_emulator::{
     Credential, Emulator, EmulatorConfig, EmulatorHandle, Fault, Instance, InstanceState, Seed,
     Times, Timings, ANY_ACTION,
@@ -782,7 +780,7 @@ async fn keep_alive_connection_serves_several_requests() {
         s.write_all(text.as_bytes()).await.unwrap();
         let mut buf = vec![0u8; 4096];
         let n = s.read(&mut buf).await.unwrap();
-        let r = common::parse(&buf[..n]);
+        let r = super::common::parse(&buf[..n]);
         assert_eq!(r.code().as_deref(), Some("DryRunOperation"));
     }
 }

@@ -2,9 +2,7 @@
 //! as `Error::Service(StopInstanceError::Common(CommonError::AuthFailure*))` with a RequestId
 //! its `Display` names, and the instance is left alone.
 
-mod e2e_support;
-
-use e2e_support::*;
+use super::support::*;
 use hai_emulator::{Credential, InstanceState, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY};
 use hai_sdk::common_error::CommonError;
 use hai_sdk::credentials::Credentials;

@@ -2,12 +2,10 @@
 //! actions, the catalogues, prices, DescribeInstances paging. Every server is one this test
 //! starts on 127.0.0.1.
 
-mod common;
-
 use std::collections::HashSet;
 use std::time::Duration;
 
-use common::{send, Call};
+use super::common::{send, Call};
 use hai_emulator::{Emulator, EmulatorConfig, EmulatorHandle, InstanceState, Timings};
 use serde_json::{json, Value};
 

@@ -1,0 +1,17 @@
+//! The workspace-level tests as one binary (one link of tokio, hyper and rustls instead of one
+//! per file): end-to-end runs against the in-process emulator, the generated types' guarantees,
+//! spec-driven properties, generated-tree freshness and the trybuild compile-fail cases.
+
+mod support;
+
+mod auth;
+mod compile_fail;
+mod cookbook;
+mod demo_fixture;
+mod faults;
+mod freshness;
+mod instances;
+mod properties;
+mod rate_limit;
+mod stop_instance;
+mod stop_instance_types;
