@@ -106,6 +106,7 @@
 //! | `actions` | object | action name -> [action](#actions) |
 //! | `shapes` | object | shape name -> [shape](#shapes) |
 //! | `errors` | object | the [error catalogue](#error-catalogue) |
+//! | `resources` | object | resource name -> [resource](#resources) with waitable states; optional |
 //!
 //! ## Service
 //!
@@ -135,9 +136,49 @@
 //! | `idempotent` | boolean, default `false` | repeating the call has no further effect, so the SDK may retry it after transient failures; otherwise only failures that provably never reached the server are retried |
 //! | `read_only` | boolean, default `false` | the action changes nothing (`Describe*`, `Inquire*`, `Get*`), so the SDK retries it after transient failures like an idempotent one |
 //! | `examples` | array | worked [examples](#examples) |
+//! | `paging` | object | how the action [pages](#paging) through a listing |
 //!
 //! Each input and output shape belongs to exactly one action in one role (it is
 //! generated into that action's module), and cannot be used as a member type.
+//!
+//! ## Paging
+//!
+//! A listing action that takes an offset and a page size gets a paginator (a stream of
+//! pages and of items). Member names refer to the action's input or output structure.
+//!
+//! | key | type | |
+//! |---|---|---|
+//! | `offset` | string, required | input member with the number of items to skip; `int64` or `uint64` |
+//! | `limit` | string, required | input member with the page size; `int64` or `uint64`; not the offset member |
+//! | `items` | string, required | output member with the page's items; a list (`list<T>` or a list shape) |
+//! | `total_count` | string | output member with the number of items across all pages; `int64` or `uint64`. Omitted: the service reports none, so a short or empty page ends the listing |
+//! | `default_page_size` | integer | the page size the service documents for a request without a limit; at least 1. Omitted: the paginator sends no limit unless the caller sets one |
+//! | `max_page_size` | integer | the largest page size the service documents, at least `default_page_size`; larger requested sizes are lowered to it |
+//!
+//! ## Resources
+//!
+//! A resource is a kind of thing with a lifecycle state (an instance, a service) that a
+//! caller waits for. Its waiters poll the `describe` action for one id until the item's
+//! state is the target, give up early when the target is unreachable from the state seen,
+//! and keep polling on states this table does not know. Resource and waiter names match
+//! `[A-Za-z][A-Za-z0-9_]*`.
+//!
+//! | key | type | |
+//! |---|---|---|
+//! | `doc` | string | English description |
+//! | `describe` | string, required | the action that lists the resources |
+//! | `id_list` | string | input member of `describe` taking ids, a list of strings |
+//! | `filter` | object | `{"member", "name"}`: input member of `describe` holding filters (a list of structures with members `Name`, a string, and `Values`, a list of strings; no other required members) and the filter name that matches ids |
+//! | `items` | string, required | output member of `describe` with the resources, a list of structures |
+//! | `id` | string, required | member of the item structure with the id, a string |
+//! | `state` | string, required | member of the item structure with the state, a string or an enum |
+//! | `unreachable` | object | target state -> the states (array) from which it can no longer be reached; a target not listed is reachable from every state |
+//! | `waiters` | object | waiter name -> `{"doc", "target"}`: the state the waiter waits for |
+//!
+//! Exactly one of `id_list` and `filter` is given, and `describe`'s input has no other
+//! required member. States are values of the enum (for an enum state member), otherwise
+//! non-empty printable ASCII without white space; no state is unreachable from itself and
+//! none is listed twice.
 //!
 //! ## Examples
 //!

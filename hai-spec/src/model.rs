@@ -19,6 +19,9 @@ pub struct Spec {
     pub shapes: UniqueMap<Shape>,
     /// Every error code the service may return, with an English description.
     pub errors: ErrorCatalogue,
+    /// Resources with states a caller waits for, by name (`Instance`), sorted.
+    #[serde(default, skip_serializing_if = "UniqueMap::is_empty")]
+    pub resources: UniqueMap<Resource>,
 }
 
 /// Service metadata.
@@ -86,6 +89,86 @@ pub struct Action {
     /// Worked examples.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<Example>,
+    /// How the action pages through a listing, if it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paging: Option<Paging>,
+}
+
+/// How a listing action pages: `Offset`/`Limit` in the request, a page of items and
+/// (usually) the total count in the response.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Paging {
+    /// Input member holding the number of items to skip (`int64` or `uint64`).
+    pub offset: String,
+    /// Input member holding the page size (`int64` or `uint64`).
+    pub limit: String,
+    /// Output member holding the page's items (a list).
+    pub items: String,
+    /// Output member holding the number of items across all pages (`int64` or `uint64`);
+    /// `None`: the service reports none, and a short or empty page ends the listing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<String>,
+    /// The page size the service documents for a request without a limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_page_size: Option<u64>,
+    /// The largest page size the service documents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_page_size: Option<u64>,
+}
+
+/// A kind of resource whose state a caller waits for (an instance, a service), found by
+/// polling a describe action for one id.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resource {
+    /// English description.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub doc: String,
+    /// The action that lists the resources (`DescribeInstances`).
+    pub describe: String,
+    /// Input member of the describe action that takes a list of ids (`InstanceIds`);
+    /// exactly one of `id_list` and `filter` is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_list: Option<String>,
+    /// A filter that selects one resource by id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<IdFilter>,
+    /// Output member of the describe action holding the resources (a list of structures).
+    pub items: String,
+    /// Member of the item structure holding the id (`string`).
+    pub id: String,
+    /// Member of the item structure holding the state (`string` or an enum).
+    pub state: String,
+    /// Target state -> states from which it can no longer be reached. A state not listed
+    /// as a key is reachable from every state.
+    #[serde(default, skip_serializing_if = "UniqueMap::is_empty")]
+    pub unreachable: UniqueMap<Vec<String>>,
+    /// Named waiters (`Running` -> `wait_until_instance_running`), by name.
+    #[serde(default, skip_serializing_if = "UniqueMap::is_empty")]
+    pub waiters: UniqueMap<Waiter>,
+}
+
+/// Selecting one resource through a filter member of the describe action's input.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdFilter {
+    /// Input member holding the filters: a list of structures with a `Name` (`string`) and
+    /// `Values` (`list<string>`) member.
+    pub member: String,
+    /// The filter name that matches ids (`instance-id`).
+    pub name: String,
+}
+
+/// One named waiter of a resource.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Waiter {
+    /// English description.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub doc: String,
+    /// The state waited for.
+    pub target: String,
 }
 
 /// A request/response example of an action.

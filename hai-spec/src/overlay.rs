@@ -21,7 +21,8 @@
 //!                    "required": false, "nullable": false, "example": "...",
 //!                    "default": "...", "no_example": true, "sensitive": true}}}},
 //!   "added_shapes": {"StopMode": {"type": "enum", "values": [...]}},
-//!   "errors": {"common": {"InternalError": "..."}, "service": {"...": "..."}}
+//!   "errors": {"common": {"InternalError": "..."}, "service": {"...": "..."}},
+//!   "resources": {"Instance": {"describe": "DescribeInstances", ...}}
 //! }
 //! ```
 //!
@@ -31,14 +32,16 @@
 //! entry is stale rather than silently hiding the change. `no_example` drops an imported
 //! example. `added_shapes` are shapes Tencent does not define (enums); one that Tencent
 //! starts defining is stale. An `errors` entry replaces the description of a code the
-//! import has.
+//! import has. An action's `paging` and the `resources` (both in the spec format, see the
+//! crate docs) exist only in the overlay; a resource whose describe action is gone is stale,
+//! and members they name that Tencent removed fail the validation of the merged spec.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::{Example, Shape, Spec, SpecError, UniqueMap};
+use crate::{Example, Paging, Resource, Shape, Spec, SpecError, UniqueMap};
 
 /// The hand-written part of a spec (see the module docs for the file format).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -61,6 +64,9 @@ pub struct Overlay {
     /// Error descriptions.
     #[serde(default, skip_serializing_if = "ErrorsPatch::is_empty")]
     pub errors: ErrorsPatch,
+    /// Resources with waitable states (Tencent's api.json has none).
+    #[serde(default, skip_serializing_if = "is_empty_map")]
+    pub resources: UniqueMap<Resource>,
 }
 
 impl Default for Overlay {
@@ -72,6 +78,7 @@ impl Default for Overlay {
             shapes: UniqueMap::default(),
             added_shapes: UniqueMap::default(),
             errors: ErrorsPatch::default(),
+            resources: UniqueMap::default(),
         }
     }
 }
@@ -129,6 +136,9 @@ pub struct ActionPatch {
     /// Worked examples.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub examples: Option<Vec<Example>>,
+    /// How the action pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paging: Option<Paging>,
 }
 
 /// Changes to one imported structure.
@@ -223,6 +233,8 @@ pub enum Entry {
     Error(bool, String),
     /// `errors.added_service.<code>`
     AddedError(String),
+    /// `resources.<name>`
+    Resource(String),
 }
 
 impl fmt::Display for Entry {
@@ -236,6 +248,7 @@ impl fmt::Display for Entry {
             Entry::Error(true, c) => write!(f, "errors.common.{c}"),
             Entry::Error(false, c) => write!(f, "errors.service.{c}"),
             Entry::AddedError(c) => write!(f, "errors.added_service.{c}"),
+            Entry::Resource(r) => write!(f, "resources.{r}"),
         }
     }
 }
@@ -329,6 +342,9 @@ impl Overlay {
                 Entry::AddedError(c) => {
                     self.errors.added_service.0.remove(c);
                 }
+                Entry::Resource(r) => {
+                    self.resources.0.remove(r);
+                }
             }
         }
         // An emptied member or shape entry says nothing; leave it out of the file.
@@ -385,6 +401,9 @@ pub fn apply(spec: &mut Spec, overlay: &Overlay) -> Report {
         }
         if let Some(v) = &p.examples {
             a.examples = v.clone();
+        }
+        if let Some(v) = &p.paging {
+            a.paging = Some(v.clone());
         }
     }
 
@@ -482,6 +501,17 @@ pub fn apply(spec: &mut Spec, overlay: &Overlay) -> Report {
         spec.errors.service.0.insert(code.clone(), text.clone());
     }
 
+    for (name, r) in overlay.resources.iter() {
+        if !spec.actions.contains_key(&r.describe) {
+            stale(
+                Entry::Resource(name.clone()),
+                format!("no such action \"{}\" to describe it", r.describe),
+            );
+            continue;
+        }
+        spec.resources.0.insert(name.clone(), r.clone());
+    }
+
     for name in spec.actions.keys() {
         if overlay
             .actions
@@ -572,6 +602,12 @@ pub fn extract(imported: &Spec, target: &Spec) -> Result<Overlay, String> {
             idempotent: (i.idempotent != t.idempotent).then_some(t.idempotent),
             read_only: (i.read_only != t.read_only).then_some(t.read_only),
             examples: (i.examples != t.examples).then(|| t.examples.clone()),
+            paging: match (&i.paging, &t.paging) {
+                (x, y) if x == y => None,
+                (_, Some(y)) => Some(y.clone()),
+                (Some(_), None) => return Err(format!("action {name}: cannot remove paging")),
+                (None, None) => None,
+            },
         };
         if p != ActionPatch::default() {
             o.actions.0.insert(name.clone(), p);
@@ -672,6 +708,21 @@ pub fn extract(imported: &Spec, target: &Spec) -> Result<Overlay, String> {
     }
 
     o.errors.added_service = UniqueMap(added);
+    if let Some(n) = imported
+        .resources
+        .keys()
+        .find(|n| target.resources.get(*n) != imported.resources.get(*n))
+    {
+        return Err(format!("resource {n}: the overlay cannot change imported resources"));
+    }
+    o.resources = UniqueMap(
+        target
+            .resources
+            .iter()
+            .filter(|(n, _)| !imported.resources.contains_key(*n))
+            .map(|(n, r)| (n.clone(), r.clone()))
+            .collect(),
+    );
     let mut check = imported.clone();
     let report = apply(&mut check, &o);
     if !report.stale.is_empty() || crate::to_text(&check) != crate::to_text(target) {

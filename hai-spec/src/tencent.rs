@@ -368,6 +368,7 @@ pub fn import(
                     .collect(),
             ),
         },
+        resources: UniqueMap::default(),
     })
 }
 

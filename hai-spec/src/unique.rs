@@ -15,6 +15,13 @@ use serde::{Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq)]
 pub struct UniqueMap<T>(pub BTreeMap<String, T>);
 
+impl<T> UniqueMap<T> {
+    /// Whether the map is empty (also a `skip_serializing_if` predicate).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 impl<T> Default for UniqueMap<T> {
     fn default() -> Self {
         Self(BTreeMap::new())

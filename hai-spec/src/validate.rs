@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value};
 
-use crate::model::{Action, EnumShape, Example, Shape, Spec, Structure};
+use crate::model::{Action, EnumShape, Example, Member, Paging, Resource, Shape, Spec, Structure};
 use crate::{SpecError, TypeRef};
 
 /// `^[A-Za-z][A-Za-z0-9_]*$`: member, shape and action names, error code parts.
@@ -67,7 +67,9 @@ impl Spec {
         let roles = v.roles();
         v.shapes(&roles)?;
         v.member_values()?;
-        v.actions()
+        v.actions()?;
+        v.paging()?;
+        v.resources()
     }
 }
 
@@ -658,6 +660,349 @@ impl<'a> Validator<'a> {
                     "error code \"{code}\" is neither in this action's errors nor in errors.common"
                 ),
             ));
+        }
+        Ok(())
+    }
+}
+
+/// Where a paging or resource key points: a structure and one of its members.
+struct Found<'s> {
+    structure: &'s str,
+    member: &'s Member,
+    ty: TypeRef,
+}
+
+impl<'a> Validator<'a> {
+    /// Member `name` of structure `shape` (the caller checked the shape is a structure).
+    fn member(&self, shape: &'a str, name: &str, path: &str) -> Result<Found<'a>, SpecError> {
+        let st = self
+            .spec
+            .structure(shape)
+            .ok_or_else(|| err(path, format!("\"{shape}\" is not a structure")))?;
+        let member = st.members.iter().find(|m| m.name == name).ok_or_else(|| {
+            err(
+                path,
+                format!("structure \"{shape}\" has no member \"{name}\""),
+            )
+        })?;
+        let ty = member.type_ref().map_err(|e| err(path, e))?;
+        Ok(Found {
+            structure: shape,
+            member,
+            ty,
+        })
+    }
+
+    /// The element type of a list type, through named list shapes.
+    fn list_element(&self, ty: &TypeRef) -> Option<TypeRef> {
+        match ty {
+            TypeRef::List(t) => Some((**t).clone()),
+            TypeRef::Shape(n) => match self.spec.shapes.get(n) {
+                Some(Shape::List(l)) => l.member_type().ok(),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The structure a type names, if it names one.
+    fn structure_of(&self, ty: &TypeRef) -> Option<(&'a str, &'a Structure)> {
+        let TypeRef::Shape(n) = ty else { return None };
+        let (name, shape) = self.spec.shapes.get_key_value(n)?;
+        match shape {
+            Shape::Structure(s) => Some((name.as_str(), s)),
+            _ => None,
+        }
+    }
+
+    fn integer(&self, found: &Found<'_>, path: &str, role: &str) -> Result<(), SpecError> {
+        if matches!(found.ty, TypeRef::Int64 | TypeRef::UInt64) {
+            return Ok(());
+        }
+        Err(err(
+            path,
+            format!(
+                "member \"{}\" of {} has type {}; the {role} must be int64 or uint64",
+                found.member.name, found.structure, found.member.ty
+            ),
+        ))
+    }
+
+    /// The `paging` key of every action (after `actions`: inputs and outputs are structures).
+    fn paging(&self) -> Result<(), SpecError> {
+        for (name, action) in self.spec.actions.iter() {
+            if let Some(p) = &action.paging {
+                self.one_paging(&format!("actions.{name}.paging"), action, p)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn one_paging(&self, base: &str, action: &'a Action, p: &Paging) -> Result<(), SpecError> {
+        let path = format!("{base}.offset");
+        let offset = self.member(&action.input, &p.offset, &path)?;
+        self.integer(&offset, &path, "offset")?;
+        let path = format!("{base}.limit");
+        let limit = self.member(&action.input, &p.limit, &path)?;
+        self.integer(&limit, &path, "limit")?;
+        if p.offset == p.limit {
+            return Err(err(path, "offset and limit must be different members"));
+        }
+        let path = format!("{base}.items");
+        let items = self.member(&action.output, &p.items, &path)?;
+        if self.list_element(&items.ty).is_none() {
+            return Err(err(
+                path,
+                format!(
+                    "member \"{}\" of {} has type {}; the items must be a list",
+                    p.items, action.output, items.member.ty
+                ),
+            ));
+        }
+        if let Some(total) = &p.total_count {
+            let path = format!("{base}.total_count");
+            let found = self.member(&action.output, total, &path)?;
+            self.integer(&found, &path, "total count")?;
+        }
+        for (key, value) in [
+            ("default_page_size", p.default_page_size),
+            ("max_page_size", p.max_page_size),
+        ] {
+            if value == Some(0) {
+                return Err(err(
+                    format!("{base}.{key}"),
+                    "a page size must be at least 1",
+                ));
+            }
+        }
+        if let (Some(d), Some(m)) = (p.default_page_size, p.max_page_size) {
+            if d > m {
+                return Err(err(
+                    format!("{base}.default_page_size"),
+                    format!("the default page size {d} exceeds the maximum {m}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn resources(&self) -> Result<(), SpecError> {
+        for name in self.spec.resources.keys() {
+            if !is_identifier(name) {
+                return Err(err(
+                    "resources",
+                    format!("invalid resource name \"{name}\": expected [A-Za-z][A-Za-z0-9_]*"),
+                ));
+            }
+        }
+        for (name, r) in self.spec.resources.iter() {
+            self.resource(&format!("resources.{name}"), r)?;
+        }
+        Ok(())
+    }
+
+    fn resource(&self, base: &str, r: &Resource) -> Result<(), SpecError> {
+        let action = self.spec.actions.get(&r.describe).ok_or_else(|| {
+            err(
+                format!("{base}.describe"),
+                format!("unknown action \"{}\"", r.describe),
+            )
+        })?;
+        let selection = match (&r.id_list, &r.filter) {
+            (Some(list), None) => {
+                let path = format!("{base}.id_list");
+                let found = self.member(&action.input, list, &path)?;
+                if self.list_element(&found.ty) != Some(TypeRef::String) {
+                    return Err(err(
+                        path,
+                        format!(
+                            "member \"{list}\" of {} has type {}; an id list must be a list of strings",
+                            action.input, found.member.ty
+                        ),
+                    ));
+                }
+                list.as_str()
+            }
+            (None, Some(filter)) => {
+                self.id_filter(base, &action.input, filter)?;
+                filter.member.as_str()
+            }
+            _ => {
+                return Err(err(
+                    base,
+                    "a resource needs exactly one of id_list and filter",
+                ))
+            }
+        };
+        if let Some(input) = self.spec.structure(&action.input) {
+            if let Some(m) = input
+                .members
+                .iter()
+                .find(|m| m.required && m.name != selection)
+            {
+                return Err(err(
+                    format!("{base}.describe"),
+                    format!(
+                        "member \"{}\" of {} is required, but a waiter can only fill in the id",
+                        m.name, action.input
+                    ),
+                ));
+            }
+        }
+
+        let path = format!("{base}.items");
+        let items = self.member(&action.output, &r.items, &path)?;
+        let item = self
+            .list_element(&items.ty)
+            .and_then(|t| self.structure_of(&t))
+            .ok_or_else(|| {
+                err(
+                    &path,
+                    format!(
+                        "member \"{}\" of {} has type {}; the items must be a list of structures",
+                        r.items, action.output, items.member.ty
+                    ),
+                )
+            })?;
+        let path = format!("{base}.id");
+        let id = self.member(item.0, &r.id, &path)?;
+        if id.ty != TypeRef::String {
+            return Err(err(
+                path,
+                format!(
+                    "member \"{}\" of {} has type {}; an id must be a string",
+                    r.id, item.0, id.member.ty
+                ),
+            ));
+        }
+        let path = format!("{base}.state");
+        let state = self.member(item.0, &r.state, &path)?;
+        let values: Option<Vec<&str>> = match &state.ty {
+            TypeRef::String => None,
+            TypeRef::Shape(n) => match self.spec.enum_shape(n) {
+                Some(e) => Some(e.values.iter().map(|v| v.value.as_str()).collect()),
+                None => {
+                    return Err(err(
+                        path,
+                        format!(
+                            "member \"{}\" of {} has type {}; a state must be a string or an enum",
+                            r.state, item.0, state.member.ty
+                        ),
+                    ))
+                }
+            },
+            _ => {
+                return Err(err(
+                    path,
+                    format!(
+                        "member \"{}\" of {} has type {}; a state must be a string or an enum",
+                        r.state, item.0, state.member.ty
+                    ),
+                ))
+            }
+        };
+        let check_state = |value: &str, path: &str| -> Result<(), SpecError> {
+            match &values {
+                Some(known) if !known.contains(&value) => Err(err(
+                    path,
+                    format!(
+                        "\"{value}\" is not a value of {} (values: {})",
+                        state.member.ty,
+                        known.join(", ")
+                    ),
+                )),
+                Some(_) => Ok(()),
+                None if value.is_empty() || !value.chars().all(|c| c.is_ascii_graphic()) => {
+                    Err(err(
+                        path,
+                        format!("state {value:?} must be non-empty printable ASCII without white space"),
+                    ))
+                }
+                None => Ok(()),
+            }
+        };
+
+        for (target, from) in r.unreachable.iter() {
+            // A bad key is reported at the enclosing object, like other invalid names.
+            check_state(target, &format!("{base}.unreachable"))?;
+            let mut seen: HashMap<&str, usize> = HashMap::new();
+            for (i, s) in from.iter().enumerate() {
+                let path = format!("{base}.unreachable.{target}[{i}]");
+                check_state(s, &path)?;
+                if s == target {
+                    return Err(err(path, "a state is always reachable from itself"));
+                }
+                if let Some(j) = seen.insert(s.as_str(), i) {
+                    return Err(err(path, format!("duplicate state \"{s}\" (also [{j}])")));
+                }
+            }
+        }
+        for name in r.waiters.keys() {
+            if !is_identifier(name) {
+                return Err(err(
+                    format!("{base}.waiters"),
+                    format!("invalid waiter name \"{name}\": expected [A-Za-z][A-Za-z0-9_]*"),
+                ));
+            }
+        }
+        for (name, w) in r.waiters.iter() {
+            check_state(&w.target, &format!("{base}.waiters.{name}.target"))?;
+        }
+        Ok(())
+    }
+
+    fn id_filter(
+        &self,
+        base: &str,
+        input: &'a str,
+        filter: &crate::model::IdFilter,
+    ) -> Result<(), SpecError> {
+        let path = format!("{base}.filter.member");
+        let found = self.member(input, &filter.member, &path)?;
+        let Some((shape, st)) = self
+            .list_element(&found.ty)
+            .and_then(|t| self.structure_of(&t))
+        else {
+            return Err(err(
+                path,
+                format!(
+                    "member \"{}\" of {input} has type {}; a filter member must be a list of structures",
+                    filter.member, found.member.ty
+                ),
+            ));
+        };
+        let want = [("Name", "a string"), ("Values", "a list of strings")];
+        for (member, what) in want {
+            let ok = st.members.iter().any(|m| {
+                m.name == member
+                    && match m.type_ref() {
+                        Ok(t) if member == "Name" => t == TypeRef::String,
+                        Ok(t) => self.list_element(&t) == Some(TypeRef::String),
+                        Err(_) => false,
+                    }
+            });
+            if !ok {
+                return Err(err(
+                    path,
+                    format!("filter structure \"{shape}\" needs a member \"{member}\" that is {what}"),
+                ));
+            }
+        }
+        if let Some(m) = st
+            .members
+            .iter()
+            .find(|m| m.required && m.name != "Name" && m.name != "Values")
+        {
+            return Err(err(
+                path,
+                format!(
+                    "member \"{}\" of filter structure \"{shape}\" is required; a waiter fills in only Name and Values",
+                    m.name
+                ),
+            ));
+        }
+        if filter.name.trim().is_empty() {
+            return Err(err(format!("{base}.filter.name"), "a filter name cannot be empty"));
         }
         Ok(())
     }
