@@ -4,8 +4,8 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ir::{
-    ActionIr, CodeIr, EnumIr, FieldIr, MethodsIr, Model, Runtime, StructIr, Ty, CLIENT_MODULE,
-    COMMON_ERROR_MODULE, TYPES_MODULE,
+    ActionIr, CodeIr, EnumIr, FieldIr, FieldRef, MethodsIr, Model, PagingIr, ResourceIr,
+    Runtime, SelectionIr, StructIr, Ty, CLIENT_MODULE, COMMON_ERROR_MODULE, TYPES_MODULE,
 };
 use crate::RUNTIME_INTERFACE;
 
@@ -517,6 +517,17 @@ fn action_module(model: &Model, a: &ActionIr) -> TokenStream {
         ));
     }
     let header = inner_doc(&text);
+    let paging = a
+        .paging
+        .as_ref()
+        .map(|p| paging_impl(model, a, p))
+        .unwrap_or_default();
+    let can_reach: Vec<TokenStream> = model
+        .resources
+        .iter()
+        .filter(|r| model.actions[r.describe].module == a.module)
+        .map(|r| can_reach_fn(model, r))
+        .collect();
     let structs = model
         .structs
         .iter()
@@ -563,6 +574,8 @@ fn action_module(model: &Model, a: &ActionIr) -> TokenStream {
             #fill
         }
         #error_enum
+        #paging
+        #( #can_reach )*
     }
 }
 
@@ -640,12 +653,12 @@ fn action_error(runtime: &Runtime, a: &ActionIr) -> TokenStream {
 
 fn client_module(model: &Model) -> TokenStream {
     let rt = &model.runtime.tokens;
-    let docs: Vec<TokenStream> = model
+    let mut docs: Vec<TokenStream> = model
         .actions
         .iter()
         .map(|a| doc(&format!("Calls `{}`: {}", a.wire, a.doc)))
         .collect();
-    let sigs: Vec<TokenStream> = model
+    let mut sigs: Vec<TokenStream> = model
         .actions
         .iter()
         .map(|a| {
@@ -657,12 +670,45 @@ fn client_module(model: &Model) -> TokenStream {
             }
         })
         .collect();
+    let mut bodies: Vec<TokenStream> = model
+        .actions
+        .iter()
+        .map(|_| quote!(self.call(input)))
+        .collect();
+    for a in &model.actions {
+        let Some(p) = &a.paging else { continue };
+        let method = ident(&p.method);
+        let module = ident(&a.module);
+        let input = ident(&a.input);
+        docs.push(doc(&format!(
+            "Pages through `{}` for `input` (its filters, from its offset, pages of its limit): a stream of pages, or of items with `.items()`; see `hai_sdk::paginator`.",
+            a.wire
+        )));
+        sigs.push(quote! {
+            fn #method(&self, input: super::#module::#input) -> #rt::paginator::Paginator<super::#module::#input>
+        });
+        bodies.push(quote!(#rt::paginator::Paginator::new(self, input)));
+    }
+    let qualify = match &model.client_methods {
+        MethodsIr::Inherent => quote!(Self),
+        MethodsIr::Trait(name) => {
+            let t = ident(name);
+            quote!(<Self as #t>)
+        }
+    };
+    for r in &model.resources {
+        let w = waiter_methods(model, r, &qualify);
+        docs.extend(w.docs);
+        sigs.extend(w.sigs);
+        bodies.extend(w.bodies);
+    }
     match &model.client_methods {
         MethodsIr::Inherent => {
             let methods = docs
                 .iter()
                 .zip(&sigs)
-                .map(|(d, s)| quote!(#d pub #s { self.call(input) }));
+                .zip(&bodies)
+                .map(|((d, s), b)| quote!(#d pub #s { #b }));
             quote! {
                 //! One method per action on `hai_sdk::Client`.
                 impl #rt::Client { #( #methods )* }
@@ -670,7 +716,7 @@ fn client_module(model: &Model) -> TokenStream {
         }
         MethodsIr::Trait(name) => {
             let t = ident(name);
-            let impls = sigs.iter().map(|s| quote!(#s { self.call(input) }));
+            let impls = sigs.iter().zip(&bodies).map(|(s, b)| quote!(#s { #b }));
             let td = doc(&format!(
                 "One method per `{}` action, for `hai_sdk::Client`.",
                 model.service.name
@@ -683,4 +729,365 @@ fn client_module(model: &Model) -> TokenStream {
             }
         }
     }
+}
+
+fn paging_impl(model: &Model, a: &ActionIr, p: &PagingIr) -> TokenStream {
+    let rt = &model.runtime.tokens;
+    let module = a.module.as_str();
+    let input = ident(&a.input);
+    let output = ident(&a.output);
+    let item = ty_tokens(&p.item, module);
+    let limit_ty = ty_tokens(&p.limit.ty, module);
+    let offset_ty = ty_tokens(&p.offset.ty, module);
+    let offset = ident(&p.offset.ident);
+    let limit = ident(&p.limit.ident);
+    let items = ident(&p.items.ident);
+    let opt_u64 = |v: Option<u64>| match v {
+        Some(v) => quote!(::std::option::Option::Some(#v)),
+        None => quote!(::std::option::Option::None),
+    };
+    let default = opt_u64(p.default_page_size);
+    let max = opt_u64(p.max_page_size);
+    let wrap = |f: &FieldRef, v: TokenStream| {
+        if f.optional {
+            quote!(::std::option::Option::Some(#v))
+        } else {
+            v
+        }
+    };
+    let read_offset = if p.offset.optional {
+        quote!(self.#offset.map_or(0, i128::from))
+    } else {
+        quote!(i128::from(self.#offset))
+    };
+    let read_limit = if p.limit.optional {
+        quote!(self.#limit.map(i128::from))
+    } else {
+        quote!(::std::option::Option::Some(i128::from(self.#limit)))
+    };
+    let set_size = wrap(&p.limit, quote!(size));
+    let set_offset = wrap(
+        &p.offset,
+        quote!(<#offset_ty as #rt::paginator::PageInt>::saturating_from(offset)),
+    );
+    let set_limit = wrap(
+        &p.limit,
+        quote!(<#limit_ty as #rt::paginator::PageInt>::saturating_from(limit)),
+    );
+    let total = match &p.total_count {
+        Some(t) => {
+            let t = ident(&t.ident);
+            quote!(page.#t.map(i128::from))
+        }
+        None => quote!({
+            let _ = page;
+            ::std::option::Option::None
+        }),
+    };
+    let (len, all) = if p.items.optional {
+        (
+            quote!(page.#items.as_ref().map_or(0, ::std::vec::Vec::len)),
+            quote!(page.#items.unwrap_or_default()),
+        )
+    } else {
+        (quote!(page.#items.len()), quote!(page.#items))
+    };
+    let pag = ident(&p.paginator_alias);
+    let its = ident(&p.items_alias);
+    let pag_doc = doc(&format!(
+        "The pages of `{}`, a stream; created by the client method `{}`.",
+        a.wire, p.method
+    ));
+    let its_doc = doc(&format!(
+        "The items of every `{}` page, a stream; see `{}::items`.",
+        a.wire, p.paginator_alias
+    ));
+    quote! {
+        impl #rt::paginator::Paginated for #input {
+            type Item = #item;
+            type PageSize = #limit_ty;
+            const DEFAULT_PAGE_SIZE: ::std::option::Option<u64> = #default;
+            const MAX_PAGE_SIZE: ::std::option::Option<u64> = #max;
+            fn page_offset(&self) -> i128 { #read_offset }
+            fn page_limit(&self) -> ::std::option::Option<i128> { #read_limit }
+            fn set_page_size(&mut self, size: #limit_ty) { self.#limit = #set_size; }
+            fn set_page(&mut self, offset: i128, limit: ::std::option::Option<i128>) {
+                self.#offset = #set_offset;
+                if let ::std::option::Option::Some(limit) = limit {
+                    self.#limit = #set_limit;
+                }
+            }
+            fn page_len(page: &#output) -> usize { #len }
+            fn page_total(page: &#output) -> ::std::option::Option<i128> { #total }
+            fn page_items(page: #output) -> ::std::vec::Vec<#item> { #all }
+        }
+        #pag_doc
+        pub type #pag = #rt::paginator::Paginator<#input>;
+        #its_doc
+        pub type #its = #rt::paginator::Items<#input>;
+    }
+}
+
+/// The state type of a resource's waiters, seen from `module`.
+fn state_type(r: &ResourceIr, module: &str) -> TokenStream {
+    ty_tokens(&r.state.ty, module)
+}
+
+fn can_reach_fn(model: &Model, r: &ResourceIr) -> TokenStream {
+    let module = model.actions[r.describe].module.as_str();
+    let state = state_type(r, module);
+    let name = ident(&r.can_reach);
+    let mut text = format!(
+        "Whether a {} in `state` can still reach `target`; a waiter gives up when it cannot.",
+        r.label
+    );
+    if r.unreachable.is_empty() {
+        text.push_str(" Every state is reachable from every other.");
+    } else {
+        text.push_str("\n\n| Target | Unreachable from |\n|---|---|\n");
+        for (target, from) in &r.unreachable {
+            let from: Vec<String> = from.iter().map(|s| format!("`{s}`")).collect();
+            let from = if from.is_empty() {
+                "none".to_owned()
+            } else {
+                from.join(", ")
+            };
+            text.push_str(&format!("| `{target}` | {from} |\n"));
+        }
+        text.push_str("\nEvery other combination, and any state this SDK version does not know, counts as reachable.");
+    }
+    let d = doc(&text);
+    let body = if r.unreachable.is_empty() {
+        quote! {
+            let _ = (state, target);
+            true
+        }
+    } else {
+        let arms = r.unreachable.iter().map(|(target, from)| {
+            quote!(#target => &[ #( #from ),* ],)
+        });
+        quote! {
+            if state == target {
+                return true;
+            }
+            let unreachable_from: &[&str] = match target.as_str() {
+                #( #arms )*
+                _ => &[],
+            };
+            !unreachable_from.contains(&state.as_str())
+        }
+    };
+    quote! {
+        #d
+        pub fn #name(state: &#state, target: &#state) -> bool {
+            #body
+        }
+    }
+}
+
+/// `{ let mut v = T::new(required...); v.optional = Some(...); v }` for a generated input
+/// structure, given expressions for the fields it sets.
+fn construct(
+    ty: TokenStream,
+    new_args: &[String],
+    fields: &[(&str, &FieldRef, TokenStream)],
+) -> TokenStream {
+    let args = new_args.iter().filter_map(|wire| {
+        fields
+            .iter()
+            .find(|(w, _, _)| w == wire)
+            .map(|(_, _, e)| e.clone())
+    });
+    let sets = fields
+        .iter()
+        .filter(|(w, _, _)| !new_args.iter().any(|a| a == w))
+        .map(|(_, f, e)| {
+            let f_ident = ident(&f.ident);
+            if f.optional {
+                quote!(value.#f_ident = ::std::option::Option::Some(#e);)
+            } else {
+                quote!(value.#f_ident = #e;)
+            }
+        })
+        .collect::<Vec<_>>();
+    if sets.is_empty() {
+        quote!(#ty::new(#( #args ),*))
+    } else {
+        quote!({
+            let mut value = #ty::new(#( #args ),*);
+            #( #sets )*
+            value
+        })
+    }
+}
+
+/// What the client methods of one resource need: signatures and bodies.
+struct WaiterMethods {
+    sigs: Vec<TokenStream>,
+    docs: Vec<TokenStream>,
+    bodies: Vec<TokenStream>,
+}
+
+fn waiter_methods(model: &Model, r: &ResourceIr, qualify: &TokenStream) -> WaiterMethods {
+    let rt = &model.runtime.tokens;
+    let from = CLIENT_MODULE;
+    let action = &model.actions[r.describe];
+    let m = ident(&action.module);
+    let input = ident(&action.input);
+    let input_ty = quote!(super::#m::#input);
+    let error = ident(&action.error_enum);
+    let state = state_type(r, from);
+    let item = ty_tokens(&r.item, from);
+    let wait_error = quote!(#rt::waiters::WaitError<#state, super::#m::#error>);
+    let ret = quote!(impl ::std::future::Future<Output = ::std::result::Result<#item, #wait_error>> + ::std::marker::Send + '_);
+    let id_param = ident(&r.id_param);
+    let wait_for = ident(&r.wait_for);
+    let can_reach = ident(&r.can_reach);
+    let (target_param, target_let) = if r.variants.is_some() {
+        (quote!(#state), quote!())
+    } else {
+        (
+            quote!(impl ::std::convert::Into<::std::string::String>),
+            quote!(let target: ::std::string::String = ::std::convert::Into::into(target);),
+        )
+    };
+    let id_clone = quote!(::std::clone::Clone::clone(&id));
+    let request = match &r.selection {
+        SelectionIr::IdList(f) => {
+            let wire = "__ids";
+            let new_args: Vec<String> = if f.optional { vec![] } else { vec![wire.to_owned()] };
+            construct(
+                input_ty.clone(),
+                &new_args,
+                &[(wire, f, quote!(::std::vec::Vec::from([#id_clone])))],
+            )
+        }
+        SelectionIr::Filter {
+            member,
+            filter,
+            name,
+            values,
+            new_args,
+            filter_name,
+        } => {
+            let filter_ty = ty_tokens(filter, from);
+            let one = construct(
+                filter_ty,
+                new_args,
+                &[
+                    (
+                        "Name",
+                        name,
+                        quote!(::std::string::String::from(#filter_name)),
+                    ),
+                    (
+                        "Values",
+                        values,
+                        quote!(::std::vec::Vec::from([#id_clone])),
+                    ),
+                ],
+            );
+            let wire = "__filters";
+            let new_args: Vec<String> = if member.optional {
+                vec![]
+            } else {
+                vec![wire.to_owned()]
+            };
+            construct(
+                input_ty.clone(),
+                &new_args,
+                &[(wire, member, quote!(::std::vec::Vec::from([#one])))],
+            )
+        }
+    };
+    let items = ident(&r.items.ident);
+    let all = if r.items.optional {
+        quote!(page.#items.unwrap_or_default())
+    } else {
+        quote!(page.#items)
+    };
+    let id_field = ident(&r.id.ident);
+    let matches = if r.id.optional {
+        quote!(item.#id_field.as_deref() == ::std::option::Option::Some(id.as_str()))
+    } else {
+        quote!(item.#id_field == id)
+    };
+    let state_field = ident(&r.state.ident);
+    let state_of = if r.state.optional {
+        quote!(|item: &#item| ::std::clone::Clone::clone(&item.#state_field))
+    } else {
+        quote!(|item: &#item| ::std::option::Option::Some(::std::clone::Clone::clone(&item.#state_field)))
+    };
+    let label = &r.label;
+    let describe = &action.wire;
+    let wait_body = quote! {
+        let id: ::std::string::String = ::std::convert::Into::into(#id_param);
+        #target_let
+        async move {
+            #rt::waiters::wait_for_state(
+                #rt::waiters::Resource::new(#label, #describe),
+                &id,
+                target,
+                config,
+                super::#m::#can_reach,
+                #state_of,
+                || {
+                    let request = #request;
+                    let id = ::std::clone::Clone::clone(&id);
+                    async move {
+                        let page = self.call(request).await?;
+                        ::std::result::Result::Ok(
+                            ::std::iter::Iterator::find(
+                                &mut ::std::iter::IntoIterator::into_iter(#all),
+                                |item| #matches,
+                            ),
+                        )
+                    }
+                },
+            )
+            .await
+        }
+    };
+    let mut out = WaiterMethods {
+        sigs: vec![quote! {
+            fn #wait_for(&self, #id_param: impl ::std::convert::Into<::std::string::String>, target: #target_param, config: #rt::WaiterConfig) -> #ret
+        }],
+        docs: vec![doc(&format!(
+            "{}{}Polls `{describe}` until the {label} `{}` is in `target`, with the backoff and timeout of `config`; returns the {label} as last described. Gives up early when `{}::{}` says the target is out of reach (see `hai_sdk::waiters`).",
+            r.doc,
+            if r.doc.is_empty() { "" } else { "\n\n" },
+            r.id_param,
+            action.module,
+            r.can_reach
+        ))],
+        bodies: vec![wait_body],
+    };
+    for w in &r.waiters {
+        let method = ident(&w.method);
+        let target = match &r.variants {
+            Some(v) => {
+                let variant = ident(v.get(&w.target).map_or("Unknown", String::as_str));
+                quote!(#state::#variant)
+            }
+            None => {
+                let t = &w.target;
+                quote!(#t)
+            }
+        };
+        let mut text = format!(
+            "Waits until the {label} is `{}`, with `WaiterConfig::default()`; see `{}`.",
+            w.target, r.wait_for
+        );
+        if !w.doc.is_empty() {
+            text = format!("{}\n\n{text}", w.doc);
+        }
+        out.docs.push(doc(&text));
+        out.sigs.push(quote! {
+            fn #method(&self, #id_param: impl ::std::convert::Into<::std::string::String>) -> #ret
+        });
+        out.bodies.push(quote! {
+            #qualify::#wait_for(self, #id_param, #target, #rt::WaiterConfig::default())
+        });
+    }
+    out
 }

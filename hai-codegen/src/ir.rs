@@ -63,6 +63,8 @@ pub struct Model {
     pub structs: Vec<StructIr>,
     pub enums: Vec<EnumIr>,
     pub common_errors: Vec<CodeIr>,
+    /// Resources with waitable states, in spec order.
+    pub resources: Vec<ResourceIr>,
 }
 
 /// How client methods are attached, the default trait name resolved.
@@ -137,6 +139,78 @@ pub struct ActionIr {
     pub examples: Vec<ExampleIr>,
     /// Field of an optional string `ClientToken` in the input, filled automatically per call.
     pub client_token: Option<String>,
+    /// How the action pages, if it does.
+    pub paging: Option<PagingIr>,
+}
+
+/// A field the paging or waiter code reads or writes.
+#[derive(Clone)]
+pub struct FieldRef {
+    pub ident: String,
+    /// Held as `Option<T>`.
+    pub optional: bool,
+    pub ty: Ty,
+}
+
+pub struct PagingIr {
+    /// Client method: `describe_instances_paginator`.
+    pub method: String,
+    /// Type aliases in the action module: `DescribeInstancesPaginator`, `DescribeInstancesItems`.
+    pub paginator_alias: String,
+    pub items_alias: String,
+    pub offset: FieldRef,
+    pub limit: FieldRef,
+    /// The output's item list; `item` is its element type.
+    pub items: FieldRef,
+    pub item: Ty,
+    pub total_count: Option<FieldRef>,
+    pub default_page_size: Option<u64>,
+    pub max_page_size: Option<u64>,
+}
+
+pub struct ResourceIr {
+    /// In messages: `instance`, `inference service`.
+    pub label: String,
+    pub doc: String,
+    /// The describe action (index into `Model::actions`).
+    pub describe: usize,
+    pub selection: SelectionIr,
+    pub items: FieldRef,
+    pub item: Ty,
+    pub id: FieldRef,
+    pub state: FieldRef,
+    /// `Some(wire -> variant)` for an enum state, `None` for a string.
+    pub variants: Option<BTreeMap<String, String>>,
+    pub unreachable: Vec<(String, Vec<String>)>,
+    pub waiters: Vec<WaiterIr>,
+    /// `wait_for_instance_state`.
+    pub wait_for: String,
+    /// `instance_can_reach`, in the describe action's module.
+    pub can_reach: String,
+    /// Parameter name of the id: `instance_id`.
+    pub id_param: String,
+}
+
+pub enum SelectionIr {
+    /// A list-of-ids member of the describe input.
+    IdList(FieldRef),
+    /// A filter member holding structures `filter` with `Name`/`Values` fields.
+    Filter {
+        member: FieldRef,
+        filter: Ty,
+        name: FieldRef,
+        values: FieldRef,
+        /// Required fields of the filter structure, in order (`Name`/`Values`).
+        new_args: Vec<String>,
+        filter_name: String,
+    },
+}
+
+pub struct WaiterIr {
+    /// `wait_until_instance_stopped`.
+    pub method: String,
+    pub doc: String,
+    pub target: String,
 }
 
 pub struct ExampleIr {
@@ -257,8 +331,9 @@ impl Model {
         b.place_shapes()?;
         let structs = b.structs()?;
         let enums = b.enums()?;
-        let actions = b.actions()?;
+        let mut actions = b.actions()?;
         let common_errors = b.common_errors()?;
+        let resources = b.waitables(&mut actions, &structs)?;
         let client_methods = match &options.client_methods {
             ClientMethods::Inherent => MethodsIr::Inherent,
             ClientMethods::Trait(name) => MethodsIr::Trait(checked_ident(
@@ -290,6 +365,7 @@ impl Model {
             structs,
             enums,
             common_errors,
+            resources,
         })
     }
 }
@@ -467,9 +543,213 @@ impl<'a> Builder<'a> {
                 idempotent: action.idempotent,
                 read_only: action.read_only,
                 examples,
+                paging: None,
             });
         }
         Ok(actions)
+    }
+
+    /// The field of structure `shape` with wire name `member` (validated to exist).
+    fn field(&self, structs: &[StructIr], shape: &str, member: &str, path: &str) -> Result<FieldRef, CodegenError> {
+        let (module, name) = self.places.get(shape).cloned().ok_or_else(|| {
+            CodegenError::new(path, format!("\"{shape}\" is not a structure"))
+        })?;
+        let st = structs
+            .iter()
+            .find(|s| s.module == module && s.name == name)
+            .ok_or_else(|| CodegenError::new(path, format!("\"{shape}\" is not a structure")))?;
+        let f = st.fields.iter().find(|f| f.wire == member).ok_or_else(|| {
+            CodegenError::new(path, format!("structure \"{shape}\" has no member \"{member}\""))
+        })?;
+        Ok(FieldRef {
+            ident: f.ident.clone(),
+            optional: f.optional,
+            ty: f.ty.clone(),
+        })
+    }
+
+    /// The shape name of a list's structure elements (`list<X>` or a named list of `X`).
+    fn element_shape(&self, shape: &str, member: &str) -> Option<String> {
+        let st = self.spec.structure(shape)?;
+        let m = st.members.iter().find(|m| m.name == member)?;
+        let t = TypeRef::parse(&m.ty).ok()?;
+        let inner = match t {
+            TypeRef::List(inner) => *inner,
+            TypeRef::Shape(n) => match self.spec.shapes.get(&n)? {
+                Shape::List(l) => l.member_type().ok()?,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        match inner {
+            TypeRef::Shape(n) if self.spec.structure(&n).is_some() => Some(n),
+            _ => None,
+        }
+    }
+
+    /// Paging of every action and the resources: names claimed after everything else, in
+    /// spec order, so they never change the names of actions, shapes or fields.
+    fn waitables(
+        &mut self,
+        actions: &mut [ActionIr],
+        structs: &[StructIr],
+    ) -> Result<Vec<ResourceIr>, CodegenError> {
+        let spec = self.spec;
+        // Client methods share one namespace with the action methods (module names).
+        let mut methods = Namer::new(RESERVED_MODULES, "_");
+        for a in actions.iter() {
+            methods.claim(a.module.clone());
+        }
+        for (i, (wire, action)) in spec.actions.iter().enumerate() {
+            let Some(p) = &action.paging else { continue };
+            let path = format!("actions.{wire}.paging");
+            let base = camel(wire);
+            let offset = self.field(structs, &action.input, &p.offset, &format!("{path}.offset"))?;
+            let limit = self.field(structs, &action.input, &p.limit, &format!("{path}.limit"))?;
+            let items = self.field(structs, &action.output, &p.items, &format!("{path}.items"))?;
+            let item = match &items.ty {
+                Ty::Vec(inner) => (**inner).clone(),
+                _ => return Err(CodegenError::new(format!("{path}.items"), "the items must be a list")),
+            };
+            let total_count = match &p.total_count {
+                Some(t) => Some(self.field(structs, &action.output, t, &format!("{path}.total_count"))?),
+                None => None,
+            };
+            let paginator_alias = self.types.claim(checked_ident(format!("{base}Paginator"), &path, "action name")?);
+            let items_alias = self.types.claim(checked_ident(format!("{base}Items"), &path, "action name")?);
+            let method = methods.claim(checked_ident(format!("{}_paginator", actions[i].module.trim_start_matches("r#")), &path, "action name")?);
+            actions[i].paging = Some(PagingIr {
+                method,
+                paginator_alias,
+                items_alias,
+                offset,
+                limit,
+                items,
+                item,
+                total_count,
+                default_page_size: p.default_page_size,
+                max_page_size: p.max_page_size,
+            });
+        }
+
+        let mut functions = Namer::new(&[], "_");
+        let mut out = Vec::new();
+        for (wire, r) in spec.resources.iter() {
+            let path = format!("resources.{wire}");
+            let describe = spec
+                .actions
+                .keys()
+                .position(|a| *a == r.describe)
+                .ok_or_else(|| CodegenError::new(format!("{path}.describe"), format!("unknown action \"{}\"", r.describe)))?;
+            let action = &spec.actions[&r.describe];
+            let selection = match (&r.id_list, &r.filter) {
+                (Some(list), _) => SelectionIr::IdList(self.field(structs, &action.input, list, &format!("{path}.id_list"))?),
+                (None, Some(f)) => {
+                    let fpath = format!("{path}.filter.member");
+                    let member = self.field(structs, &action.input, &f.member, &fpath)?;
+                    let shape = self
+                        .element_shape(&action.input, &f.member)
+                        .ok_or_else(|| CodegenError::new(&fpath, "a filter member must be a list of structures"))?;
+                    let filter = match &member.ty {
+                        Ty::Vec(inner) => (**inner).clone(),
+                        _ => return Err(CodegenError::new(&fpath, "a filter member must be a list")),
+                    };
+                    let new_args = spec
+                        .structure(&shape)
+                        .map(|st| st.members.iter().filter(|m| m.required).map(|m| m.name.clone()).collect())
+                        .unwrap_or_default();
+                    SelectionIr::Filter {
+                        member,
+                        filter,
+                        name: self.field(structs, &shape, "Name", &fpath)?,
+                        values: self.field(structs, &shape, "Values", &fpath)?,
+                        new_args,
+                        filter_name: f.name.clone(),
+                    }
+                }
+                (None, None) => return Err(CodegenError::new(&path, "a resource needs id_list or filter")),
+            };
+            let ipath = format!("{path}.items");
+            let items = self.field(structs, &action.output, &r.items, &ipath)?;
+            let item = match &items.ty {
+                Ty::Vec(inner) => (**inner).clone(),
+                _ => return Err(CodegenError::new(&ipath, "the items must be a list")),
+            };
+            let item_shape = self
+                .element_shape(&action.output, &r.items)
+                .ok_or_else(|| CodegenError::new(&ipath, "the items must be a list of structures"))?;
+            let id = self.field(structs, &item_shape, &r.id, &format!("{path}.id"))?;
+            let state = self.field(structs, &item_shape, &r.state, &format!("{path}.state"))?;
+            let variants = match spec
+                .structure(&item_shape)
+                .and_then(|st| st.members.iter().find(|m| m.name == r.state))
+                .and_then(|m| spec.enum_shape(&m.ty).map(|_| m.ty.clone()))
+            {
+                Some(enum_name) => {
+                    Some(self.enum_variants(&enum_name)?)
+                }
+                None => None,
+            };
+            let snake_name = snake(wire);
+            let stem = snake_name.trim_start_matches("r#").to_owned();
+            let label = stem.replace('_', " ");
+            let wait_for = methods.claim(checked_ident(format!("wait_for_{stem}_state"), &path, "resource name")?);
+            let mut waiters = Vec::new();
+            for (wname, w) in r.waiters.iter() {
+                let wpath = format!("{path}.waiters.{wname}");
+                let wstem = snake(wname);
+                let method = methods.claim(checked_ident(
+                    format!("wait_until_{stem}_{}", wstem.trim_start_matches("r#")),
+                    &wpath,
+                    "waiter name",
+                )?);
+                waiters.push(WaiterIr {
+                    method,
+                    doc: w.doc.clone(),
+                    target: w.target.clone(),
+                });
+            }
+            let can_reach = functions.claim(checked_ident(format!("{stem}_can_reach"), &path, "resource name")?);
+            let id_param = match snake(&r.id) {
+                p if is_valid_ident(&p) && !p.starts_with("r#") && !["self_", "target", "config", "request", "page", "item"].contains(&p.as_str()) => p,
+                _ => "id".to_owned(),
+            };
+            out.push(ResourceIr {
+                label,
+                doc: r.doc.clone(),
+                describe,
+                selection,
+                items,
+                item,
+                id,
+                state,
+                variants,
+                unreachable: r.unreachable.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                waiters,
+                wait_for,
+                can_reach,
+                id_param,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Wire value -> variant of an enum shape, as `enums` names them.
+    fn enum_variants(&self, shape: &str) -> Result<BTreeMap<String, String>, CodegenError> {
+        let Some(en) = self.spec.enum_shape(shape) else {
+            return Ok(BTreeMap::new());
+        };
+        let path = format!("shapes.{shape}");
+        let mut variants = Namer::new(&["Unknown"], "");
+        let mut out = BTreeMap::new();
+        for (i, v) in en.values.iter().enumerate() {
+            let mut variant = checked_ident(camel(&v.value), &format!("{path}.values[{i}]"), "enum value")?;
+            if variant == "Unknown" {
+                variant = "UnknownValue".to_owned();
+            }
+            out.insert(v.value.clone(), variants.claim(variant));
+        }
+        Ok(out)
     }
 
     fn common_errors(&self) -> Result<Vec<CodeIr>, CodegenError> {

@@ -1,4 +1,4 @@
-//! Paginator for `DescribeInstances`: a [`Stream`] of pages, or of instances.
+//! Paginators: a [`Stream`] of pages, or of items, for every action the spec marks as paging.
 //!
 //! ```no_run
 //! # async fn demo(client: hai_sdk::Client) -> Result<(), Box<dyn std::error::Error>> {
@@ -15,18 +15,28 @@
 //! # Ok(()) }
 //! ```
 //!
-//! The paginator starts at the request's `Offset` (default 0) and asks for pages of the
-//! request's `Limit` (default 20, the service's default; clamped to 1..=100, the service's
-//! maximum). It sends `Offset` and `Limit` explicitly on every call and stops after a page
-//! that is empty, shorter than the page size, or reaches `TotalCount`, so it never sends a
-//! request whose answer is known to be empty. `DescribeInstances` is read-only, so each page
-//! request already rides over transient failures (5xx, `InternalError`, timeouts, resets)
-//! with the client's retries, within its call timeout; an error that remains after them is
-//! yielded once and ends the stream.
+//! The generator emits, for each paging action `X`, `client.x_paginator(request)`, the aliases
+//! `XPaginator` and `XItems` in the action's module, and an implementation of [`Paginated`]
+//! for the request; this module holds the page loop they share. HAI's paging actions are
+//! `DescribeInstances`, `DescribeApplications`, `DescribeModels`, `DescribeMuskPrompts`,
+//! `DescribeServices` and `DescribeServicesCallInfo`.
+//!
+//! A paginator starts at the request's offset (default 0) and asks for pages of the
+//! request's limit, else of the service's documented default page size (20 for
+//! `DescribeInstances`), lowered to the documented maximum (100) and raised to at least 1.
+//! When the service documents no default and the request sets no limit, it sends no limit
+//! and lets the service choose. It sends the offset (and a known limit) explicitly on every
+//! call and stops after a page that is empty, shorter than the page size, or reaches the
+//! total count, so it never sends a request whose answer is known to be empty; for an action
+//! whose answer has no total count, a listing that ends on a full page costs one more,
+//! empty, request. Paging actions are read-only, so each page request already rides over
+//! transient failures (5xx, `InternalError`, timeouts, resets) with the client's retries,
+//! within its call timeout; an error that remains after them is yielded once and ends the
+//! stream.
 //!
 //! Pages are read one after another at increasing offsets, as the API offers no cursor:
-//! instances created or terminated while paging can shift the listing, so an instance may
-//! then be skipped or seen twice.
+//! items created or deleted while paging can shift the listing, so an item may then be
+//! skipped or seen twice.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -37,115 +47,175 @@ use std::task::{Context, Poll};
 use futures_core::Stream;
 use futures_util::stream;
 
-use crate::describe_instances::{
-    DescribeInstancesError, DescribeInstancesRequest, DescribeInstancesResponse,
-};
+use crate::action::Action;
+use crate::describe_instances::DescribeInstancesRequest;
 use crate::error::Error;
-use crate::types::Instance;
 use crate::Client;
 
-/// Page size used when the request has no `Limit` (the service's default).
+#[doc(no_inline)]
+pub use crate::describe_instances::{DescribeInstancesItems, DescribeInstancesPaginator};
+
+/// `DescribeInstances`' default page size.
+#[deprecated(note = "use `<DescribeInstancesRequest as Paginated>::DEFAULT_PAGE_SIZE`")]
 pub const DEFAULT_PAGE_SIZE: i64 = 20;
-/// Largest page the service returns.
+/// `DescribeInstances`' largest page.
+#[deprecated(note = "use `<DescribeInstancesRequest as Paginated>::MAX_PAGE_SIZE`")]
 pub const MAX_PAGE_SIZE: i64 = 100;
 
-/// One page, or the error that ended the listing.
-pub type PageResult = Result<DescribeInstancesResponse, Error<DescribeInstancesError>>;
-/// One instance, or the error that ended the listing.
-pub type ItemResult = Result<Instance, Error<DescribeInstancesError>>;
+/// One page of `R`'s listing, or the error that ended it.
+pub type PageResult<R = DescribeInstancesRequest> =
+    Result<<R as Action>::Output, Error<<R as Action>::Error>>;
+/// One item of `R`'s listing, or the error that ended it.
+pub type ItemResult<R = DescribeInstancesRequest> =
+    Result<<R as Paginated>::Item, Error<<R as Action>::Error>>;
+
+/// A request of a paging action: how the page loop reads and sets its offset and limit and
+/// reads a page. Generated from the spec's `paging` key; offsets and counts travel as `i128`
+/// so that `int64` and `uint64` members both fit exactly.
+pub trait Paginated: Action + Clone {
+    /// One item of a page.
+    type Item: Send + 'static;
+    /// The type of the limit member, which [`Paginator::page_size`] takes.
+    type PageSize;
+    /// The page size the service documents for a request without a limit.
+    const DEFAULT_PAGE_SIZE: Option<u64>;
+    /// The largest page size the service documents.
+    const MAX_PAGE_SIZE: Option<u64>;
+
+    /// The request's offset (0 when absent).
+    fn page_offset(&self) -> i128;
+    /// The request's limit, if it sets one.
+    fn page_limit(&self) -> Option<i128>;
+    /// Sets the limit member.
+    fn set_page_size(&mut self, size: Self::PageSize);
+    /// Sets the offset, and the limit when `limit` is `Some` (values out of the member's
+    /// range saturate).
+    fn set_page(&mut self, offset: i128, limit: Option<i128>);
+    /// The number of items in `page`.
+    fn page_len(page: &Self::Output) -> usize;
+    /// The total count `page` reports, if any.
+    fn page_total(page: &Self::Output) -> Option<i128>;
+    /// The items of `page`.
+    fn page_items(page: Self::Output) -> Vec<Self::Item>;
+}
+
+/// An integer member type of a paging request (`i64` or `u64`).
+pub trait PageInt: Sized {
+    /// `value` converted, saturating at the type's bounds.
+    fn saturating_from(value: i128) -> Self;
+}
+
+impl PageInt for i64 {
+    fn saturating_from(value: i128) -> Self {
+        i64::try_from(value).unwrap_or(if value < 0 { i64::MIN } else { i64::MAX })
+    }
+}
+
+impl PageInt for u64 {
+    fn saturating_from(value: i128) -> Self {
+        u64::try_from(value).unwrap_or(if value < 0 { 0 } else { u64::MAX })
+    }
+}
 
 type BoxStream<T> = Pin<Box<dyn Stream<Item = T> + Send>>;
 
-/// A [`Stream`] of `DescribeInstances` pages; [`items`](Self::items) flattens it into
-/// instances. Created by [`Client::describe_instances_paginator`]; nothing is sent until it
-/// is polled.
+/// A [`Stream`] of the pages of `R`'s listing; [`items`](Self::items) flattens it into
+/// items. Created by the generated `client.<action>_paginator(request)` (or
+/// [`Paginator::new`]); nothing is sent until it is polled.
 #[must_use = "a paginator does nothing until it is polled"]
-pub struct DescribeInstancesPaginator {
-    pending: Option<(Client, DescribeInstancesRequest)>,
-    pages: Option<BoxStream<PageResult>>,
+pub struct Paginator<R: Paginated> {
+    pending: Option<(Client, R)>,
+    pages: Option<BoxStream<PageResult<R>>>,
 }
 
-impl fmt::Debug for DescribeInstancesPaginator {
+impl<R: Paginated + fmt::Debug> fmt::Debug for Paginator<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DescribeInstancesPaginator")
+        f.debug_struct("Paginator")
+            .field("action", &R::META.name)
             .field("request", &self.pending.as_ref().map(|(_, r)| r))
             .field("started", &self.pages.is_some())
             .finish()
     }
 }
 
-impl Client {
-    /// Pages through `DescribeInstances` for `request` (its filters or ids, starting at its
-    /// `Offset`, pages of its `Limit`); see [`crate::paginator`].
-    pub fn describe_instances_paginator(
-        &self,
-        request: DescribeInstancesRequest,
-    ) -> DescribeInstancesPaginator {
-        DescribeInstancesPaginator {
-            pending: Some((self.clone(), request)),
+impl<R: Paginated> Paginator<R> {
+    /// Pages through `R`'s action for `request` (its filters, starting at its offset, pages
+    /// of its limit); see the [module documentation](self).
+    pub fn new(client: &Client, request: R) -> Self {
+        Paginator {
+            pending: Some((client.clone(), request)),
             pages: None,
         }
     }
-}
 
-impl DescribeInstancesPaginator {
-    /// Sets the page size (clamped to 1..=100). No effect once polling has started.
-    pub fn page_size(mut self, size: i64) -> Self {
+    /// Sets the page size (lowered to the documented maximum, raised to at least 1). No
+    /// effect once polling has started.
+    pub fn page_size(mut self, size: R::PageSize) -> Self {
         if let Some((_, req)) = &mut self.pending {
-            req.limit = Some(size);
+            req.set_page_size(size);
         }
         self
     }
 
-    /// The instances of every page, in order.
-    pub fn items(self) -> DescribeInstancesItems {
-        DescribeInstancesItems {
+    /// The items of every page, in order.
+    pub fn items(self) -> Items<R> {
+        Items {
             pages: self,
             buffer: VecDeque::new(),
         }
     }
 
-    fn started(&mut self) -> &mut BoxStream<PageResult> {
+    fn started(&mut self) -> &mut BoxStream<PageResult<R>> {
         self.pages.get_or_insert_with(|| match self.pending.take() {
-            Some((client, request)) => Box::pin(page_stream(request, move |req| {
+            Some((client, request)) => Box::pin(page_stream(request, move |req: R| {
                 let client = client.clone();
-                async move { client.describe_instances(req).await }
+                async move { client.call(req).await }
             })),
             None => Box::pin(stream::empty()),
         })
     }
 }
 
-impl Stream for DescribeInstancesPaginator {
-    type Item = PageResult;
+impl<R: Paginated> Stream for Paginator<R> {
+    type Item = PageResult<R>;
 
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<PageResult>> {
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<PageResult<R>>> {
         self.get_mut().started().as_mut().poll_next(cx)
     }
 }
 
-/// A [`Stream`] of the instances of every `DescribeInstances` page; see
-/// [`DescribeInstancesPaginator::items`].
+// Only boxed futures and owned values inside: moving the paginator is fine.
+impl<R: Paginated> Unpin for Paginator<R> {}
+
+/// A [`Stream`] of the items of every page; see [`Paginator::items`].
 #[must_use = "a paginator does nothing until it is polled"]
-#[derive(Debug)]
-pub struct DescribeInstancesItems {
-    pages: DescribeInstancesPaginator,
-    buffer: VecDeque<Instance>,
+pub struct Items<R: Paginated> {
+    pages: Paginator<R>,
+    buffer: VecDeque<R::Item>,
 }
 
-impl Stream for DescribeInstancesItems {
-    type Item = ItemResult;
+impl<R: Paginated + fmt::Debug> fmt::Debug for Items<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Items")
+            .field("pages", &self.pages)
+            .field("buffered", &self.buffer.len())
+            .finish()
+    }
+}
 
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<ItemResult>> {
+impl<R: Paginated> Unpin for Items<R> {}
+
+impl<R: Paginated> Stream for Items<R> {
+    type Item = ItemResult<R>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<ItemResult<R>>> {
         let this = self.get_mut();
         loop {
             if let Some(item) = this.buffer.pop_front() {
                 return Poll::Ready(Some(Ok(item)));
             }
             match Pin::new(&mut this.pages).poll_next(cx) {
-                Poll::Ready(Some(Ok(page))) => {
-                    this.buffer.extend(page.instance_set.unwrap_or_default());
-                }
+                Poll::Ready(Some(Ok(page))) => this.buffer.extend(R::page_items(page)),
                 Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Pending => return Poll::Pending,
@@ -155,30 +225,37 @@ impl Stream for DescribeInstancesItems {
 }
 
 /// Where the listing stands between pages.
-enum Cursor<F> {
+enum Cursor<F, R> {
     Next {
         fetch: F,
-        request: DescribeInstancesRequest,
-        offset: i64,
-        size: i64,
+        request: R,
+        offset: i128,
+        size: Option<i128>,
     },
     Done,
 }
 
-/// The page stream over any fetch function (the client's call, or a fake in tests).
-pub(crate) fn page_stream<F, Fut>(
-    request: DescribeInstancesRequest,
-    fetch: F,
-) -> impl Stream<Item = PageResult> + Send
-where
-    F: FnMut(DescribeInstancesRequest) -> Fut + Send + 'static,
-    Fut: Future<Output = PageResult> + Send,
-{
+/// The page size to ask for: the request's, else the documented default, within 1..=max.
+fn page_size<R: Paginated>(request: &R) -> Option<i128> {
     let size = request
-        .limit
-        .unwrap_or(DEFAULT_PAGE_SIZE)
-        .clamp(1, MAX_PAGE_SIZE);
-    let offset = request.offset.unwrap_or(0);
+        .page_limit()
+        .or(R::DEFAULT_PAGE_SIZE.map(i128::from))?;
+    let size = match R::MAX_PAGE_SIZE {
+        Some(max) => size.min(i128::from(max)),
+        None => size,
+    };
+    Some(size.max(1))
+}
+
+/// The page stream over any fetch function (the client's call, or a fake in tests).
+pub(crate) fn page_stream<R, F, Fut>(request: R, fetch: F) -> impl Stream<Item = PageResult<R>> + Send
+where
+    R: Paginated,
+    F: FnMut(R) -> Fut + Send + 'static,
+    Fut: Future<Output = PageResult<R>> + Send,
+{
+    let size = page_size(&request);
+    let offset = request.page_offset();
     let start = Cursor::Next {
         fetch,
         request,
@@ -196,15 +273,14 @@ where
             return None;
         };
         let mut call = request.clone();
-        call.offset = Some(offset);
-        call.limit = Some(size);
+        call.set_page(offset, size);
         match fetch(call).await {
             Ok(page) => {
-                let n = page.instance_set.as_ref().map_or(0, Vec::len);
-                let next = offset.saturating_add(i64::try_from(n).unwrap_or(i64::MAX));
+                let n = i128::try_from(R::page_len(&page)).unwrap_or(i128::MAX);
+                let next = offset.saturating_add(n);
                 let more = n > 0
-                    && i64::try_from(n).unwrap_or(i64::MAX) >= size
-                    && page.total_count.is_none_or(|total| next < total);
+                    && size.is_none_or(|size| n >= size)
+                    && R::page_total(&page).is_none_or(|total| next < total);
                 let cursor = if more {
                     Cursor::Next {
                         fetch,
@@ -225,6 +301,11 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::describe_instances::DescribeInstancesResponse;
+    use crate::describe_services_call_info::{
+        DescribeServicesCallInfoRequest, DescribeServicesCallInfoResponse,
+    };
+    use crate::types::{CallInfo, Instance};
     use futures_util::StreamExt;
     use std::sync::{Arc, Mutex};
 
@@ -326,12 +407,66 @@ mod tests {
                 "req-1",
                 200,
             );
-            std::future::ready(Err(Error::Service(DescribeInstancesError::from(meta))))
+            std::future::ready(Err(Error::Service(
+                crate::describe_instances::DescribeInstancesError::from(meta),
+            )))
         };
         let pages: Vec<PageResult> = page_stream(DescribeInstancesRequest::new(), fetch)
             .collect()
             .await;
         assert_eq!(pages.len(), 1);
         assert!(pages[0].is_err());
+    }
+
+    /// `DescribeServicesCallInfo` documents no default page size and reports no total: with
+    /// no limit set, the paginator sends none and stops at the first empty page.
+    #[tokio::test]
+    async fn without_a_documented_default_no_limit_is_sent() {
+        assert_eq!(
+            <DescribeServicesCallInfoRequest as Paginated>::DEFAULT_PAGE_SIZE,
+            None
+        );
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let fetch = move |req: DescribeServicesCallInfoRequest| {
+            log.lock().unwrap().push((req.offset, req.limit));
+            let start = req.offset.unwrap() as usize;
+            // The service's own page size here: 7.
+            let set = (start..25).take(7).map(|i| CallInfo {
+                service_id: Some(format!("ms-{i}")),
+                ..CallInfo::default()
+            });
+            std::future::ready(Ok(DescribeServicesCallInfoResponse {
+                call_info_set: Some(set.collect()),
+                ..DescribeServicesCallInfoResponse::default()
+            }))
+        };
+        let pages: Vec<_> = page_stream(DescribeServicesCallInfoRequest::new(), fetch)
+            .collect()
+            .await;
+        let n: usize = pages
+            .into_iter()
+            .map(|p| p.unwrap().call_info_set.unwrap().len())
+            .sum();
+        assert_eq!(n, 25);
+        let offsets: Vec<_> = seen.lock().unwrap().clone();
+        assert_eq!(
+            offsets,
+            [
+                (Some(0), None),
+                (Some(7), None),
+                (Some(14), None),
+                (Some(21), None),
+                (Some(25), None)
+            ]
+        );
+    }
+
+    #[test]
+    fn conversions_saturate() {
+        assert_eq!(i64::saturating_from(i128::MAX), i64::MAX);
+        assert_eq!(i64::saturating_from(-5), -5);
+        assert_eq!(u64::saturating_from(-5), 0);
+        assert_eq!(u64::saturating_from(i128::MAX), u64::MAX);
     }
 }

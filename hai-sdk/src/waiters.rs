@@ -1,4 +1,4 @@
-//! Waiters: poll `DescribeInstances` until an instance reaches a state.
+//! Waiters: poll a describe action until a resource reaches a state.
 //!
 //! ```no_run
 //! # async fn demo(client: hai_sdk::Client) -> Result<(), Box<dyn std::error::Error>> {
@@ -9,17 +9,29 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Each poll is one `DescribeInstances` call with `InstanceIds = [id]`. The first poll is
+//! The generator emits, for each resource of the spec, `client.wait_for_<resource>_state(id,
+//! target, config)`, one `client.wait_until_<resource>_<waiter>(id)` per named waiter (with
+//! [`WaiterConfig::default`]) and a `<resource>_can_reach(state, target)` function holding
+//! the spec's reachability table, in the describe action's module; this module holds the
+//! wait loop, [`WaiterConfig`] and [`WaitError`] they share. HAI's resources:
+//!
+//! | Resource | Polls | Waiters | Table |
+//! |---|---|---|---|
+//! | instance | `DescribeInstances` | `wait_until_instance_running`, `_stopped` (`STOPPED_NO_CHARGE`), `_terminated` | [`can_reach`] |
+//! | inference service | `DescribeServices` | `wait_until_service_running` | [`service_can_reach`](crate::describe_services::service_can_reach) |
+//! | application | `DescribeApplications` | `wait_until_application_online` | [`application_can_reach`](crate::describe_applications::application_can_reach) |
+//!
+//! Each poll is one describe call for the one id (`InstanceIds = [id]`). The first poll is
 //! immediate; then the waiter sleeps [`WaiterConfig::initial_delay`], multiplying the delay
 //! by [`WaiterConfig::multiplier`] after every poll up to [`WaiterConfig::max_delay`], until
-//! the instance is in the target state, the state makes the target unreachable, or
+//! the resource is in the target state, the state makes the target unreachable, or
 //! [`WaiterConfig::timeout`] has passed since the wait began. Sleeps and the deadline use
 //! `tokio::time`, so tests may run with a paused clock.
 //!
 //! # Reachability
 //!
-//! A waiter gives up at once with [`WaitError::Unreachable`] when the instance is in a state
-//! from which the target cannot be reached any more:
+//! A waiter gives up at once with [`WaitError::Unreachable`] when the resource is in a state
+//! from which the target cannot be reached any more; for instances:
 //!
 //! | Target              | Unreachable from |
 //! |---------------------|------------------|
@@ -33,12 +45,13 @@
 //!
 //! Every other combination keeps polling: `ARREARS` returns to service once the bill is paid,
 //! and a stopped instance runs again after `StartInstance`. A state this SDK version does not
-//! know (`InstanceState::Unknown`) also keeps polling.
+//! know (`InstanceState::Unknown`) also keeps polling. The tables of services and
+//! applications are in the docs of their `*_can_reach` functions.
 //!
 //! A poll that fails transiently even after the client's own retries (a 5xx, `InternalError`,
-//! a timeout or a reset: `DescribeInstances` is read-only, so resending it is harmless) does
+//! a timeout or a reset: describe actions are read-only, so resending them is harmless) does
 //! not end the wait: the waiter backs off and polls again until its own timeout, which then
-//! reports the last failure. Any other error of `DescribeInstances` ends the wait at once
+//! reports the last failure. Any other error of the describe action ends the wait at once
 //! with [`WaitError::Call`].
 
 use std::fmt;
@@ -47,10 +60,10 @@ use std::time::Duration;
 
 use tokio::time::Instant as TokioInstant;
 
-use crate::describe_instances::{DescribeInstancesError, DescribeInstancesRequest};
-use crate::error::Error;
-use crate::types::{Instance, InstanceState};
-use crate::Client;
+use crate::describe_instances::DescribeInstancesError;
+use crate::error::shown::{Shown, VALUE_SHOWN};
+use crate::error::{ActionError, Error, ProvideErrorMetadata};
+use crate::types::InstanceState;
 
 /// How a waiter polls: backoff between polls and the total time it may take.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -123,42 +136,70 @@ impl WaiterConfig {
     }
 }
 
-/// Why a wait ended without the instance reaching the target state.
+/// What the wait loop says about the kind of resource it waits for; one per resource,
+/// generated from the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Resource {
+    /// The resource's name in messages: `instance`, `service`.
+    pub name: &'static str,
+    /// The action each poll calls: `DescribeInstances`.
+    pub describe: &'static str,
+}
+
+impl Resource {
+    /// A resource called `name` (in messages), polled through the action `describe`.
+    pub const fn new(name: &'static str, describe: &'static str) -> Self {
+        Resource { name, describe }
+    }
+}
+
+/// Why a wait ended without the resource reaching the target state. `S` is the resource's
+/// state type and `E` its describe action's error; the defaults are those of instances.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum WaitError {
+pub enum WaitError<S = InstanceState, E = DescribeInstancesError> {
     /// The timeout passed first.
     #[non_exhaustive]
     Timeout {
         /// The state seen at the last successful poll (`None`: no poll completed).
-        last_state: Option<InstanceState>,
+        last_state: Option<S>,
         /// The state waited for.
-        target: InstanceState,
+        target: S,
         /// The transient failure of the last poll, when the last poll failed.
-        last_error: Option<Box<Error<DescribeInstancesError>>>,
+        last_error: Option<Box<Error<E>>>,
+        /// The kind of resource waited for.
+        resource: Resource,
     },
-    /// The instance is in a state from which the target cannot be reached (see the
-    /// [module documentation](self) for the table).
+    /// The resource is in a state from which the target cannot be reached (see the
+    /// [module documentation](self)).
     #[non_exhaustive]
     Unreachable {
-        /// The state the instance is in.
-        state: InstanceState,
+        /// The state the resource is in.
+        state: S,
         /// The state waited for.
-        target: InstanceState,
+        target: S,
+        /// The kind of resource waited for.
+        resource: Resource,
     },
-    /// `DescribeInstances` does not list the instance. The service may stop listing
-    /// terminated instances after a while, so a caller waiting for `TERMINATED` may treat
-    /// this as done.
+    /// The describe action does not list the resource. The service may stop listing
+    /// deleted resources after a while (terminated instances, say), so a caller waiting for
+    /// a final state may treat this as done.
     #[non_exhaustive]
     NotFound {
         /// The id waited for.
+        id: String,
+        /// The id waited for (the name predates waiters for other resources).
+        #[deprecated(note = "use `id`")]
         instance_id: String,
+        /// The kind of resource waited for.
+        resource: Resource,
     },
-    /// A `DescribeInstances` call failed (after the client's retries).
-    Call(Error<DescribeInstancesError>),
+    /// A describe call failed (after the client's retries).
+    Call(Error<E>),
 }
 
-impl WaitError {
+impl<S, E> WaitError<S, E> {
     /// Whether the wait timed out.
     pub fn is_timeout(&self) -> bool {
         matches!(self, WaitError::Timeout { .. })
@@ -169,23 +210,28 @@ impl WaitError {
         matches!(self, WaitError::Unreachable { .. })
     }
 
-    /// Whether the instance was not listed.
+    /// Whether the resource was not listed.
     pub fn is_not_found(&self) -> bool {
         matches!(self, WaitError::NotFound { .. })
     }
 }
 
-impl fmt::Display for WaitError {
+impl<S: fmt::Display, E: fmt::Display + ProvideErrorMetadata> fmt::Display for WaitError<S, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // States can be values the service sent that this SDK does not know, and ids come
+        // from the caller: both are shown escaped.
+        let shown = |v: &dyn fmt::Display| v.to_string();
+        let esc = |s: &str| Shown::new(s, VALUE_SHOWN).to_string();
         match self {
             WaitError::Timeout {
                 last_state,
                 target,
                 last_error,
+                resource,
             } => {
-                write!(f, "timed out waiting for state {target}")?;
+                write!(f, "timed out waiting for state {}", esc(&shown(target)))?;
                 match last_state {
-                    Some(s) => write!(f, "; the instance was last {s}")?,
+                    Some(s) => write!(f, "; the {} was last {}", resource.name, esc(&shown(s)))?,
                     None => write!(f, " before any poll completed")?,
                 }
                 if let Some(e) = last_error {
@@ -193,22 +239,34 @@ impl fmt::Display for WaitError {
                 }
                 Ok(())
             }
-            WaitError::Unreachable { state, target } => write!(
+            WaitError::Unreachable {
+                state,
+                target,
+                resource,
+            } => write!(
                 f,
-                "the instance is {state}, from which {target} cannot be reached"
+                "the {} is {}, from which {} cannot be reached",
+                resource.name,
+                esc(&shown(state)),
+                esc(&shown(target))
             ),
-            WaitError::NotFound { instance_id } => {
-                write!(
-                    f,
-                    "DescribeInstances does not list instance `{instance_id}`"
-                )
-            }
-            WaitError::Call(e) => write!(f, "DescribeInstances failed while waiting: {e}"),
+            WaitError::NotFound { id, resource, .. } => write!(
+                f,
+                "{} does not list {} `{}`",
+                resource.describe,
+                resource.name,
+                esc(id)
+            ),
+            WaitError::Call(e) => write!(f, "{} failed while waiting: {e}", e.action()),
         }
     }
 }
 
-impl std::error::Error for WaitError {
+impl<S, E> std::error::Error for WaitError<S, E>
+where
+    S: fmt::Display + fmt::Debug,
+    E: std::error::Error + ProvideErrorMetadata + 'static,
+{
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             WaitError::Call(e) => Some(e),
@@ -221,139 +279,76 @@ impl std::error::Error for WaitError {
     }
 }
 
-impl From<Error<DescribeInstancesError>> for WaitError {
-    fn from(e: Error<DescribeInstancesError>) -> Self {
+impl<S, E> From<Error<E>> for WaitError<S, E> {
+    fn from(e: Error<E>) -> Self {
         WaitError::Call(e)
     }
 }
 
 /// Whether an instance in `state` can still reach `target` (see the module's table).
 pub fn can_reach(state: &InstanceState, target: &InstanceState) -> bool {
-    use InstanceState as S;
-    if state == target {
-        return true;
-    }
-    match (state, target) {
-        (S::Unknown(_), _) | (_, S::Unknown(_)) => true,
-        (_, S::Terminated) => true,
-        (S::Terminated, _) => false,
-        (S::Terminating, _) => false,
-        (_, S::Terminating) => true,
-        (_, S::Pending) => false,
-        (S::Pending, S::LaunchFailed) => true,
-        (_, S::LaunchFailed) => false,
-        (S::LaunchFailed, _) => false,
-        _ => true,
-    }
+    crate::describe_instances::instance_can_reach(state, target)
 }
 
-impl Client {
-    /// Waits until the instance is `STOPPED_NO_CHARGE`, with [`WaiterConfig::default`].
-    pub async fn wait_until_instance_stopped(
-        &self,
-        instance_id: impl Into<String>,
-    ) -> Result<Instance, WaitError> {
-        self.wait_for_instance_state(
-            instance_id,
-            InstanceState::StoppedNoCharge,
-            WaiterConfig::default(),
-        )
-        .await
-    }
-
-    /// Waits until the instance is `RUNNING`, with [`WaiterConfig::default`].
-    pub async fn wait_until_instance_running(
-        &self,
-        instance_id: impl Into<String>,
-    ) -> Result<Instance, WaitError> {
-        self.wait_for_instance_state(instance_id, InstanceState::Running, WaiterConfig::default())
-            .await
-    }
-
-    /// Waits until the instance is `TERMINATED`, with [`WaiterConfig::default`].
-    pub async fn wait_until_instance_terminated(
-        &self,
-        instance_id: impl Into<String>,
-    ) -> Result<Instance, WaitError> {
-        self.wait_for_instance_state(
-            instance_id,
-            InstanceState::Terminated,
-            WaiterConfig::default(),
-        )
-        .await
-    }
-
-    /// Polls `DescribeInstances` until the instance is in `target`; returns the instance as
-    /// last described. See the [module documentation](crate::waiters) for the backoff and the
-    /// states that end the wait early.
-    pub async fn wait_for_instance_state(
-        &self,
-        instance_id: impl Into<String>,
-        target: InstanceState,
-        config: WaiterConfig,
-    ) -> Result<Instance, WaitError> {
-        let id: String = instance_id.into();
-        let poll = || {
-            let req = DescribeInstancesRequest::new().instance_ids([id.clone()]);
-            let id = id.clone();
-            async move {
-                let resp = self.describe_instances(req).await?;
-                Ok(resp
-                    .instance_set
-                    .unwrap_or_default()
-                    .into_iter()
-                    .find(|i| i.instance_id.as_deref() == Some(id.as_str())))
-            }
-        };
-        wait_with(&id, target, config, poll).await
-    }
-}
-
-/// The waiter's loop over any poll function (`Ok(None)`: the instance is not listed).
-pub(crate) async fn wait_with<F, Fut>(
-    instance_id: &str,
-    target: InstanceState,
+/// The wait loop the generated waiters share: polls with `poll` (`Ok(None)`: the resource
+/// is not listed) until `state_of` the item is `target`, `can_reach` says the target is out
+/// of reach, or the configured timeout passes. See the [module documentation](self).
+pub async fn wait_for_state<S, I, E, F, Fut>(
+    resource: Resource,
+    id: &str,
+    target: S,
     config: WaiterConfig,
+    can_reach: fn(&S, &S) -> bool,
+    state_of: fn(&I) -> Option<S>,
     mut poll: F,
-) -> Result<Instance, WaitError>
+) -> Result<I, WaitError<S, E>>
 where
+    S: Clone + PartialEq + fmt::Display,
+    E: ActionError,
     F: FnMut() -> Fut,
-    Fut: Future<Output = Result<Option<Instance>, Error<DescribeInstancesError>>>,
+    Fut: Future<Output = Result<Option<I>, Error<E>>>,
 {
     let deadline = TokioInstant::now() + config.timeout;
     let mut delay = config.initial_delay.min(config.max_delay);
     let mut last_state = None;
     let mut last_error = None;
     loop {
-        let timeout =
-            |last_state, last_error: Option<Error<DescribeInstancesError>>| WaitError::Timeout {
-                last_state,
-                target: target.clone(),
-                last_error: last_error.map(Box::new),
-            };
+        let timeout = |last_state, last_error: Option<Error<E>>| WaitError::Timeout {
+            last_state,
+            target: target.clone(),
+            last_error: last_error.map(Box::new),
+            resource,
+        };
         match tokio::time::timeout_at(deadline, poll()).await {
             Err(_) => return Err(timeout(last_state, last_error)),
             // Ride over a transient failure; the next poll may well succeed.
             Ok(Err(e)) if e.is_retryable() => {
-                tracing::debug!(instance_id, error = %e, ?delay, "poll failed transiently; polling again");
+                tracing::debug!(resource = resource.name, id, error = %e, ?delay, "poll failed transiently; polling again");
                 last_error = Some(e);
             }
             Ok(Err(e)) => return Err(WaitError::Call(e)),
             Ok(Ok(None)) => {
+                #[allow(deprecated)]
                 return Err(WaitError::NotFound {
-                    instance_id: instance_id.to_owned(),
-                })
+                    id: id.to_owned(),
+                    instance_id: id.to_owned(),
+                    resource,
+                });
             }
-            Ok(Ok(Some(instance))) => {
+            Ok(Ok(Some(item))) => {
                 last_error = None;
-                if let Some(state) = instance.instance_state.clone() {
+                if let Some(state) = state_of(&item) {
                     if state == target {
-                        return Ok(instance);
+                        return Ok(item);
                     }
                     if !can_reach(&state, &target) {
-                        return Err(WaitError::Unreachable { state, target });
+                        return Err(WaitError::Unreachable {
+                            state,
+                            target,
+                            resource,
+                        });
                     }
-                    tracing::debug!(instance_id, %state, %target, ?delay, "waiting for instance state");
+                    tracing::debug!(resource = resource.name, id, %state, %target, ?delay, "waiting for state");
                     last_state = Some(state);
                 }
             }
@@ -373,7 +368,31 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::types::Instance;
     use std::sync::{Arc, Mutex};
+
+    /// The generated instance waiter's loop, with the poll function a test supplies.
+    async fn wait_with<F, Fut>(
+        id: &str,
+        target: InstanceState,
+        config: WaiterConfig,
+        poll: F,
+    ) -> Result<Instance, WaitError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<Option<Instance>, Error<DescribeInstancesError>>>,
+    {
+        wait_for_state(
+            Resource::new("instance", "DescribeInstances"),
+            id,
+            target,
+            config,
+            can_reach,
+            |i: &Instance| i.instance_state.clone(),
+            poll,
+        )
+        .await
+    }
 
     type Polled = std::future::Ready<Result<Option<Instance>, Error<DescribeInstancesError>>>;
     type Times = Arc<Mutex<Vec<Duration>>>;
