@@ -4,7 +4,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ir::{
-    ActionIr, CodeIr, EnumIr, FieldIr, FieldRef, MethodsIr, Model, PagingIr, ResourceIr,
+    ActionIr, CodeIr, EnumIr, FieldIr, FieldRef, FilterIr, MethodsIr, Model, PagingIr, ResourceIr,
     Runtime, SelectionIr, StructIr, Ty, CLIENT_MODULE, COMMON_ERROR_MODULE, TYPES_MODULE,
 };
 use crate::RUNTIME_INTERFACE;
@@ -863,9 +863,10 @@ fn can_reach_fn(model: &Model, r: &ResourceIr) -> TokenStream {
             true
         }
     } else {
-        let arms = r.unreachable.iter().map(|(target, from)| {
-            quote!(#target => &[ #( #from ),* ],)
-        });
+        let arms = r
+            .unreachable
+            .iter()
+            .map(|(target, from)| quote!(#target => &[ #( #from ),* ],));
         quote! {
             if state == target {
                 return true;
@@ -955,21 +956,26 @@ fn waiter_methods(model: &Model, r: &ResourceIr, qualify: &TokenStream) -> Waite
     let request = match &r.selection {
         SelectionIr::IdList(f) => {
             let wire = "__ids";
-            let new_args: Vec<String> = if f.optional { vec![] } else { vec![wire.to_owned()] };
+            let new_args: Vec<String> = if f.optional {
+                vec![]
+            } else {
+                vec![wire.to_owned()]
+            };
             construct(
                 input_ty.clone(),
                 &new_args,
                 &[(wire, f, quote!(::std::vec::Vec::from([#id_clone])))],
             )
         }
-        SelectionIr::Filter {
-            member,
-            filter,
-            name,
-            values,
-            new_args,
-            filter_name,
-        } => {
+        SelectionIr::Filter(f) => {
+            let FilterIr {
+                member,
+                filter,
+                name,
+                values,
+                new_args,
+                filter_name,
+            } = &**f;
             let filter_ty = ty_tokens(filter, from);
             let one = construct(
                 filter_ty,
@@ -980,11 +986,7 @@ fn waiter_methods(model: &Model, r: &ResourceIr, qualify: &TokenStream) -> Waite
                         name,
                         quote!(::std::string::String::from(#filter_name)),
                     ),
-                    (
-                        "Values",
-                        values,
-                        quote!(::std::vec::Vec::from([#id_clone])),
-                    ),
+                    ("Values", values, quote!(::std::vec::Vec::from([#id_clone]))),
                 ],
             );
             let wire = "__filters";

@@ -194,16 +194,19 @@ pub struct ResourceIr {
 pub enum SelectionIr {
     /// A list-of-ids member of the describe input.
     IdList(FieldRef),
-    /// A filter member holding structures `filter` with `Name`/`Values` fields.
-    Filter {
-        member: FieldRef,
-        filter: Ty,
-        name: FieldRef,
-        values: FieldRef,
-        /// Required fields of the filter structure, in order (`Name`/`Values`).
-        new_args: Vec<String>,
-        filter_name: String,
-    },
+    /// A filter member holding filter structures.
+    Filter(Box<FilterIr>),
+}
+
+/// A filter member whose structures have `Name`/`Values` fields.
+pub struct FilterIr {
+    pub member: FieldRef,
+    pub filter: Ty,
+    pub name: FieldRef,
+    pub values: FieldRef,
+    /// Required fields of the filter structure, in order (`Name`/`Values`).
+    pub new_args: Vec<String>,
+    pub filter_name: String,
 }
 
 pub struct WaiterIr {
@@ -550,16 +553,26 @@ impl<'a> Builder<'a> {
     }
 
     /// The field of structure `shape` with wire name `member` (validated to exist).
-    fn field(&self, structs: &[StructIr], shape: &str, member: &str, path: &str) -> Result<FieldRef, CodegenError> {
-        let (module, name) = self.places.get(shape).cloned().ok_or_else(|| {
-            CodegenError::new(path, format!("\"{shape}\" is not a structure"))
-        })?;
+    fn field(
+        &self,
+        structs: &[StructIr],
+        shape: &str,
+        member: &str,
+        path: &str,
+    ) -> Result<FieldRef, CodegenError> {
+        let (module, name) =
+            self.places.get(shape).cloned().ok_or_else(|| {
+                CodegenError::new(path, format!("\"{shape}\" is not a structure"))
+            })?;
         let st = structs
             .iter()
             .find(|s| s.module == module && s.name == name)
             .ok_or_else(|| CodegenError::new(path, format!("\"{shape}\" is not a structure")))?;
         let f = st.fields.iter().find(|f| f.wire == member).ok_or_else(|| {
-            CodegenError::new(path, format!("structure \"{shape}\" has no member \"{member}\""))
+            CodegenError::new(
+                path,
+                format!("structure \"{shape}\" has no member \"{member}\""),
+            )
         })?;
         Ok(FieldRef {
             ident: f.ident.clone(),
@@ -604,20 +617,38 @@ impl<'a> Builder<'a> {
             let Some(p) = &action.paging else { continue };
             let path = format!("actions.{wire}.paging");
             let base = camel(wire);
-            let offset = self.field(structs, &action.input, &p.offset, &format!("{path}.offset"))?;
+            let offset =
+                self.field(structs, &action.input, &p.offset, &format!("{path}.offset"))?;
             let limit = self.field(structs, &action.input, &p.limit, &format!("{path}.limit"))?;
             let items = self.field(structs, &action.output, &p.items, &format!("{path}.items"))?;
             let item = match &items.ty {
                 Ty::Vec(inner) => (**inner).clone(),
-                _ => return Err(CodegenError::new(format!("{path}.items"), "the items must be a list")),
+                _ => {
+                    return Err(CodegenError::new(
+                        format!("{path}.items"),
+                        "the items must be a list",
+                    ))
+                }
             };
             let total_count = match &p.total_count {
-                Some(t) => Some(self.field(structs, &action.output, t, &format!("{path}.total_count"))?),
+                Some(t) => {
+                    Some(self.field(structs, &action.output, t, &format!("{path}.total_count"))?)
+                }
                 None => None,
             };
-            let paginator_alias = self.types.claim(checked_ident(format!("{base}Paginator"), &path, "action name")?);
-            let items_alias = self.types.claim(checked_ident(format!("{base}Items"), &path, "action name")?);
-            let method = methods.claim(checked_ident(format!("{}_paginator", actions[i].module.trim_start_matches("r#")), &path, "action name")?);
+            let paginator_alias = self.types.claim(checked_ident(
+                format!("{base}Paginator"),
+                &path,
+                "action name",
+            )?);
+            let items_alias =
+                self.types
+                    .claim(checked_ident(format!("{base}Items"), &path, "action name")?);
+            let method = methods.claim(checked_ident(
+                format!("{}_paginator", actions[i].module.trim_start_matches("r#")),
+                &path,
+                "action name",
+            )?);
             actions[i].paging = Some(PagingIr {
                 method,
                 paginator_alias,
@@ -640,34 +671,62 @@ impl<'a> Builder<'a> {
                 .actions
                 .keys()
                 .position(|a| *a == r.describe)
-                .ok_or_else(|| CodegenError::new(format!("{path}.describe"), format!("unknown action \"{}\"", r.describe)))?;
+                .ok_or_else(|| {
+                    CodegenError::new(
+                        format!("{path}.describe"),
+                        format!("unknown action \"{}\"", r.describe),
+                    )
+                })?;
             let action = &spec.actions[&r.describe];
             let selection = match (&r.id_list, &r.filter) {
-                (Some(list), _) => SelectionIr::IdList(self.field(structs, &action.input, list, &format!("{path}.id_list"))?),
+                (Some(list), _) => SelectionIr::IdList(self.field(
+                    structs,
+                    &action.input,
+                    list,
+                    &format!("{path}.id_list"),
+                )?),
                 (None, Some(f)) => {
                     let fpath = format!("{path}.filter.member");
                     let member = self.field(structs, &action.input, &f.member, &fpath)?;
                     let shape = self
                         .element_shape(&action.input, &f.member)
-                        .ok_or_else(|| CodegenError::new(&fpath, "a filter member must be a list of structures"))?;
+                        .ok_or_else(|| {
+                            CodegenError::new(
+                                &fpath,
+                                "a filter member must be a list of structures",
+                            )
+                        })?;
                     let filter = match &member.ty {
                         Ty::Vec(inner) => (**inner).clone(),
-                        _ => return Err(CodegenError::new(&fpath, "a filter member must be a list")),
+                        _ => {
+                            return Err(CodegenError::new(&fpath, "a filter member must be a list"))
+                        }
                     };
                     let new_args = spec
                         .structure(&shape)
-                        .map(|st| st.members.iter().filter(|m| m.required).map(|m| m.name.clone()).collect())
+                        .map(|st| {
+                            st.members
+                                .iter()
+                                .filter(|m| m.required)
+                                .map(|m| m.name.clone())
+                                .collect()
+                        })
                         .unwrap_or_default();
-                    SelectionIr::Filter {
+                    SelectionIr::Filter(Box::new(FilterIr {
                         member,
                         filter,
                         name: self.field(structs, &shape, "Name", &fpath)?,
                         values: self.field(structs, &shape, "Values", &fpath)?,
                         new_args,
                         filter_name: f.name.clone(),
-                    }
+                    }))
                 }
-                (None, None) => return Err(CodegenError::new(&path, "a resource needs id_list or filter")),
+                (None, None) => {
+                    return Err(CodegenError::new(
+                        &path,
+                        "a resource needs id_list or filter",
+                    ))
+                }
             };
             let ipath = format!("{path}.items");
             let items = self.field(structs, &action.output, &r.items, &ipath)?;
@@ -677,7 +736,9 @@ impl<'a> Builder<'a> {
             };
             let item_shape = self
                 .element_shape(&action.output, &r.items)
-                .ok_or_else(|| CodegenError::new(&ipath, "the items must be a list of structures"))?;
+                .ok_or_else(|| {
+                    CodegenError::new(&ipath, "the items must be a list of structures")
+                })?;
             let id = self.field(structs, &item_shape, &r.id, &format!("{path}.id"))?;
             let state = self.field(structs, &item_shape, &r.state, &format!("{path}.state"))?;
             let variants = match spec
@@ -685,15 +746,17 @@ impl<'a> Builder<'a> {
                 .and_then(|st| st.members.iter().find(|m| m.name == r.state))
                 .and_then(|m| spec.enum_shape(&m.ty).map(|_| m.ty.clone()))
             {
-                Some(enum_name) => {
-                    Some(self.enum_variants(&enum_name)?)
-                }
+                Some(enum_name) => Some(self.enum_variants(&enum_name)?),
                 None => None,
             };
             let snake_name = snake(wire);
             let stem = snake_name.trim_start_matches("r#").to_owned();
             let label = stem.replace('_', " ");
-            let wait_for = methods.claim(checked_ident(format!("wait_for_{stem}_state"), &path, "resource name")?);
+            let wait_for = methods.claim(checked_ident(
+                format!("wait_for_{stem}_state"),
+                &path,
+                "resource name",
+            )?);
             let mut waiters = Vec::new();
             for (wname, w) in r.waiters.iter() {
                 let wpath = format!("{path}.waiters.{wname}");
@@ -709,9 +772,19 @@ impl<'a> Builder<'a> {
                     target: w.target.clone(),
                 });
             }
-            let can_reach = functions.claim(checked_ident(format!("{stem}_can_reach"), &path, "resource name")?);
+            let can_reach = functions.claim(checked_ident(
+                format!("{stem}_can_reach"),
+                &path,
+                "resource name",
+            )?);
             let id_param = match snake(&r.id) {
-                p if is_valid_ident(&p) && !p.starts_with("r#") && !["self_", "target", "config", "request", "page", "item"].contains(&p.as_str()) => p,
+                p if is_valid_ident(&p)
+                    && !p.starts_with("r#")
+                    && !["self_", "target", "config", "request", "page", "item"]
+                        .contains(&p.as_str()) =>
+                {
+                    p
+                }
                 _ => "id".to_owned(),
             };
             out.push(ResourceIr {
@@ -724,7 +797,11 @@ impl<'a> Builder<'a> {
                 id,
                 state,
                 variants,
-                unreachable: r.unreachable.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                unreachable: r
+                    .unreachable
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
                 waiters,
                 wait_for,
                 can_reach,
@@ -743,7 +820,11 @@ impl<'a> Builder<'a> {
         let mut variants = Namer::new(&["Unknown"], "");
         let mut out = BTreeMap::new();
         for (i, v) in en.values.iter().enumerate() {
-            let mut variant = checked_ident(camel(&v.value), &format!("{path}.values[{i}]"), "enum value")?;
+            let mut variant = checked_ident(
+                camel(&v.value),
+                &format!("{path}.values[{i}]"),
+                "enum value",
+            )?;
             if variant == "Unknown" {
                 variant = "UnknownValue".to_owned();
             }

@@ -248,7 +248,10 @@ fn page_size<R: Paginated>(request: &R) -> Option<i128> {
 }
 
 /// The page stream over any fetch function (the client's call, or a fake in tests).
-pub(crate) fn page_stream<R, F, Fut>(request: R, fetch: F) -> impl Stream<Item = PageResult<R>> + Send
+pub(crate) fn page_stream<R, F, Fut>(
+    request: R,
+    fetch: F,
+) -> impl Stream<Item = PageResult<R>> + Send
 where
     R: Paginated,
     F: FnMut(R) -> Fut + Send + 'static,

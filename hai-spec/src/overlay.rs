@@ -713,7 +713,9 @@ pub fn extract(imported: &Spec, target: &Spec) -> Result<Overlay, String> {
         .keys()
         .find(|n| target.resources.get(*n) != imported.resources.get(*n))
     {
-        return Err(format!("resource {n}: the overlay cannot change imported resources"));
+        return Err(format!(
+            "resource {n}: the overlay cannot change imported resources"
+        ));
     }
     o.resources = UniqueMap(
         target

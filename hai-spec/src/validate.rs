@@ -915,7 +915,9 @@ impl<'a> Validator<'a> {
                 None if value.is_empty() || !value.chars().all(|c| c.is_ascii_graphic()) => {
                     Err(err(
                         path,
-                        format!("state {value:?} must be non-empty printable ASCII without white space"),
+                        format!(
+                            "state {value:?} must be non-empty printable ASCII without white space"
+                        ),
                     ))
                 }
                 None => Ok(()),
@@ -984,7 +986,9 @@ impl<'a> Validator<'a> {
             if !ok {
                 return Err(err(
                     path,
-                    format!("filter structure \"{shape}\" needs a member \"{member}\" that is {what}"),
+                    format!(
+                        "filter structure \"{shape}\" needs a member \"{member}\" that is {what}"
+                    ),
                 ));
             }
         }
@@ -1002,7 +1006,10 @@ impl<'a> Validator<'a> {
             ));
         }
         if filter.name.trim().is_empty() {
-            return Err(err(format!("{base}.filter.name"), "a filter name cannot be empty"));
+            return Err(err(
+                format!("{base}.filter.name"),
+                "a filter name cannot be empty",
+            ));
         }
         Ok(())
     }
