@@ -776,3 +776,268 @@ fn display_joins_path_and_message() {
         "actions.StopInstance.input: unknown shape \"StopInstanceReq\""
     );
 }
+
+// ---- paging ----
+
+fn paging(spec: &mut Value) -> &mut Value {
+    &mut spec["actions"]["DescribeInstances"]["paging"]
+}
+
+#[test]
+fn the_real_spec_pages_six_actions() {
+    let spec = hai_spec::load(&hai_spec::hai_spec_path()).expect("valid");
+    let paging: Vec<&str> = spec
+        .actions
+        .iter()
+        .filter(|(_, a)| a.paging.is_some())
+        .map(|(n, _)| n.as_str())
+        .collect();
+    assert_eq!(
+        paging,
+        [
+            "DescribeApplications",
+            "DescribeInstances",
+            "DescribeModels",
+            "DescribeMuskPrompts",
+            "DescribeServices",
+            "DescribeServicesCallInfo"
+        ]
+    );
+    let p = spec.actions["DescribeServicesCallInfo"]
+        .paging
+        .as_ref()
+        .unwrap();
+    assert_eq!(
+        (p.total_count.as_deref(), p.default_page_size),
+        (None, None)
+    );
+    let names: Vec<&str> = spec.resources.keys().map(String::as_str).collect();
+    assert_eq!(names, ["Application", "Instance", "Service"]);
+}
+
+#[test]
+fn paging_members_must_exist_and_be_integers() {
+    expect(
+        |s| paging(s)["offset"] = json!("Skip"),
+        "actions.DescribeInstances.paging.offset",
+        "structure \"DescribeInstancesRequest\" has no member \"Skip\"",
+    );
+    expect(
+        |s| paging(s)["limit"] = json!("InstanceIds"),
+        "actions.DescribeInstances.paging.limit",
+        "the limit must be int64 or uint64",
+    );
+    expect(
+        |s| paging(s)["limit"] = json!("Offset"),
+        "actions.DescribeInstances.paging.limit",
+        "different members",
+    );
+    expect(
+        |s| paging(s)["items"] = json!("TotalCount"),
+        "actions.DescribeInstances.paging.items",
+        "the items must be a list",
+    );
+    expect(
+        |s| paging(s)["total_count"] = json!("RequestId"),
+        "actions.DescribeInstances.paging.total_count",
+        "the total count must be int64 or uint64",
+    );
+}
+
+#[test]
+fn page_sizes_are_positive_and_ordered() {
+    expect(
+        |s| paging(s)["max_page_size"] = json!(0),
+        "actions.DescribeInstances.paging.max_page_size",
+        "at least 1",
+    );
+    expect(
+        |s| paging(s)["default_page_size"] = json!(500),
+        "actions.DescribeInstances.paging.default_page_size",
+        "exceeds the maximum 100",
+    );
+    expect(
+        |s| paging(s)["default_page_size"] = json!(-1),
+        "actions.DescribeInstances.paging.default_page_size",
+        "invalid value",
+    );
+    expect(
+        |s| paging(s)["cursor"] = json!("Next"),
+        "actions.DescribeInstances.paging.cursor",
+        "unknown field `cursor`",
+    );
+}
+
+// ---- resources ----
+
+fn resource(spec: &mut Value) -> &mut Value {
+    &mut spec["resources"]["Instance"]
+}
+
+#[test]
+fn a_resource_names_an_action_and_one_selection() {
+    expect(
+        |s| resource(s)["describe"] = json!("ListInstances"),
+        "resources.Instance.describe",
+        "unknown action \"ListInstances\"",
+    );
+    expect(
+        |s| resource(s)["filter"] = json!({"member": "Filters", "name": "instance-id"}),
+        "resources.Instance",
+        "exactly one of id_list and filter",
+    );
+    expect(
+        |s| {
+            resource(s).as_object_mut().unwrap().remove("id_list");
+        },
+        "resources.Instance",
+        "exactly one of id_list and filter",
+    );
+    expect(
+        |s| resource(s)["id_list"] = json!("Filters"),
+        "resources.Instance.id_list",
+        "an id list must be a list of strings",
+    );
+    expect(
+        |s| s["resources"]["9lives"] = s["resources"]["Instance"].clone(),
+        "resources",
+        "invalid resource name \"9lives\"",
+    );
+}
+
+#[test]
+fn a_filter_selection_needs_name_and_values() {
+    let mut spec = real();
+    let r = resource(&mut spec).as_object_mut().unwrap();
+    r.remove("id_list");
+    r.insert(
+        "filter".into(),
+        json!({"member": "Filters", "name": "instance-id"}),
+    );
+    let text = serde_json::to_string(&spec).unwrap();
+    let parsed = parse(&text).expect("a filter selection is valid");
+    assert_eq!(
+        parsed.resources["Instance"].filter.as_ref().unwrap().name,
+        "instance-id"
+    );
+
+    let with_filter = |s: &mut Value, member: &str, name: &str| {
+        let r = resource(s).as_object_mut().unwrap();
+        r.remove("id_list");
+        r.insert("filter".into(), json!({"member": member, "name": name}));
+    };
+    expect(
+        |s| with_filter(s, "Offset", "instance-id"),
+        "resources.Instance.filter.member",
+        "a filter member must be a list of structures",
+    );
+    expect(
+        |s| with_filter(s, "Filters", " "),
+        "resources.Instance.filter.name",
+        "cannot be empty",
+    );
+    expect(
+        |s| {
+            with_filter(s, "Filters", "instance-id");
+            s["shapes"]["Filter"]["members"][0]["name"] = json!("Key");
+            // Examples use `Name`; they are checked first.
+            for a in s["actions"].as_object_mut().unwrap().values_mut() {
+                a.as_object_mut().unwrap().remove("examples");
+            }
+        },
+        "resources.Instance.filter.member",
+        "needs a member \"Name\" that is a string",
+    );
+}
+
+#[test]
+fn a_waiter_cannot_fill_other_required_members() {
+    expect(
+        |s| {
+            s["resources"]["Prompt"] = json!({
+                "describe": "DescribeMuskPrompts",
+                "filter": {"member": "Filters", "name": "PromptId"},
+                "items": "MuskPromptInfos", "id": "PromptId", "state": "ErrorMessage"
+            })
+        },
+        "resources.Prompt.describe",
+        "member \"WorkgroupId\" of DescribeMuskPromptsRequest is required",
+    );
+}
+
+#[test]
+fn items_id_and_state_have_fitting_types() {
+    expect(
+        |s| resource(s)["items"] = json!("TotalCount"),
+        "resources.Instance.items",
+        "a list of structures",
+    );
+    expect(
+        |s| resource(s)["id"] = json!("GPUCount"),
+        "resources.Instance.id",
+        "an id must be a string",
+    );
+    expect(
+        |s| resource(s)["id"] = json!("Id"),
+        "resources.Instance.id",
+        "structure \"Instance\" has no member \"Id\"",
+    );
+    expect(
+        |s| resource(s)["state"] = json!("SystemDisk"),
+        "resources.Instance.state",
+        "a state must be a string or an enum",
+    );
+}
+
+#[test]
+fn states_are_values_of_the_state_enum() {
+    expect(
+        |s| resource(s)["unreachable"]["HIBERNATING"] = json!([]),
+        "resources.Instance.unreachable",
+        "\"HIBERNATING\" is not a value of InstanceState",
+    );
+    expect(
+        |s| resource(s)["unreachable"]["RUNNING"][0] = json!("GONE"),
+        "resources.Instance.unreachable.RUNNING[0]",
+        "\"GONE\" is not a value of InstanceState",
+    );
+    expect(
+        |s| resource(s)["unreachable"]["RUNNING"] = json!(["RUNNING"]),
+        "resources.Instance.unreachable.RUNNING[0]",
+        "always reachable from itself",
+    );
+    expect(
+        |s| resource(s)["unreachable"]["RUNNING"] = json!(["TERMINATED", "TERMINATED"]),
+        "resources.Instance.unreachable.RUNNING[1]",
+        "duplicate state \"TERMINATED\" (also [0])",
+    );
+    expect(
+        |s| resource(s)["waiters"]["running"]["target"] = json!("Running"),
+        "resources.Instance.waiters.running.target",
+        "not a value of InstanceState",
+    );
+    expect(
+        |s| resource(s)["waiters"]["2fast"] = json!({"target": "RUNNING"}),
+        "resources.Instance.waiters",
+        "invalid waiter name \"2fast\"",
+    );
+    expect(
+        |s| resource(s)["waiters"]["running"]["timeout"] = json!(5),
+        "resources.Instance.waiters.running.timeout",
+        "unknown field `timeout`",
+    );
+}
+
+#[test]
+fn string_states_are_printable_words() {
+    expect(
+        |s| s["resources"]["Service"]["waiters"]["running"]["target"] = json!("RUN NING"),
+        "resources.Service.waiters.running.target",
+        "printable ASCII without white space",
+    );
+    expect(
+        |s| s["resources"]["Service"]["unreachable"]["RUNNING"] = json!([""]),
+        "resources.Service.unreachable.RUNNING[0]",
+        "non-empty",
+    );
+}

@@ -431,3 +431,65 @@ fn a_type_override_whose_base_changed_is_stale() {
         "{e}"
     );
 }
+
+/// A release that removes a member the paging or a resource names: the merged spec is
+/// refused with the JSON path of the key, and a resource whose describe action is gone is
+/// stale like any other overlay entry.
+#[test]
+fn paging_and_resources_follow_tencent_releases() {
+    let errors = reference("hai-2023-08-12.errors.json");
+    let overlay = read(&overlay_path());
+    let refresh = |api: &serde_json::Value, drop_stale| {
+        xtask::refresh(
+            &serde_json::to_string(api).unwrap(),
+            Some(&errors),
+            Some(&overlay),
+            None,
+            &ImportOptions::default(),
+            drop_stale,
+        )
+    };
+    let original: serde_json::Value =
+        serde_json::from_str(&reference("hai-2023-08-12.api.json")).unwrap();
+
+    let mut api = original.clone();
+    api["objects"]["DescribeServicesResponse"]["members"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|m| m["name"] != "TotalCount");
+    let e = refresh(&api, true).unwrap_err();
+    assert!(
+        e.contains("actions.DescribeServices.paging.total_count: structure \"DescribeServicesResponse\" has no member \"TotalCount\""),
+        "{e}"
+    );
+
+    let mut api = original.clone();
+    api["objects"]["ServiceDetail"]["members"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|m| m["name"] != "ServiceState");
+    let e = refresh(&api, true).unwrap_err();
+    assert!(
+        e.contains(
+            "resources.Service.state: structure \"ServiceDetail\" has no member \"ServiceState\""
+        ),
+        "{e}"
+    );
+
+    let mut api = original;
+    api["actions"]
+        .as_object_mut()
+        .unwrap()
+        .remove("DescribeApplications");
+    let e = refresh(&api, false).unwrap_err();
+    assert!(
+        e.contains("resources.Application: no such action \"DescribeApplications\" to describe it"),
+        "{e}"
+    );
+    let r = refresh(&api, true).expect("stale entries dropped");
+    let dropped = hai_spec::overlay::parse(&r.overlay_text.expect("rewritten")).unwrap();
+    assert!(!dropped.resources.contains_key("Application"));
+    assert!(dropped.resources.contains_key("Service"));
+    let spec = hai_spec::parse(&r.spec_text).unwrap();
+    assert!(!spec.resources.contains_key("Application"));
+}
