@@ -63,6 +63,25 @@
 //! A structure that contains itself, directly or through other structures, holds the link
 //! in a `Box` (`Option<Box<T>>` when optional); links through lists and maps need none.
 //!
+//! # Paginators and waiters
+//!
+//! Only specs with `paging` or `resources` keys (see `hai_spec`) get them; every other spec
+//! generates exactly as without this feature. For a paging action `DescribeX`, the action's
+//! module implements `hai_sdk::paginator::Paginated` for the request and defines the aliases
+//! `DescribeXPaginator` and `DescribeXItems`; the client gains `describe_x_paginator`. For a
+//! resource `Thing` described by `DescribeThings`, `describe_things.rs` gets
+//! `thing_can_reach(state, target)` (the spec's reachability table) and the client gains
+//! `wait_for_thing_state(id, target, config)` and one `wait_until_thing_<waiter>(id)` per
+//! waiter. The target is the state enum, or `impl Into<String>` for a string state. These
+//! methods return `impl Future + Send`, so they work as trait methods too. The page loop,
+//! the wait loop, `WaiterConfig` and `WaitError` are hand-written in the runtime.
+//!
+//! Their names are claimed after every other name, so they never rename an action, shape or
+//! field: the client methods share one namespace with the action methods (numbered `_2` on
+//! a collision: an action `DescribeXPaginator` keeps `describe_x_paginator` and the
+//! paginator becomes `describe_x_paginator_2`), the aliases share the tree's type names
+//! (`DescribeXPaginator2`), and the `*_can_reach` functions one namespace of their own.
+//!
 //! # Types
 //!
 //! `string` -> `String`, `boolean` -> `bool`, `int64` -> `i64`, `uint64` -> `u64`,

@@ -469,3 +469,110 @@ fn command_line_errors_say_what_is_wrong() {
     assert_eq!(a.options.label.as_deref(), Some("cvm"));
     assert!(a.check);
 }
+
+/// The HAI spec with its `paging` and `resources` keys removed.
+fn hai_without_waitables() -> hai_spec::Spec {
+    let mut spec = hai_spec::load(Path::new(&hai_spec())).unwrap();
+    for a in spec.actions.0.values_mut() {
+        a.paging = None;
+    }
+    spec.resources.0.clear();
+    spec
+}
+
+#[test]
+fn without_paging_or_resources_nothing_extra_is_emitted() {
+    let full = Source::from_spec_file(Path::new(&hai_spec())).unwrap();
+    let bare = hai_without_waitables();
+    let bare = Source::from_spec_text(hai_spec::to_text(&bare), "bare.json").unwrap();
+    let options = Options::default();
+    let (full, bare) = (full.tree(&options).unwrap(), bare.tree(&options).unwrap());
+    assert_eq!(full.len(), bare.len(), "no extra files");
+    for f in &bare {
+        for word in ["paginator", "Paginated", "waiters", "can_reach", "wait_"] {
+            assert!(!f.contents.contains(word), "{}: {word}", f.path);
+        }
+    }
+    // What the keys add is only additions: every line of the bare tree is in the full one
+    // (headers aside, which hash the spec).
+    for (b, f) in bare.iter().zip(&full) {
+        assert_eq!(b.path, f.path);
+        let lines: std::collections::BTreeSet<&str> = f.contents.lines().skip(1).collect();
+        for line in b.contents.lines().skip(1) {
+            assert!(lines.contains(line), "{}: {line:?} changed", b.path);
+        }
+    }
+    let client = &full
+        .iter()
+        .find(|f| f.path == "client.rs")
+        .unwrap()
+        .contents;
+    for method in [
+        "fn describe_instances_paginator(",
+        "fn describe_services_call_info_paginator(",
+        "fn wait_for_instance_state(",
+        "fn wait_until_instance_stopped(",
+        "fn wait_for_service_state(",
+        "fn wait_until_service_running(",
+        "fn wait_until_application_online(",
+    ] {
+        assert!(client.contains(method), "{method}");
+    }
+    // Six paginators, each declared in the trait and implemented for the client.
+    assert_eq!(client.matches("_paginator(").count(), 12);
+}
+
+#[test]
+fn paginator_and_waiter_names_yield_to_existing_names() {
+    let mut v: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(root().join("tests/fixtures/demo-spec.json")).unwrap(),
+    )
+    .unwrap();
+    // An action whose module is the paginator's method name, one whose module is the
+    // waiter's, and a shape named like the items alias.
+    for (action, input, output) in [
+        ("DescribeWidgetsPaginator", "PagIn", "PagOut"),
+        ("WaitForWidgetState", "WaitIn", "WaitOut"),
+    ] {
+        v["actions"][action] =
+            serde_json::json!({"doc": "Collides.", "input": input, "output": output});
+        v["shapes"][input] = serde_json::json!({"type": "structure", "members": []});
+        v["shapes"][output] = serde_json::json!({"type": "structure",
+            "members": [{"name": "RequestId", "type": "string", "required": true}]});
+    }
+    v["shapes"]["DescribeWidgetsItems"] = serde_json::json!({"type": "structure", "members": []});
+    let source = Source::from_spec_text(v.to_string(), "collide.json").unwrap();
+    let tree = source.tree(&Options::default()).unwrap();
+    let file = |p: &str| &tree.iter().find(|f| f.path == p).unwrap().contents;
+    let client = file("client.rs");
+    for sig in [
+        "fn describe_widgets_paginator(",
+        "fn describe_widgets_paginator_2(",
+        "fn wait_for_widget_state(",
+        "fn wait_for_widget_state_2(",
+    ] {
+        assert!(client.contains(sig), "{sig}");
+    }
+    let module = file("describe_widgets.rs");
+    assert!(module.contains("pub type DescribeWidgetsPaginator ="));
+    assert!(module.contains("pub type DescribeWidgetsItems2 ="));
+    assert!(module.contains("pub fn widget_can_reach("));
+    // The named waiters call the numbered method, through the trait.
+    assert!(client.contains("<Self as DemoClientExt>::wait_for_widget_state_2("));
+}
+
+#[test]
+fn paging_keys_with_bad_members_are_spec_errors_not_panics() {
+    let mut v: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(root().join("tests/fixtures/demo-spec.json")).unwrap(),
+    )
+    .unwrap();
+    v["actions"]["DescribeWidgets"]["paging"]["items"] = serde_json::json!("Widgets");
+    match Source::from_spec_text(v.to_string(), "bad.json") {
+        Err(Error::Spec { error, .. }) => {
+            assert_eq!(error.path, "actions.DescribeWidgets.paging.items");
+        }
+        Err(other) => panic!("{other}"),
+        Ok(_) => panic!("accepted"),
+    }
+}
