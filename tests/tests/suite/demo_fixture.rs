@@ -343,3 +343,166 @@ mod constructs {
         assert!(<c::put_everything::PutEverythingRequest as hai_sdk::Action>::META.idempotent);
     }
 }
+
+/// The fixture's generated paginator (an `int64` offset with a `uint64` limit) and its widget
+/// waiter (selected through a filter, with a string state), called through the extension
+/// trait against a loopback server that answers canned bodies in turn.
+mod paging_and_waiting {
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    use futures_util::TryStreamExt;
+    use hai_sdk::{Client, Credentials, WaitError, WaiterConfig};
+    use hai_tests::demo::describe_widgets::DescribeWidgetsRequest;
+    use hai_tests::demo::DemoClientExt;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
+
+    type Bodies = Arc<Mutex<Vec<serde_json::Value>>>;
+
+    /// Answers the n-th request with `answers[n]` (the last one afterwards); records bodies.
+    async fn serve(answers: Vec<serde_json::Value>) -> (String, Bodies) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let bodies: Bodies = Arc::default();
+        let seen = bodies.clone();
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let (seen, answers) = (seen.clone(), answers.clone());
+                tokio::spawn(async move {
+                    let mut buf = Vec::new();
+                    loop {
+                        let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
+                            let mut chunk = [0u8; 4096];
+                            match stream.read(&mut chunk).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                            }
+                            continue;
+                        };
+                        let head = String::from_utf8_lossy(&buf[..end]).to_lowercase();
+                        let len: usize = head
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length:"))
+                            .map_or(0, |v| v.trim().parse().unwrap());
+                        while buf.len() < end + 4 + len {
+                            let mut chunk = [0u8; 4096];
+                            match stream.read(&mut chunk).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                            }
+                        }
+                        let body: serde_json::Value =
+                            serde_json::from_slice(&buf[end + 4..end + 4 + len]).unwrap();
+                        buf.drain(..end + 4 + len);
+                        let n = {
+                            let mut seen = seen.lock().unwrap();
+                            seen.push(body);
+                            seen.len() - 1
+                        };
+                        let answer = answers[n.min(answers.len() - 1)].to_string();
+                        let reply = format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}",
+                            answer.len()
+                        );
+                        if stream.write_all(reply.as_bytes()).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        (url, bodies)
+    }
+
+    fn client(url: &str) -> Client {
+        Client::builder()
+            .region("ap-guangzhou")
+            .credentials(Credentials::new(
+                "AKIDdemoFixture000000000000000000000",
+                "demoFixtureSecretKey0000000000000",
+                None,
+            ))
+            .endpoint(url)
+            .endpoint_from_env(false)
+            .build()
+            .unwrap()
+    }
+
+    fn widgets(total: u64, widgets: &[(&str, &str)]) -> serde_json::Value {
+        let set: Vec<_> = widgets
+            .iter()
+            .map(|(id, state)| serde_json::json!({"WidgetId": id, "State": state}))
+            .collect();
+        serde_json::json!({"Response": {"TotalCount": total, "WidgetSet": set, "RequestId": "r"}})
+    }
+
+    #[tokio::test]
+    async fn widgets_page_with_mixed_integer_members() {
+        let (url, bodies) = serve(vec![
+            widgets(3, &[("w-1", "READY"), ("w-2", "READY")]),
+            widgets(3, &[("w-3", "BUILDING")]),
+        ])
+        .await;
+        let client = client(&url);
+        let ids: Vec<String> =
+            DemoClientExt::describe_widgets_paginator(&client, DescribeWidgetsRequest::new())
+                .page_size(2u64)
+                .items()
+                .map_ok(|w| w.widget_id.unwrap())
+                .try_collect()
+                .await
+                .unwrap();
+        assert_eq!(ids, ["w-1", "w-2", "w-3"]);
+        assert_eq!(
+            *bodies.lock().unwrap(),
+            [
+                serde_json::json!({"Offset": 0, "Limit": 2}),
+                serde_json::json!({"Offset": 2, "Limit": 2})
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_widget_is_waited_for_through_a_filter() {
+        let (url, bodies) = serve(vec![
+            widgets(1, &[("w-1", "BUILDING")]),
+            widgets(1, &[("w-1", "READY")]),
+        ])
+        .await;
+        let client = client(&url);
+        let quick = WaiterConfig::new()
+            .with_initial_delay(Duration::from_millis(1))
+            .with_timeout(Duration::from_secs(30));
+        let w = client
+            .wait_for_widget_state("w-1", "READY", quick)
+            .await
+            .unwrap();
+        assert_eq!(w.state.as_deref(), Some("READY"));
+        for body in bodies.lock().unwrap().iter() {
+            assert_eq!(
+                *body,
+                serde_json::json!({"Filters": [{"Name": "widget-id", "Values": ["w-1"]}]})
+            );
+        }
+
+        // A scrapped widget never becomes READY: the named waiter gives up at once.
+        let (url, _) = serve(vec![widgets(1, &[("w-1", "SCRAPPED")])]).await;
+        let e = client_wait_ready(&url).await;
+        match e {
+            WaitError::Unreachable { state, target, .. } => {
+                assert_eq!((state.as_str(), target.as_str()), ("SCRAPPED", "READY"));
+            }
+            other => panic!("{other}"),
+        }
+    }
+
+    async fn client_wait_ready(
+        url: &str,
+    ) -> WaitError<String, hai_tests::demo::describe_widgets::DescribeWidgetsError> {
+        client(url)
+            .wait_until_widget_ready("w-1")
+            .await
+            .unwrap_err()
+    }
+}
