@@ -1,4 +1,5 @@
-//! Instances and their state machine.
+//! Instances and their state machine; the seed formats of services, applications, models,
+//! templates and workflows.
 //!
 //! Operations are modelled as "accepted at t0, done at t0 + duration"; a record settles lazily
 //! whenever it is read, so no timer task is needed and tests observe exact transitions.
@@ -787,6 +788,22 @@ fn default_model_state() -> String {
     "ONLINE".to_owned()
 }
 
+impl Model {
+    /// An `ONLINE` model without tags or scene.
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+        Model {
+            model_id: id.into(),
+            model_name: name.into(),
+            description: String::new(),
+            tags: Vec::new(),
+            config_environment: String::new(),
+            scene_id: None,
+            model_state: default_model_state(),
+            embodied: false,
+        }
+    }
+}
+
 /// Nodes of one bundle type a template or service needs per replica.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
@@ -831,6 +848,30 @@ pub struct DeployTemplate {
 fn default_deploy_mode() -> String {
     "SINGLE_NODE".to_owned()
 }
+
+impl DeployTemplate {
+    /// A `SINGLE_NODE` Sglang template needing `count` nodes of `bundle_type` per replica.
+    pub fn new(
+        id: impl Into<String>,
+        model_id: impl Into<String>,
+        bundle_type: impl Into<String>,
+        count: u64,
+    ) -> Self {
+        DeployTemplate {
+            template_id: id.into(),
+            model_id: model_id.into(),
+            deploy_mode: default_deploy_mode(),
+            engine_type: default_engine(),
+            compute: vec![ComputeNeed {
+                bundle_type: bundle_type.into(),
+                count,
+            }],
+            support_func: Vec::new(),
+            one_service_only: false,
+            vpc_endpoint: true,
+        }
+    }
+}
 fn default_engine() -> String {
     "Sglang".to_owned()
 }
@@ -847,4 +888,15 @@ pub struct Workflow {
     /// Emulator-only: every call on this workflow fails with this code.
     #[serde(default)]
     pub fail_with: Option<String>,
+}
+
+impl Workflow {
+    /// A workflow of `workgroup_id` that runs prompts normally.
+    pub fn new(workgroup_id: impl Into<String>, workflow_id: impl Into<String>) -> Self {
+        Workflow {
+            workgroup_id: workgroup_id.into(),
+            workflow_id: workflow_id.into(),
+            fail_with: None,
+        }
+    }
 }

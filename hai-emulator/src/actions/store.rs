@@ -159,14 +159,9 @@ impl Inference {
         let mut gone = Vec::new();
         let mut freed = Vec::new();
         for (id, rec) in &mut self.services {
-            let Some(op) = rec.op.as_ref() else { continue };
-            if op.done_at > now {
+            let Some(op) = rec.op.take_if(|op| op.done_at <= now) else {
                 continue;
-            }
-            let op = rec
-                .op
-                .take()
-                .unwrap_or_else(|| unreachable!("checked above"));
+            };
             rec.logs.extend(op.done_logs);
             match op.outcome {
                 Outcome::Gone => gone.push(id.clone()),
