@@ -1012,6 +1012,23 @@ pub(crate) fn delete_service(
             format!("The service `{}` is already being deleted.", req.service_id),
         ));
     }
+    // Tearing a template service down needs its template (seed files can record one that is
+    // malformed or withdrawn from the catalogue).
+    if let Some(tpl) = rec.svc.template_id.clone() {
+        if !is_id(&tpl, "tpl") {
+            return Err(ApiError::new(
+                "InvalidParameterValue.InvalidTemplateIdMalformed",
+                format!("The template ID `{tpl}` of the service is malformed."),
+            ));
+        }
+        if !inf.templates.iter().any(|t| t.template_id == tpl) {
+            return Err(ApiError::new(
+                "InvalidParameterValue.TemplateIdNotFound",
+                format!("The template `{tpl}` of the service no longer exists."),
+            ));
+        }
+    }
+    let rec = find(&mut inf, &req.service_id)?;
     if rec.svc.charge_type == "PREPAID_BY_MONTH" {
         return Err(ApiError::new(
             "UnsupportedOperation",

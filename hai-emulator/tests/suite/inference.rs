@@ -784,7 +784,9 @@ async fn price_inquiry_with_a_grown_spec() {
 async fn seed_file_with_services_and_applications() {
     let seed = Seed::from_json(
         r#"{"Instances": [],
-            "Services": [{"ServiceId": "svc-seeded01", "ServiceState": "RESTARTING", "Replicas": 3}],
+            "Services": [{"ServiceId": "svc-seeded01", "ServiceState": "RESTARTING", "Replicas": 3},
+                         {"ServiceId": "svc-badtpl01", "ServiceState": "RUNNING", "TemplateId": "template-1"},
+                         {"ServiceId": "svc-oldtpl01", "ServiceState": "RUNNING", "TemplateId": "tpl-withdrwn"}],
             "Applications": [{"ApplicationId": "app-seeded01", "ApplicationName": "seeded"}],
             "ServiceBundleStock": {"96G_A*8": 0}}"#,
     )
@@ -801,6 +803,14 @@ async fn seed_file_with_services_and_applications() {
     assert_eq!(
         code(&emu, "DeleteService", json!({"ServiceId": "svc-seeded01"})).await,
         "<success>"
+    );
+    assert_eq!(
+        code(&emu, "DeleteService", json!({"ServiceId": "svc-badtpl01"})).await,
+        "InvalidParameterValue.InvalidTemplateIdMalformed"
+    );
+    assert_eq!(
+        code(&emu, "DeleteService", json!({"ServiceId": "svc-oldtpl01"})).await,
+        "InvalidParameterValue.TemplateIdNotFound"
     );
     assert_eq!(
         code(
