@@ -110,7 +110,7 @@ pub(crate) fn create_musk_prompt(
         done_at: after(now, duration),
         run_ms,
         result: run(&prompt_id, &nodes),
-        finished_time: format_time(unix + duration.as_secs()),
+        finished_time: format_time(unix.saturating_add(duration.as_secs())),
     });
     inf.settle(now);
     let mut resp = CreateMuskPromptResponse::default();

@@ -239,7 +239,7 @@ fn check_common(
         }
         renew_flag = Some(flag.to_owned());
         let days = u64::try_from(days).unwrap_or(0);
-        expire_time = Some(format_time(unix_now() + days * 86_400));
+        expire_time = Some(format_time(unix_now().saturating_add(days * 86_400)));
     } else if prepaid.is_some() {
         return Err(ApiError::new(
             "InvalidParameterValue.InvalidChargeType",
@@ -377,7 +377,7 @@ fn launch(
     let unix = unix_now();
     svc.create_time = format_time(unix);
     let replicas = svc.replicas;
-    let held = replicas * svc.nodes_per_replica;
+    let held = replicas.saturating_mul(svc.nodes_per_replica);
     let image = image_of(&svc.deployment_configs);
     let mut logs = vec![
         log_line(unix, &format!("service {id} accepted")),
@@ -390,7 +390,7 @@ fn launch(
         ),
         log_line(unix, &format!("pulling image {image}")),
     ];
-    let done = unix + shared.timings().service_create.as_secs();
+    let done = unix.saturating_add(shared.timings().service_create.as_secs());
     let (outcome, running, done_logs) = match probe_mismatch(&svc.deployment_configs) {
         Some((kind, target, port)) => (
             ServiceState::CreateFailed,
@@ -521,7 +521,7 @@ pub(crate) fn create_infer_service_by_template(
         ));
     }
     let replicas = check_replicas("Replicas", req.replicas)?;
-    inf.take(&need.bundle_type, replicas * need.count)?;
+    inf.take(&need.bundle_type, replicas.saturating_mul(need.count))?;
     let model_name = inf
         .models
         .iter()
@@ -609,7 +609,10 @@ pub(crate) fn deploy_infer_service(
     }
     let now = Instant::now();
     let mut inf = shared.inference_at(now);
-    inf.take(&resource.bundle_type, replicas * resource.count)?;
+    inf.take(
+        &resource.bundle_type,
+        replicas.saturating_mul(resource.count),
+    )?;
     let mut svc = Service::new(String::new(), ServiceState::Creating);
     svc.service_name = common.name.clone().unwrap_or_default();
     apply_common(&mut svc, common);
@@ -869,7 +872,7 @@ fn check_update(
             format!("The service `{id}` already runs {t} replicas."),
         ));
     }
-    let need = t * rec.svc.nodes_per_replica;
+    let need = t.saturating_mul(rec.svc.nodes_per_replica);
     let (bundle_type, held) = (rec.svc.bundle_type.clone(), rec.held);
     if need > held {
         inf.check_stock(&bundle_type, need - held)?;
@@ -902,7 +905,7 @@ pub(crate) fn update_service_configs(
     };
     let mut new_held = held;
     if let Some(t) = up.target {
-        let need = t * nodes;
+        let need = t.saturating_mul(nodes);
         if need > held {
             inf.take(&bundle_type, need - held)?;
         } else {
@@ -911,7 +914,7 @@ pub(crate) fn update_service_configs(
         new_held = need;
     }
     let unix = unix_now();
-    let done = unix + shared.timings().service_update.as_secs();
+    let done = unix.saturating_add(shared.timings().service_update.as_secs());
     let duration = shared.timings().service_update;
     let rec = find(&mut inf, &req.service_id)?;
     let target = up.target.unwrap_or(rec.running);

@@ -120,7 +120,7 @@ impl Inference {
                     svc.create_time, running, svc.replicas
                 ),
             ];
-            let held = running * svc.nodes_per_replica;
+            let held = running.saturating_mul(svc.nodes_per_replica);
             inf.insert(svc.clone(), running, held, None, logs);
         }
         inf
@@ -140,7 +140,7 @@ impl Inference {
             self.service_order.push(id.clone());
         }
         let serial = self.next_serial;
-        self.next_serial += 1;
+        self.next_serial = self.next_serial.saturating_add(1);
         self.services.insert(
             id,
             ServiceRecord {
@@ -234,7 +234,8 @@ impl Inference {
 
     /// Gives nodes back.
     pub fn give(&mut self, bundle: &str, nodes: u64) {
-        *self.stock.entry(bundle.to_owned()).or_insert(0) += nodes;
+        let free = self.stock.entry(bundle.to_owned()).or_insert(0);
+        *free = free.saturating_add(nodes);
     }
 }
 
