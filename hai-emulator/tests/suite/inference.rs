@@ -417,6 +417,21 @@ async fn describe_services_pages_and_checks() {
     }
     let arrears = ok(&emu, "DescribeServices", json!({"States": ["ARREARS"]})).await;
     assert_eq!(arrears["ServiceInfoSet"][0]["RestrictState"], "ISOLATED");
+    // The GET form nests and types the same parameters.
+    let get = send(
+        emu.addr(),
+        &Call::get(
+            "DescribeServices",
+            "States.0=ARREARS&States.1=CREATING&Limit=1",
+        ),
+    )
+    .await
+    .json();
+    assert_eq!(get["Response"]["TotalCount"], 2, "{get}");
+    assert_eq!(
+        get["Response"]["ServiceInfoSet"].as_array().unwrap().len(),
+        1
+    );
     // The embodied-intelligence service is left out of a listing and refused by name.
     let calls = ok(&emu, "DescribeServicesCallInfo", json!({"Limit": 100})).await;
     assert!(!calls.to_string().contains("svc-robotvla"));
