@@ -446,7 +446,9 @@ fn template_configs(model_name: &str, engine: &str) -> Vec<types::DeploymentConf
     vec![config]
 }
 
-/// CreateInferServiceByTemplate.
+/// CreateInferServiceByTemplate: the shared checks, then the template's (exists, has compute,
+/// allows another service and the asked endpoints, supports the asked features), the replica
+/// count and the free nodes; the service runs the template's engine and model.
 pub(crate) fn create_infer_service_by_template(
     shared: &Shared,
     ctx: &Ctx<'_>,
@@ -553,7 +555,9 @@ fn apply_common(svc: &mut Service, c: Common) {
     svc.subnet_id = c.subnet_id;
 }
 
-/// DeployInferService.
+/// DeployInferService: the shared checks, then one known bundle with 1 to 16 nodes per
+/// replica, 1 to 20 replicas, a container image, and the free nodes; the service runs the
+/// given containers (and fails to start when a probe misses its container's port).
 pub(crate) fn deploy_infer_service(
     shared: &Shared,
     ctx: &Ctx<'_>,
