@@ -298,11 +298,12 @@ async fn catalogues() {
 
     let r = ok(&emu, "DescribeApplications", json!({})).await;
     let apps: hai_sdk::describe_applications::DescribeApplicationsResponse = typed(&r);
-    assert_eq!(apps.total_count, Some(4));
+    // The four public applications and the seed's custom one.
+    assert_eq!(apps.total_count, Some(5));
     // Default order: newest first.
     assert_eq!(
         apps.application_set.unwrap()[0].application_id.as_deref(),
-        Some("app-comfyui1")
+        Some("app-lfflw9lw")
     );
     let r = ok(
         &emu,
