@@ -1022,6 +1022,21 @@ fn waiter_methods(model: &Model, r: &ResourceIr, qualify: &TokenStream) -> Waite
     };
     let label = &r.label;
     let describe = &action.wire;
+    let call = if r.not_found_errors.is_empty() {
+        quote!(self.call(request).await?)
+    } else {
+        let codes = &r.not_found_errors;
+        quote! {
+            match self.call(request).await {
+                ::std::result::Result::Ok(page) => page,
+                // The service's way of saying the resource does not exist.
+                ::std::result::Result::Err(e) if ::std::matches!(e.code(), #( ::std::option::Option::Some(#codes) )|*) => {
+                    return ::std::result::Result::Ok(::std::option::Option::None);
+                }
+                ::std::result::Result::Err(e) => return ::std::result::Result::Err(e),
+            }
+        }
+    };
     let wait_body = quote! {
         let id: ::std::string::String = ::std::convert::Into::into(#id_param);
         #target_let
@@ -1037,7 +1052,7 @@ fn waiter_methods(model: &Model, r: &ResourceIr, qualify: &TokenStream) -> Waite
                     let request = #request;
                     let id = ::std::clone::Clone::clone(&id);
                     async move {
-                        let page = self.call(request).await?;
+                        let page = #call;
                         ::std::result::Result::Ok(
                             ::std::iter::Iterator::find(
                                 &mut ::std::iter::IntoIterator::into_iter(#all),

@@ -189,6 +189,8 @@ pub struct ResourceIr {
     pub can_reach: String,
     /// Parameter name of the id: `instance_id`.
     pub id_param: String,
+    /// Describe error codes that mean the resource does not exist.
+    pub not_found_errors: Vec<String>,
 }
 
 pub enum SelectionIr {
@@ -806,6 +808,7 @@ impl<'a> Builder<'a> {
                 wait_for,
                 can_reach,
                 id_param,
+                not_found_errors: r.not_found_errors.clone(),
             });
         }
         Ok(out)

@@ -172,6 +172,7 @@
 //! | `items` | string, required | output member of `describe` with the resources, a list of structures |
 //! | `id` | string, required | member of the item structure with the id, a string |
 //! | `state` | string, required | member of the item structure with the state, a string or an enum |
+//! | `not_found_errors` | array of strings | error codes of `describe` (its `errors` or `errors.common`, no repeats) that mean the resource does not exist, for services that answer so instead of with an empty list; a waiter treats them like an empty list |
 //! | `unreachable` | object | target state -> the states (array) from which it can no longer be reached; a target not listed is reachable from every state |
 //! | `waiters` | object | waiter name -> `{"doc", "target"}`: the state the waiter waits for |
 //!

@@ -140,6 +140,10 @@ pub struct Resource {
     pub id: String,
     /// Member of the item structure holding the state (`string` or an enum).
     pub state: String,
+    /// Error codes of the describe action that mean the resource does not exist (a service
+    /// that answers them instead of an empty listing); a waiter treats them like one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_found_errors: Vec<String>,
     /// Target state -> states from which it can no longer be reached. A state not listed
     /// as a key is reachable from every state.
     #[serde(default, skip_serializing_if = "UniqueMap::is_empty")]

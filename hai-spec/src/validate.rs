@@ -901,6 +901,25 @@ impl<'a> Validator<'a> {
                 ))
             }
         };
+        let mut seen_codes: HashMap<&str, usize> = HashMap::new();
+        for (i, code) in r.not_found_errors.iter().enumerate() {
+            let path = format!("{base}.not_found_errors[{i}]");
+            if !action.errors.contains(code) && !self.spec.errors.common.contains_key(code) {
+                return Err(err(
+                    path,
+                    format!(
+                        "error code \"{code}\" is neither in the errors of {} nor in errors.common",
+                        r.describe
+                    ),
+                ));
+            }
+            if let Some(j) = seen_codes.insert(code.as_str(), i) {
+                return Err(err(
+                    path,
+                    format!("duplicate error code \"{code}\" (also [{j}])"),
+                ));
+            }
+        }
         let check_state = |value: &str, path: &str| -> Result<(), SpecError> {
             match &values {
                 Some(known) if !known.contains(&value) => Err(err(

@@ -1041,3 +1041,25 @@ fn string_states_are_printable_words() {
         "non-empty",
     );
 }
+
+#[test]
+fn not_found_errors_are_codes_of_the_describe_action() {
+    expect(
+        |s| {
+            s["resources"]["Service"]["not_found_errors"] =
+                json!(["InvalidParameterValue.InstanceIdNotFound"])
+        },
+        "resources.Service.not_found_errors[0]",
+        "neither in the errors of DescribeServices nor in errors.common",
+    );
+    expect(
+        |s| {
+            s["resources"]["Service"]["not_found_errors"] = json!([
+                "InvalidParameterValue.ServiceIdNotFound",
+                "InvalidParameterValue.ServiceIdNotFound"
+            ])
+        },
+        "resources.Service.not_found_errors[1]",
+        "duplicate error code",
+    );
+}

@@ -216,6 +216,22 @@ async fn a_failed_or_deleted_service_ends_the_wait() {
         other => panic!("{other}"),
     }
 
+    // The service answers a deleted id with ServiceIdNotFound: not found too.
+    let server = Server::start(vec![Reply::error(
+        400,
+        "InvalidParameterValue.ServiceIdNotFound",
+        "no such service",
+        "r-2",
+    )])
+    .await;
+    let client = builder(&server).build().unwrap();
+    let e = client
+        .wait_until_service_running("ms-deleted")
+        .await
+        .unwrap_err();
+    assert!(e.is_not_found(), "{e}");
+    assert_eq!(server.count(), 1);
+
     // A service error of the poll itself ends the wait with it.
     let server = Server::start(vec![Reply::error(
         400,
