@@ -11,6 +11,7 @@ mod cookbook;
 mod demo_fixture;
 mod faults;
 mod freshness;
+mod generated_waiters;
 mod instances;
 mod prompts;
 mod properties;
