@@ -1,0 +1,115 @@
+//! Cookbook: deploy an inference service from a template, wait until it runs, list every
+//! service with the paginator, and (with `--delete`) delete it again.
+//!
+//! ```sh
+//! cargo run --example serve_model -- [TEMPLATE_ID] [--delete]   # default: the emulator's tpl-2czq2lnm
+//! ```
+//!
+//! Without credentials it runs against an in-process emulator (see `common/mod.rs`). With
+//! credentials it creates a real, billed service: pass `--delete` to remove it at the end.
+
+mod common;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use futures_util::TryStreamExt;
+use hai_sdk::create_infer_service_by_template::CreateInferServiceByTemplateRequest;
+use hai_sdk::delete_service::DeleteServiceRequest;
+use hai_sdk::describe_services::DescribeServicesRequest;
+use hai_sdk::describe_services_call_info::DescribeServicesCallInfoRequest;
+use hai_sdk::{WaitError, WaiterConfig};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let setup = match common::setup().await {
+        Ok(s) => s,
+        Err(e) => return common::fail(e),
+    };
+    let client = &setup.client;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let delete = args.iter().any(|a| a == "--delete");
+    let Some(template) = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
+        .cloned()
+        .or_else(|| setup.emulator.as_ref().map(|_| "tpl-2czq2lnm".to_owned()))
+    else {
+        eprintln!("usage: cargo run --example serve_model -- TEMPLATE_ID [--delete]");
+        return ExitCode::from(2);
+    };
+
+    let created = match client
+        .create_infer_service_by_template(
+            CreateInferServiceByTemplateRequest::new(template.clone()).service_name("cookbook"),
+        )
+        .await
+    {
+        Ok(r) => r,
+        Err(e) => return common::fail(e),
+    };
+    let Some(id) = created.service_id else {
+        return common::fail("CreateInferServiceByTemplate returned no ServiceId");
+    };
+    println!(
+        "{template}: service {id} created (RequestId {})",
+        created.request_id
+    );
+
+    // Deployments take minutes on Tencent Cloud: poll every 5 s, then up to every 30 s.
+    let config = WaiterConfig::new()
+        .with_initial_delay(Duration::from_secs(5))
+        .with_max_delay(Duration::from_secs(30))
+        .with_timeout(Duration::from_secs(30 * 60));
+    match client.wait_for_service_state(&id, "RUNNING", config).await {
+        Ok(s) => println!(
+            "{id} is RUNNING with {} of {} replicas",
+            s.running_replicas.unwrap_or_default(),
+            s.total_replicas.unwrap_or_default()
+        ),
+        Err(WaitError::Unreachable { state, .. }) => {
+            return common::fail(format!("{id} ended up {state}: it will not run"))
+        }
+        Err(e) => return common::fail(e),
+    }
+    let endpoint = client
+        .describe_services_call_info(
+            DescribeServicesCallInfoRequest::new().service_ids([id.clone()]),
+        )
+        .await
+        .ok()
+        .and_then(|r| r.call_info_set.unwrap_or_default().into_iter().next())
+        .and_then(|c| c.public_endpoint);
+    // The API key is a secret: look it up with DescribeServicesCallInfo when you need it.
+    println!(
+        "{id}: public endpoint {}",
+        endpoint.as_deref().unwrap_or("(none yet)")
+    );
+
+    let services: Vec<_> = match client
+        .describe_services_paginator(DescribeServicesRequest::new())
+        .items()
+        .try_collect()
+        .await
+    {
+        Ok(s) => s,
+        Err(e) => return common::fail(e),
+    };
+    println!("{} services:", services.len());
+    for s in &services {
+        println!(
+            "  {} {:?} {}",
+            s.service_id.as_deref().unwrap_or("?"),
+            s.service_name.as_deref().unwrap_or(""),
+            s.service_state.as_deref().unwrap_or("?")
+        );
+    }
+
+    if delete {
+        if let Err(e) = client.delete_service(DeleteServiceRequest::new(&id)).await {
+            return common::fail(e);
+        }
+        println!("{id}: DeleteService accepted");
+    }
+    ExitCode::SUCCESS
+}
