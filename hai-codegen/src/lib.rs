@@ -106,7 +106,8 @@ pub use ir::{RESERVED_MODULES, RESERVED_TYPES};
 /// exactly this version (`hai_sdk::RUNTIME_INTERFACE`); a tree generated for another fails
 /// to compile with a message saying so. Raised whenever generated code starts to need
 /// something of the runtime that an older runtime lacks.
-pub const RUNTIME_INTERFACE: u32 = 1;
+// 2: paginators and waiters (`hai_sdk::paginator::Paginated`, `hai_sdk::waiters::wait_for_state`).
+pub const RUNTIME_INTERFACE: u32 = 2;
 
 use std::fmt;
 

@@ -280,7 +280,7 @@ fn every_runtime_path_comes_from_the_option() {
         .contents;
     assert!(client.contains("impl HaiClientExt for crate::sdk::Client"));
     let all: String = tree.iter().map(|f| f.contents.as_str()).collect();
-    assert!(all.contains("crate::sdk::__require_runtime_interface!(1);"));
+    assert!(all.contains("crate::sdk::__require_runtime_interface!(2);"));
     assert!(all.contains("#[serde(crate = \"crate::sdk::__private::serde\")]"));
     assert!(all.contains("deserialize_with = \"crate::sdk::__private::null_as_default\""));
     // The default is exactly what hai-sdk's own tree uses.
@@ -290,7 +290,7 @@ fn every_runtime_path_comes_from_the_option() {
         .find(|f| f.path == "mod.rs")
         .unwrap()
         .contents;
-    assert!(mod_rs.contains("::hai_sdk::__require_runtime_interface!(1);"));
+    assert!(mod_rs.contains("::hai_sdk::__require_runtime_interface!(2);"));
 }
 
 #[test]

@@ -43,19 +43,19 @@ pub use waiters::{WaitError, WaiterConfig};
 
 /// The interface version of this runtime that generated code is written against (see
 /// `hai-codegen`'s `RUNTIME_INTERFACE`): generated trees of another version do not compile.
-pub const RUNTIME_INTERFACE: u32 = 1;
+pub const RUNTIME_INTERFACE: u32 = 2;
 
 /// Checks, at compile time, that generated code fits this runtime: every generated tree
 /// invokes it with the interface version its generator wrote for.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __require_runtime_interface {
-    (1) => {};
+    (2) => {};
     ($other:literal) => {
         ::core::compile_error!(::core::concat!(
             "this code was generated for hai-sdk runtime interface ",
             ::core::stringify!($other),
-            ", but this hai-sdk provides interface 1: regenerate it with the hai-codegen that matches this hai-sdk, or use the hai-sdk it was generated for"
+            ", but this hai-sdk provides interface 2: regenerate it with the hai-codegen that matches this hai-sdk, or use the hai-sdk it was generated for"
         ));
     };
 }

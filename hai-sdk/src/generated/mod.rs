@@ -58,7 +58,7 @@ pub mod terminate_instances;
 /// `UpdateServiceConfigs`: request, response and error types.
 pub mod update_service_configs;
 mod client;
-::hai_sdk::__require_runtime_interface!(1);
+::hai_sdk::__require_runtime_interface!(2);
 /// The `hai` service, API version `2023-08-12`. HAI (Hyper Application Inventor): GPU application instances on Tencent Cloud.
 pub const SERVICE: ::hai_sdk::ServiceMeta = ::hai_sdk::ServiceMeta {
     name: "hai",

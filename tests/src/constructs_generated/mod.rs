@@ -42,7 +42,7 @@ pub mod use_std_names;
 /// Client methods, one per action.
 pub mod client;
 pub use client::ConstructsClientExt;
-::hai_sdk::__require_runtime_interface!(1);
+::hai_sdk::__require_runtime_interface!(2);
 /// The `constructs` service, API version `2024-05-01`. A made-up service with every construct of Tencent's api.json format the generator must handle.
 pub const SERVICE: ::hai_sdk::ServiceMeta = ::hai_sdk::ServiceMeta {
     name: "constructs",

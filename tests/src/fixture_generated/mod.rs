@@ -12,7 +12,7 @@ pub mod describe_widgets;
 /// Client methods, one per action.
 pub mod client;
 pub use client::DemoClientExt;
-::hai_sdk::__require_runtime_interface!(1);
+::hai_sdk::__require_runtime_interface!(2);
 /// The `demo` service, API version `2020-01-01`. A made-up service that exercises the generator's corner cases.
 pub const SERVICE: ::hai_sdk::ServiceMeta = ::hai_sdk::ServiceMeta {
     name: "demo",

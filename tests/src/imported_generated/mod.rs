@@ -12,7 +12,7 @@ pub mod list_gadgets;
 /// Client methods, one per action.
 pub mod client;
 pub use client::WidgetsClientExt;
-::hai_sdk::__require_runtime_interface!(1);
+::hai_sdk::__require_runtime_interface!(2);
 /// The `widgets` service, API version `2021-06-01`. Tencent Cloud `widgets` API 2021-06-01.
 pub const SERVICE: ::hai_sdk::ServiceMeta = ::hai_sdk::ServiceMeta {
     name: "widgets",
