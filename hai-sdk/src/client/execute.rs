@@ -442,6 +442,12 @@ fn send_error(inner: &ClientInner, action: &'static str, e: SendFailure) -> Erro
             Delivery::NotSent,
             e.source,
         )),
+        SendFailureKind::Tls => Error::Dispatch(DispatchError::new(
+            action,
+            DispatchErrorKind::Tls,
+            Delivery::NotSent,
+            e.source,
+        )),
         // A timeout of a caller-supplied HTTP client.
         SendFailureKind::Timeout => Error::Timeout(TimeoutError::new(
             action,

@@ -169,8 +169,15 @@ impl std::error::Error for CredentialsFailure {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DispatchErrorKind {
-    /// Connecting failed (refused, DNS, TLS handshake): the request was not sent.
+    /// Connecting failed (refused, DNS, reset during the handshake): the request was not sent.
     Connect,
+    /// The TLS handshake was refused: the server's certificate is not trusted (unknown
+    /// issuer, say a private CA not added with
+    /// [`ClientBuilder::add_root_certificate`](crate::ClientBuilder::add_root_certificate)),
+    /// not valid for the host name, expired, or the protocols do not match. The request
+    /// was not sent, and a retry cannot succeed; rustls's reason is in the source chain
+    /// (an `std::io::Error` wrapping a `rustls::Error`) and in `Display`.
+    Tls,
     /// The connection failed while sending or waiting for the answer (e.g. reset).
     Io,
     /// The answer started but its body broke off (truncated, reset mid-body).
@@ -218,6 +225,7 @@ impl fmt::Display for DispatchError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let what = match self.kind {
             DispatchErrorKind::Connect => "could not connect",
+            DispatchErrorKind::Tls => "TLS handshake refused",
             DispatchErrorKind::Io => "connection failed before an answer",
             DispatchErrorKind::ResponseBody => "reading the response body failed",
         };
