@@ -512,7 +512,7 @@ async fn describe_instances_pages_through_seeded_instances() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_action_answers_a_well_formed_envelope() {
     let emu = start().await;
-    let spec = hai_spec::parse(include_str!("../../hai-spec/spec/hai-2023-08-12.json")).unwrap();
+    let spec = hai_spec::parse(include_str!("../../../hai-spec/spec/hai-2023-08-12.json")).unwrap();
     assert_eq!(spec.actions.len(), 26);
     for name in spec.actions.keys() {
         for body in [json!({}), json!({"InstanceIds": ["hai-dunyfddn"]})] {

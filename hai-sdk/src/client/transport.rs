@@ -148,6 +148,8 @@ pub(crate) struct Response {
     pub(crate) status: u16,
     pub(crate) content_type: Option<HeaderValue>,
     pub(crate) content_length: Option<u64>,
+    /// The `Date` header, read only to measure clock skew when a signature is refused.
+    pub(crate) date: Option<HeaderValue>,
     body: Body,
 }
 
@@ -215,11 +217,12 @@ impl Transport {
                     .await
                     .map_err(direct_send_failure)?;
                 let (parts, body) = response.into_parts();
-                let (content_type, content_length) = head(&parts.headers);
+                let (content_type, content_length, date) = head(&parts.headers);
                 Ok(Response {
                     status: parts.status.as_u16(),
                     content_type,
                     content_length,
+                    date,
                     body: Body::Direct(body),
                 })
             }
@@ -233,11 +236,12 @@ impl Transport {
                     .execute(request)
                     .await
                     .map_err(reqwest_send_failure)?;
-                let (content_type, content_length) = head(response.headers());
+                let (content_type, content_length, date) = head(response.headers());
                 Ok(Response {
                     status: response.status().as_u16(),
                     content_type,
                     content_length,
+                    date,
                     body: Body::Reqwest(response),
                 })
             }
@@ -245,13 +249,17 @@ impl Transport {
     }
 }
 
-/// The response head's `Content-Type` and declared `Content-Length`.
-fn head(headers: &HeaderMap) -> (Option<HeaderValue>, Option<u64>) {
+/// The response head's `Content-Type`, declared `Content-Length` and `Date`.
+fn head(headers: &HeaderMap) -> (Option<HeaderValue>, Option<u64>, Option<HeaderValue>) {
     let length = headers
         .get(http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok());
-    (headers.get(CONTENT_TYPE).cloned(), length)
+    (
+        headers.get(CONTENT_TYPE).cloned(),
+        length,
+        headers.get(http::header::DATE).cloned(),
+    )
 }
 
 impl Response {

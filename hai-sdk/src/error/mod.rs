@@ -5,10 +5,12 @@
 //! answer from a proxy's HTML page. No `Display` or `Debug` output here ever contains a
 //! secret key, a session token or an `Authorization` value.
 
+pub(crate) mod hint;
 mod service;
 pub(crate) mod shown;
 use shown::Shown;
 
+pub use hint::{KeyIssue, SignatureHint, NOTABLE_CLOCK_SKEW_SECS};
 pub use service::*;
 
 use std::fmt;
@@ -626,6 +628,13 @@ impl<E: ProvideErrorMetadata> Error<E> {
     /// The service error code, for service errors.
     pub fn code(&self) -> Option<&str> {
         self.service_error().map(|e| e.code())
+    }
+
+    /// For `AuthFailure.SignatureFailure` and `AuthFailure.SignatureExpire`: the local
+    /// causes the SDK checked (clock skew from the answer's `Date` header, white space or
+    /// odd characters in the SecretId or SecretKey), also shown by `Display`.
+    pub fn signature_hint(&self) -> Option<&SignatureHint> {
+        self.service_error().and_then(|e| e.meta().signature_hint())
     }
 
     /// The RequestId, for service errors and decode failures that carried one.

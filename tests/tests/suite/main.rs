@@ -2,6 +2,7 @@
 //! per file): end-to-end runs against the in-process emulator, the generated types' guarantees,
 //! spec-driven properties, generated-tree freshness and the trybuild compile-fail cases.
 
+#[macro_use]
 mod support;
 
 mod auth;
