@@ -147,12 +147,12 @@ pub(crate) fn verify(
     let mut candidates: Vec<Vec<String>> = Vec::with_capacity(auth.signed_headers.len());
     let mut missing = Vec::new();
     for name in &auth.signed_headers {
-        let values: Vec<&str> = req
+        // As text, so a client that signed UTF-8 bytes (obs-text) is verified too.
+        let values: Vec<String> = req
             .headers
             .get_all(name.as_str())
             .iter()
-            .filter_map(|v| v.to_str().ok())
-            .map(str::trim)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_owned())
             .collect();
         if values.is_empty() {
             missing.push(name.as_str());

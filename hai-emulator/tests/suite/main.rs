@@ -5,3 +5,5 @@ mod common;
 
 mod actions;
 mod emulator;
+mod signatures;
+mod tls;
