@@ -299,10 +299,13 @@ fn proxy_configured(var: impl Fn(&str) -> Option<std::ffi::OsString>) -> bool {
 }
 
 fn direct_send_failure(e: hyper_util::client::legacy::Error) -> SendFailure {
+    if e.is_connect() {
+        if let Some(tls) = tls_failure(&e) {
+            return tls;
+        }
+    }
     let kind = if e.is_connect() {
-        if caused_by_tls(&e) {
-            SendFailureKind::Tls
-        } else if caused_by_timeout(&e) {
+        if caused_by_timeout(&e) {
             SendFailureKind::ConnectTimeout
         } else {
             SendFailureKind::Connect
@@ -317,8 +320,12 @@ fn direct_send_failure(e: hyper_util::client::legacy::Error) -> SendFailure {
 }
 
 fn reqwest_send_failure(e: reqwest::Error) -> SendFailure {
+    if e.is_connect() {
+        if let Some(tls) = tls_failure(&e) {
+            return tls;
+        }
+    }
     let kind = match (e.is_connect(), e.is_timeout()) {
-        (true, _) if caused_by_tls(&e) => SendFailureKind::Tls,
         (true, true) => SendFailureKind::ConnectTimeout,
         (true, false) => SendFailureKind::Connect,
         (false, true) => SendFailureKind::Timeout,
@@ -330,26 +337,50 @@ fn reqwest_send_failure(e: reqwest::Error) -> SendFailure {
     }
 }
 
-/// Whether rustls refused the handshake: a `rustls::Error` in the source chain, or inside an
-/// `io::Error` of it (tokio-rustls reports handshake failures that way, and `io::Error`'s
-/// own `source` skips the error it wraps).
-fn caused_by_tls(e: &(dyn StdError + 'static)) -> bool {
+/// The error rustls refused the handshake with: a `rustls::Error` in the source chain, or
+/// inside `io::Error`s of it (tokio-rustls reports handshake failures that way and
+/// hyper-rustls wraps that in another; `io::Error`'s own `source` skips what it wraps).
+fn rustls_cause<'a>(e: &'a (dyn StdError + 'static)) -> Option<&'a rustls::Error> {
     let mut cur: Option<&(dyn StdError + 'static)> = Some(e);
     while let Some(err) = cur {
-        if err.is::<rustls::Error>() {
-            return true;
+        if let Some(r) = err.downcast_ref::<rustls::Error>() {
+            return Some(r);
         }
-        if let Some(io) = err.downcast_ref::<std::io::Error>() {
-            if io
-                .get_ref()
-                .is_some_and(|inner| inner.is::<rustls::Error>())
-            {
-                return true;
-            }
+        if let Some(inner) = err
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+        {
+            cur = Some(inner as &(dyn StdError + 'static));
+            continue;
         }
         cur = err.source();
     }
-    false
+    None
+}
+
+/// A handshake rustls refused, with the `rustls::Error` as its `source`, so callers find it
+/// one step down the chain instead of inside nested `io::Error`s.
+#[derive(Debug)]
+struct TlsRefused(rustls::Error);
+
+impl std::fmt::Display for TlsRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "rustls refused the server: {}", self.0)
+    }
+}
+
+impl StdError for TlsRefused {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&self.0)
+    }
+}
+
+/// A send failure of kind `Tls` when rustls refused the handshake.
+fn tls_failure(e: &(dyn StdError + 'static)) -> Option<SendFailure> {
+    rustls_cause(e).map(|r| SendFailure {
+        kind: SendFailureKind::Tls,
+        source: Box::new(TlsRefused(r.clone())),
+    })
 }
 
 /// Whether an I/O timeout is somewhere in the error's source chain.
@@ -424,14 +455,19 @@ mod tests {
     }
 
     #[test]
-    fn a_rustls_error_is_found_inside_an_io_error() {
-        let io = std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer),
-        );
-        assert!(caused_by_tls(&io));
+    fn a_rustls_error_is_found_inside_nested_io_errors() {
+        let unknown = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let io = std::io::Error::new(std::io::ErrorKind::InvalidData, unknown.clone());
+        assert_eq!(rustls_cause(&io), Some(&unknown));
+        let nested = std::io::Error::other(io);
+        assert_eq!(rustls_cause(&nested), Some(&unknown));
+        let failure = tls_failure(&nested).expect("a TLS failure");
+        assert_eq!(failure.kind, SendFailureKind::Tls);
+        let source = failure.source.source().expect("the rustls error");
+        assert_eq!(source.downcast_ref::<rustls::Error>(), Some(&unknown));
         let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
-        assert!(!caused_by_tls(&refused));
+        assert_eq!(rustls_cause(&refused), None);
+        assert!(tls_failure(&std::io::Error::other(refused)).is_none());
     }
 
     #[test]

@@ -177,8 +177,8 @@ pub enum DispatchErrorKind {
     /// issuer, say a private CA not added with
     /// [`ClientBuilder::add_root_certificate`](crate::ClientBuilder::add_root_certificate)),
     /// not valid for the host name, expired, or the protocols do not match. The request
-    /// was not sent, and a retry cannot succeed; rustls's reason is in the source chain
-    /// (an `std::io::Error` wrapping a `rustls::Error`) and in `Display`.
+    /// was not sent, and a retry cannot succeed. rustls's reason is in `Display`, and the
+    /// `rustls::Error` is the source of the error's source (downcast it to match on it).
     Tls,
     /// The connection failed while sending or waiting for the answer (e.g. reset).
     Io,
