@@ -14,5 +14,7 @@ mod freshness;
 mod instances;
 mod properties;
 mod rate_limit;
+mod signature_hints;
 mod stop_instance;
 mod stop_instance_types;
+mod tls;
