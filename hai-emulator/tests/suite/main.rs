@@ -5,5 +5,6 @@ mod common;
 
 mod actions;
 mod emulator;
+mod inference;
 mod signatures;
 mod tls;

@@ -5,6 +5,7 @@
 #[macro_use]
 mod support;
 
+mod applications;
 mod auth;
 mod compile_fail;
 mod cookbook;
@@ -12,8 +13,10 @@ mod demo_fixture;
 mod faults;
 mod freshness;
 mod instances;
+mod prompts;
 mod properties;
 mod rate_limit;
+mod services;
 mod signature_hints;
 mod stop_instance;
 mod stop_instance_types;
