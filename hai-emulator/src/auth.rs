@@ -105,22 +105,28 @@ fn strip_port(host: &str) -> &str {
     }
 }
 
+/// What the emulator computed for one reading of the request.
+struct Expected {
+    canonical_request: String,
+    string_to_sign: String,
+    signature: String,
+}
+
 /// Verifies the signature for `secret_key`. The canonical request is rebuilt from the headers
 /// the client listed; `Host` is tried as sent and without its port, `Content-Type` as sent
 /// and lowercased, since clients differ there and the real gateway accepts them all.
+///
+/// `now` is the emulator's clock (timestamp skew was checked before; a smaller skew is still
+/// reported). A refusal is `AuthFailure.SignatureFailure` whose message names every cause
+/// found (see [`diagnose`]) and shows the canonical request and string to sign expected.
 pub(crate) fn verify(
     req: &SignedRequest<'_>,
     auth: &Authorization,
     secret_key: &str,
     service: &str,
     timestamp: u64,
+    now: u64,
 ) -> Result<(), ApiError> {
-    let failure = || {
-        ApiError::auth(
-            "AuthFailure.SignatureFailure",
-            "The provided credentials could not be validated. Please check your signature is correct.",
-        )
-    };
     let unsigned = req
         .headers
         .get("x-tc-content-sha256")
@@ -139,16 +145,17 @@ pub(crate) fn verify(
 
     // Candidate values per signed header.
     let mut candidates: Vec<Vec<String>> = Vec::with_capacity(auth.signed_headers.len());
+    let mut missing = Vec::new();
     for name in &auth.signed_headers {
-        let values: Vec<&str> = req
+        // As text, so a client that signed UTF-8 bytes (obs-text) is verified too.
+        let values: Vec<String> = req
             .headers
             .get_all(name.as_str())
             .iter()
-            .filter_map(|v| v.to_str().ok())
-            .map(str::trim)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_owned())
             .collect();
         if values.is_empty() {
-            return Err(failure());
+            missing.push(name.as_str());
         }
         let joined = values.join(",");
         let mut options = vec![joined.clone()];
@@ -167,9 +174,8 @@ pub(crate) fn verify(
 
     let signed = auth.signed_headers.join(";");
     let standard = signed == hai_sdk::signer::SIGNED_HEADERS;
-    let mut choice = vec![0usize; candidates.len()];
-    loop {
-        let expected = if standard {
+    let compute = |choice: &[usize]| -> Expected {
+        if standard {
             // content-type;host: exactly what the SDK signs, so ask the SDK's signer.
             let value = |name: &str| {
                 let i = auth
@@ -179,7 +185,7 @@ pub(crate) fn verify(
                     .unwrap_or(0);
                 candidates[i][choice[i]].as_str()
             };
-            hai_sdk::signer::sign(&hai_sdk::signer::SigningInput {
+            let s = hai_sdk::signer::sign(&hai_sdk::signer::SigningInput {
                 secret_id: &auth.secret_id,
                 secret_key,
                 service,
@@ -193,8 +199,12 @@ pub(crate) fn verify(
                     hai_sdk::signer::Payload::Bytes(req.body)
                 },
                 timestamp,
-            })
-            .signature
+            });
+            Expected {
+                canonical_request: s.canonical_request,
+                string_to_sign: s.string_to_sign,
+                signature: s.signature,
+            }
         } else {
             let mut canonical_headers = String::new();
             for (i, name) in auth.signed_headers.iter().enumerate() {
@@ -207,25 +217,168 @@ pub(crate) fn verify(
                 "{}\n/\n{query}\n{canonical_headers}\n{signed}\n{payload_hash}",
                 req.method.as_str()
             );
-            tc3::sign_canonical(secret_key, service, timestamp, &canonical)
-        };
-        if tc3::same_secret(&expected, &auth.signature) {
-            return Ok(());
-        }
-        // Next combination (odometer).
-        let mut i = 0;
-        loop {
-            if i == choice.len() {
-                return Err(failure());
+            let s = tc3::sign_canonical(secret_key, service, timestamp, &canonical);
+            Expected {
+                canonical_request: canonical,
+                string_to_sign: s.string_to_sign,
+                signature: s.signature,
             }
-            choice[i] += 1;
-            if choice[i] < candidates[i].len() {
+        }
+    };
+
+    if missing.is_empty() {
+        let mut choice = vec![0usize; candidates.len()];
+        loop {
+            if tc3::same_secret(&compute(&choice).signature, &auth.signature) {
+                return Ok(());
+            }
+            // Next combination (odometer).
+            let mut i = 0;
+            loop {
+                if i == choice.len() {
+                    break;
+                }
+                choice[i] += 1;
+                if choice[i] < candidates[i].len() {
+                    break;
+                }
+                choice[i] = 0;
+                i += 1;
+            }
+            if i == choice.len() {
                 break;
             }
-            choice[i] = 0;
-            i += 1;
         }
     }
+    // The reading shown is the headers as sent.
+    let expected = compute(&vec![0; candidates.len()]);
+    let causes = diagnose(auth, service, timestamp, now, &missing);
+    Err(ApiError::auth(
+        "AuthFailure.SignatureFailure",
+        failure_message(&causes, &expected),
+    ))
+}
+
+/// Below this distance between `X-TC-Timestamp` and the server's clock a skew is network
+/// latency, not worth naming; above it (and within the limit) it is named as a likely slip.
+const NOTABLE_SKEW_SECS: u64 = 60;
+
+/// Longest piece of client-sent text quoted in a message (header values, scope parts).
+const QUOTED_MAX: usize = 128;
+/// Longest canonical request shown; a GET's query string can be long.
+const CANONICAL_MAX: usize = 2048;
+
+/// Every cause of a refused signature the emulator can tell from the request alone.
+fn diagnose(
+    auth: &Authorization,
+    service: &str,
+    timestamp: u64,
+    now: u64,
+    missing: &[&str],
+) -> Vec<String> {
+    let mut causes = Vec::new();
+    if auth.service != service {
+        causes.push(format!(
+            "the credential scope names service {}, but this endpoint signs for {service} (the signing service comes from the API, not from the host name)",
+            quote(&auth.service, QUOTED_MAX)
+        ));
+    }
+    let date = hai_sdk::signer::utc_date(timestamp);
+    if auth.date != date {
+        causes.push(format!(
+            "the credential scope date {} is not the UTC date of X-TC-Timestamp {timestamp}, which is {date} (the date must be taken in UTC, from the same timestamp)",
+            quote(&auth.date, QUOTED_MAX)
+        ));
+    }
+    for name in missing {
+        causes.push(format!(
+            "the signed header {} is not in the request",
+            quote(name, QUOTED_MAX)
+        ));
+    }
+    let signed = auth.signed_headers.join(";");
+    if signed != hai_sdk::signer::SIGNED_HEADERS {
+        causes.push(format!(
+            "SignedHeaders is {}, not the usual {}: each listed header must be signed with its value as sent",
+            quote(&signed, QUOTED_MAX),
+            hai_sdk::signer::SIGNED_HEADERS
+        ));
+    }
+    let skew = now.abs_diff(timestamp);
+    if skew >= NOTABLE_SKEW_SECS {
+        causes.push(format!(
+            "X-TC-Timestamp {timestamp} is {skew} s {} the server clock ({now}); within the limit, but the client's clock is off",
+            if timestamp < now { "behind" } else { "ahead of" }
+        ));
+    }
+    let consistent = causes.is_empty();
+    if consistent {
+        causes.push(
+            "the credential scope, date, signed headers and timestamp are all consistent, so the SecretKey differs from the one issued for this SecretId, or the bytes signed differ from those sent (body, Host, Content-Type, query)"
+                .to_owned(),
+        );
+    }
+    causes
+}
+
+fn failure_message(causes: &[String], expected: &Expected) -> String {
+    let mut m = String::from(
+        "The provided credentials could not be validated. Please check your signature is correct. ",
+    );
+    m.push_str(if causes.len() == 1 {
+        "Cause found: "
+    } else {
+        "Causes found: "
+    });
+    for (i, c) in causes.iter().enumerate() {
+        if i > 0 {
+            m.push_str("; ");
+        }
+        m.push_str(c);
+    }
+    m.push_str(". The canonical request expected: ");
+    m.push_str(&quote(&expected.canonical_request, CANONICAL_MAX));
+    m.push_str(". The string to sign expected: ");
+    m.push_str(&quote(&expected.string_to_sign, CANONICAL_MAX));
+    m.push('.');
+    m
+}
+
+/// `text` in double quotes with control, bidi and non-ASCII characters escaped
+/// (`\n`, `\u{202e}`), cut at `max` characters: safe in a message, a log or a terminal.
+pub(crate) fn quote(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max) + 2);
+    out.push('"');
+    for (n, (at, c)) in text.char_indices().enumerate() {
+        if n == max {
+            out.push_str(&format!("...({} more bytes)", text.len() - at));
+            break;
+        }
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            ' '..='~' => out.push(c),
+            _ => out.extend(c.escape_default()),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Refuses a timestamp further than `max_skew` from the server's clock `now`, saying by how
+/// much and in which direction.
+pub(crate) fn check_timestamp(timestamp: u64, now: u64, max_skew: u64) -> Result<(), ApiError> {
+    let skew = now.abs_diff(timestamp);
+    if skew <= max_skew {
+        return Ok(());
+    }
+    Err(ApiError::auth(
+        "AuthFailure.SignatureExpire",
+        format!(
+            "Signature expired: X-TC-Timestamp {timestamp} is {skew} s {} the server time {now}, more than the {max_skew} s allowed. Check the client's clock (and that the timestamp is taken when the request is signed).",
+            if timestamp < now { "behind" } else { "ahead of" }
+        ),
+    ))
 }
 
 #[cfg(test)]
@@ -287,9 +440,10 @@ mod tests {
             "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
             "hai",
             1_700_000_000,
+            1_700_000_000,
         )
         .unwrap();
-        let e = verify(&req, &auth, "wrong", "hai", 1_700_000_000).unwrap_err();
+        let e = verify(&req, &auth, "wrong", "hai", 1_700_000_000, 1_700_000_000).unwrap_err();
         assert_eq!(e.code, "AuthFailure.SignatureFailure");
         let tampered = SignedRequest {
             body: br#"{"InstanceId": "hai-dunyfddm", "StopMode": "STOP_CHARGE", "DryRun": false}"#,
@@ -301,8 +455,27 @@ mod tests {
             "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
             "hai",
             1_700_000_000,
+            1_700_000_000,
         )
         .unwrap_err();
         assert_eq!(e.code, "AuthFailure.SignatureFailure");
+    }
+
+    #[test]
+    fn quoted_text_is_escaped_and_bounded() {
+        assert_eq!(quote("a\nb\"c\\", 100), "\"a\\nb\\\"c\\\\\"");
+        let q = quote("x\u{1b}[31m\u{202e}y", 100);
+        assert!(!q.chars().any(|c| c.is_control() || c == '\u{202e}'), "{q}");
+        assert_eq!(quote(&"z".repeat(300), 4), "\"zzzz...(296 more bytes)\"");
+    }
+
+    #[test]
+    fn expired_timestamps_say_by_how_much() {
+        check_timestamp(1_000, 1_300, 300).unwrap();
+        let e = check_timestamp(1_000, 1_301, 300).unwrap_err();
+        assert_eq!(e.code, "AuthFailure.SignatureExpire");
+        assert!(e.message.contains("is 301 s behind"), "{}", e.message);
+        let e = check_timestamp(2_000, 1_000, 300).unwrap_err();
+        assert!(e.message.contains("is 1000 s ahead of"), "{}", e.message);
     }
 }

@@ -135,6 +135,7 @@ pub struct EmulatorConfig {
     pub(crate) clock_offset_secs: i64,
     pub(crate) regions: Vec<String>,
     pub(crate) spec_json: Option<String>,
+    pub(crate) tls: bool,
 }
 
 impl Default for EmulatorConfig {
@@ -149,6 +150,7 @@ impl Default for EmulatorConfig {
             clock_offset_secs: 0,
             regions: DEFAULT_REGIONS.iter().map(|s| (*s).to_owned()).collect(),
             spec_json: None,
+            tls: false,
         }
     }
 }
@@ -231,6 +233,16 @@ impl EmulatorConfig {
     /// Serves another spec instead of the embedded HAI one (e.g. a grown spec in a test).
     pub fn spec_json(mut self, text: impl Into<String>) -> Self {
         self.spec_json = Some(text.into());
+        self
+    }
+
+    /// Serves HTTPS instead of plain HTTP (default: off). A self-signed certificate for
+    /// `127.0.0.1`, `::1` and `localhost` is made at start;
+    /// [`EmulatorHandle::certificate_pem`](crate::EmulatorHandle::certificate_pem) gives its
+    /// PEM for the client to trust, and the endpoint becomes `https://IP:PORT`. The server
+    /// speaks TLS 1.2 and 1.3 and offers ALPN `http/1.1`.
+    pub fn tls(mut self, enabled: bool) -> Self {
+        self.tls = enabled;
         self
     }
 

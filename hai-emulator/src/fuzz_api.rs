@@ -112,7 +112,7 @@ pub fn verify(
         headers: &req.headers,
         body: &req.body,
     };
-    auth::verify(&signed, &authz, secret_key, service, timestamp).map_err(|e| e.code)
+    auth::verify(&signed, &authz, secret_key, service, timestamp, timestamp).map_err(|e| e.code)
 }
 
 /// The whole request pipeline (envelope, authentication, validation, dispatch) of an

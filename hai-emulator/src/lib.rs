@@ -4,6 +4,8 @@
 //! state of instances, inference services, custom applications and prompt tasks, enforces the documented rate limits and answers with the documented
 //! envelopes and error codes, so clients (ours and Tencent's official SDKs) can be exercised
 //! end to end without reaching Tencent Cloud. Faults can be injected per action at run time.
+//! With [`EmulatorConfig::tls`] it serves HTTPS with a self-signed certificate made at start
+//! ([`EmulatorHandle::certificate_pem`]).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -26,6 +28,7 @@ mod server;
 mod service;
 mod state;
 mod tc3;
+mod tls;
 mod validate;
 
 // Internals for the fuzz targets in `fuzz/`; compiled only with `--cfg fuzzing`.

@@ -1,6 +1,7 @@
 //! `hai-emulator`: runs the local HAI service until interrupted.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use hai_emulator::{
@@ -10,6 +11,7 @@ use hai_emulator::{
 const USAGE: &str = "\
 usage: hai-emulator [--listen ADDR] [--secret-id ID --secret-key KEY] [--token TOKEN]
                     [--seed FILE] [--extra-instances N] [--no-rate-limit]
+                    [--tls [--cert-out FILE]]
 
   --listen ADDR      address to bind (default 127.0.0.1:0, a free port)
   --secret-id ID     SecretId to accept (default: the documented test key)
@@ -18,8 +20,14 @@ usage: hai-emulator [--listen ADDR] [--secret-id ID --secret-key KEY] [--token T
   --seed FILE        initial instances, JSON {\"Instances\": [...]} (default: built-in seed)
   --extra-instances N  also seed N running instances hai-g0000000, hai-g0000001, ...
   --no-rate-limit    do not enforce the per-action rate limits
+  --tls              serve HTTPS with a self-signed certificate for 127.0.0.1, ::1 and
+                     localhost, made at start
+  --cert-out FILE    with --tls: write the certificate (PEM) there for clients to trust
+                     (default: hai-emulator-PORT.pem in the temporary directory, removed
+                     on Ctrl-C)
 
-Prints the endpoint and the accepted credentials, then serves until Ctrl-C.";
+Prints the endpoint, the certificate's path (with --tls) and the accepted credentials,
+then serves until Ctrl-C.";
 
 struct Args {
     listen: SocketAddr,
@@ -29,6 +37,8 @@ struct Args {
     seed: Option<String>,
     extra_instances: usize,
     rate_limit: bool,
+    tls: bool,
+    cert_out: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -40,6 +50,8 @@ fn parse_args() -> Result<Args, String> {
         seed: None,
         extra_instances: 0,
         rate_limit: true,
+        tls: false,
+        cert_out: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -62,12 +74,17 @@ fn parse_args() -> Result<Args, String> {
                     .map_err(|e| format!("--extra-instances {v}: {e}"))?;
             }
             "--no-rate-limit" => args.rate_limit = false,
+            "--tls" => args.tls = true,
+            "--cert-out" => args.cert_out = Some(PathBuf::from(value()?)),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other}")),
         }
     }
     if args.secret_id.is_some() != args.secret_key.is_some() {
         return Err("--secret-id and --secret-key go together".to_owned());
+    }
+    if args.cert_out.is_some() && !args.tls {
+        return Err("--cert-out needs --tls".to_owned());
     }
     Ok(args)
 }
@@ -100,7 +117,8 @@ async fn main() -> ExitCode {
     let mut config = EmulatorConfig::default()
         .listen(args.listen)
         .credential(credential.clone())
-        .rate_limit(args.rate_limit);
+        .rate_limit(args.rate_limit)
+        .tls(args.tls);
     let mut seed = Seed::default();
     if let Some(path) = &args.seed {
         let loaded = std::fs::read_to_string(path)
@@ -122,6 +140,29 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Written before anything is printed, so a script that waits for the endpoint line
+    // finds the file in place.
+    let mut remove_on_exit = None;
+    if let Some(pem) = emu.certificate_pem() {
+        let (path, default) = match &args.cert_out {
+            Some(p) => (p.clone(), false),
+            None => (
+                std::env::temp_dir().join(format!("hai-emulator-{}.pem", emu.addr().port())),
+                true,
+            ),
+        };
+        if let Err(e) = std::fs::write(&path, pem) {
+            eprintln!(
+                "hai-emulator: cannot write the certificate to {}: {e}",
+                path.display()
+            );
+            return ExitCode::FAILURE;
+        }
+        println!("hai-emulator certificate (PEM): {}", path.display());
+        if default {
+            remove_on_exit = Some(path);
+        }
+    }
     // These are the emulator's own test credentials, printed so clients can be pointed at it.
     println!("hai-emulator listening on {}", emu.endpoint());
     println!("TENCENTCLOUD_ENDPOINT_URL_HAI={}", emu.endpoint());
@@ -148,5 +189,8 @@ async fn main() -> ExitCode {
     let _ = tokio::signal::ctrl_c().await;
     eprintln!("hai-emulator: shutting down");
     emu.shutdown().await;
+    if let Some(path) = remove_on_exit {
+        let _ = std::fs::remove_file(path);
+    }
     ExitCode::SUCCESS
 }

@@ -1,4 +1,5 @@
-//! The HTTP/1.1 server: accept loop, per-connection control, response bodies, shutdown.
+//! The HTTP/1.1 server (plain or over TLS): accept loop, per-connection control, response
+//! bodies, shutdown.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -8,7 +9,7 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use http::{header, HeaderValue, Request, Response, StatusCode};
@@ -21,6 +22,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
+use tokio_rustls::TlsAcceptor;
 
 use crate::config::{Credential, EmulatorConfig, Timings};
 use crate::error::{error_envelope, new_request_id, ApiError};
@@ -34,6 +36,9 @@ pub(crate) const EMBEDDED_SPEC: &str = include_str!("../../hai-spec/spec/hai-202
 /// How long `shutdown` lets open connections finish before cutting them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
+/// How long a client may take over its TLS handshake before the connection is dropped.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
 type ResBody = BoxBody<Bytes, io::Error>;
 
 /// Why an emulator could not start.
@@ -46,6 +51,8 @@ pub enum StartError {
     Spec(hai_spec::SpecError),
     /// No credential was configured, so no request could ever be accepted.
     NoCredentials,
+    /// The TLS certificate or configuration could not be made (the reason names the step).
+    Tls(String),
 }
 
 impl std::fmt::Display for StartError {
@@ -54,6 +61,7 @@ impl std::fmt::Display for StartError {
             StartError::Bind(e) => write!(f, "cannot bind the emulator's socket: {e}"),
             StartError::Spec(e) => write!(f, "invalid spec: {e}"),
             StartError::NoCredentials => f.write_str("no credentials configured"),
+            StartError::Tls(why) => write!(f, "cannot set up TLS: {why}"),
         }
     }
 }
@@ -63,7 +71,7 @@ impl std::error::Error for StartError {
         match self {
             StartError::Bind(e) => Some(e),
             StartError::Spec(e) => Some(e),
-            StartError::NoCredentials => None,
+            StartError::NoCredentials | StartError::Tls(_) => None,
         }
     }
 }
@@ -81,16 +89,26 @@ impl Emulator {
         }
         let spec_text = config.spec_json.as_deref().unwrap_or(EMBEDDED_SPEC);
         let spec = hai_spec::parse(spec_text).map_err(StartError::Spec)?;
+        let tls = if config.tls {
+            Some(crate::tls::self_signed().map_err(StartError::Tls)?)
+        } else {
+            None
+        };
         let listener = TcpListener::bind(config.listen)
             .await
             .map_err(StartError::Bind)?;
         let addr = listener.local_addr().map_err(StartError::Bind)?;
         let shared = Arc::new(Shared::new(&config, spec));
         let (stop_tx, stop_rx) = watch::channel(false);
-        let task = tokio::spawn(accept_loop(listener, shared.clone(), stop_rx));
-        tracing::debug!(%addr, "hai-emulator listening");
+        let (acceptor, certificate_pem) = match tls {
+            Some(t) => (Some(t.acceptor), Some(t.certificate_pem)),
+            None => (None, None),
+        };
+        let task = tokio::spawn(accept_loop(listener, acceptor, shared.clone(), stop_rx));
+        tracing::debug!(%addr, tls = certificate_pem.is_some(), "hai-emulator listening");
         Ok(EmulatorHandle {
             addr,
+            certificate_pem,
             shared,
             stop: stop_tx,
             task: Some(task),
@@ -102,6 +120,7 @@ impl Emulator {
 #[derive(Debug)]
 pub struct EmulatorHandle {
     addr: SocketAddr,
+    certificate_pem: Option<String>,
     shared: Arc<Shared>,
     stop: watch::Sender<bool>,
     task: Option<tokio::task::JoinHandle<()>>,
@@ -113,9 +132,22 @@ impl EmulatorHandle {
         self.addr
     }
 
-    /// `http://IP:PORT`, ready to use as an endpoint URL.
+    /// `http://IP:PORT`, or `https://IP:PORT` when serving TLS: ready to use as an
+    /// endpoint URL.
     pub fn endpoint(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.certificate_pem.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// With [`EmulatorConfig::tls`]: the PEM of the self-signed certificate the server
+    /// presents (valid for `127.0.0.1`, `::1` and `localhost`), for the client to trust.
+    /// `None` for a plain HTTP emulator.
+    pub fn certificate_pem(&self) -> Option<&str> {
+        self.certificate_pem.as_deref()
     }
 
     /// The credentials the emulator accepts.
@@ -198,14 +230,19 @@ impl Drop for EmulatorHandle {
     }
 }
 
-async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
+async fn accept_loop(
+    listener: TcpListener,
+    tls: Option<TlsAcceptor>,
+    shared: Arc<Shared>,
+    mut stop: watch::Receiver<bool>,
+) {
     let mut conns = JoinSet::new();
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _peer)) => {
                     let _ = stream.set_nodelay(true);
-                    conns.spawn(serve_connection(stream, shared.clone(), stop.clone()));
+                    conns.spawn(accept_connection(stream, tls.clone(), shared.clone(), stop.clone()));
                 }
                 Err(e) => {
                     // Out of file descriptors and the like: back off instead of spinning.
@@ -296,12 +333,40 @@ impl std::fmt::Display for AbortConnection {
 
 impl std::error::Error for AbortConnection {}
 
-async fn serve_connection(stream: TcpStream, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
+/// Runs the TLS handshake when serving HTTPS, then serves the connection.
+async fn accept_connection(
+    stream: TcpStream,
+    tls: Option<TlsAcceptor>,
+    shared: Arc<Shared>,
+    stop: watch::Receiver<bool>,
+) {
     let ctl = Arc::new(ConnControl::default());
-    let io = TokioIo::new(ConnIo {
+    let io = ConnIo {
         stream,
         ctl: ctl.clone(),
-    });
+    };
+    match tls {
+        None => serve_connection(io, ctl, shared, stop).await,
+        Some(acceptor) => {
+            match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(io)).await {
+                Ok(Ok(tls_stream)) => serve_connection(tls_stream, ctl, shared, stop).await,
+                // A client that refuses the certificate ends the handshake: nothing to serve.
+                Ok(Err(e)) => tracing::debug!(error = %e, "TLS handshake failed"),
+                Err(_) => tracing::debug!("TLS handshake timed out"),
+            }
+        }
+    }
+}
+
+async fn serve_connection<I>(
+    io: I,
+    ctl: Arc<ConnControl>,
+    shared: Arc<Shared>,
+    mut stop: watch::Receiver<bool>,
+) where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let io = TokioIo::new(io);
     let service = service_fn(move |req| {
         let shared = shared.clone();
         let ctl = ctl.clone();
@@ -379,10 +444,25 @@ async fn handle(
         body,
     };
     let reply = shared.process(&raw, &request_id).await;
-    Ok(match reply {
+    let mut res = match reply {
         Reply::Json(v) => json_response(StatusCode::OK, &v),
         Reply::Fault(f) => fault_response(ctl, f, &request_id)?,
-    })
+    };
+    if shared.clock_offset_secs != 0 {
+        // A server whose clock differs says so in its Date header too (hyper would send
+        // the real time), which is what a client measures skew from.
+        let shift = Duration::from_secs(shared.clock_offset_secs.unsigned_abs());
+        let now = if shared.clock_offset_secs > 0 {
+            SystemTime::now().checked_add(shift)
+        } else {
+            SystemTime::now().checked_sub(shift)
+        };
+        let date = now.and_then(|t| HeaderValue::from_str(&httpdate::fmt_http_date(t)).ok());
+        if let Some(date) = date {
+            res.headers_mut().insert(header::DATE, date);
+        }
+    }
+    Ok(res)
 }
 
 fn fault_response(

@@ -210,15 +210,7 @@ impl Shared {
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs())
             .saturating_add_signed(self.clock_offset_secs);
-        if now.abs_diff(timestamp) > self.max_skew.as_secs() {
-            return Err(ApiError::auth(
-                "AuthFailure.SignatureExpire",
-                format!(
-                    "Signature expired: Timestamp {timestamp} is more than {} seconds from the server time {now}.",
-                    self.max_skew.as_secs()
-                ),
-            ));
-        }
+        auth::check_timestamp(timestamp, now, self.max_skew.as_secs())?;
         let credential = self
             .credentials
             .iter()
@@ -241,6 +233,7 @@ impl Shared {
             &credential.secret_key,
             &self.spec.service.signing_service,
             timestamp,
+            now,
         )?;
         let token = header("x-tc-token");
         let token_ok = match (&credential.token, token) {

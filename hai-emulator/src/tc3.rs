@@ -11,14 +11,14 @@ pub(crate) fn sha256_hex(data: &[u8]) -> String {
     signer::hex(&Sha256::digest(data))
 }
 
-/// Signature over an already built canonical request.
+/// Signature (and string to sign) over an already built canonical request.
 pub(crate) fn sign_canonical(
     secret_key: &str,
     service: &str,
     timestamp: u64,
     canonical_request: &str,
-) -> String {
-    signer::sign_canonical(secret_key, service, timestamp, canonical_request).signature
+) -> signer::CanonicalSignature {
+    signer::sign_canonical(secret_key, service, timestamp, canonical_request)
 }
 
 /// Constant-time comparison, so timing does not leak how much of a secret matched.
@@ -44,7 +44,8 @@ mod tests {
                 "cvm",
                 1_551_113_065,
                 canonical
-            ),
+            )
+            .signature,
             "72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168"
         );
     }
@@ -64,7 +65,7 @@ mod tests {
             timestamp: 1_700_000_000,
         });
         assert_eq!(
-            sign_canonical("key", "hai", 1_700_000_000, &s.canonical_request),
+            sign_canonical("key", "hai", 1_700_000_000, &s.canonical_request).signature,
             s.signature
         );
     }

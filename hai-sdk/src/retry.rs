@@ -13,7 +13,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{
-    Delivery, Error, ErrorMetadata, ProvideErrorMetadata, ResponseErrorKind, TimeoutKind,
+    Delivery, DispatchErrorKind, Error, ErrorMetadata, ProvideErrorMetadata, ResponseErrorKind,
+    TimeoutKind,
 };
 
 /// How often and how patiently a call is retried.
@@ -176,6 +177,8 @@ pub(crate) enum Retryability {
 pub(crate) fn classify<E: ProvideErrorMetadata>(err: &Error<E>) -> Retryability {
     match err {
         Error::Service(e) => classify_service(e.meta()),
+        // A certificate the client does not trust stays untrusted on the next attempt.
+        Error::Dispatch(e) if e.kind() == DispatchErrorKind::Tls => Retryability::Never,
         Error::Dispatch(e) if e.delivery() == Delivery::NotSent => Retryability::Safe,
         Error::Timeout(e) if e.kind() == TimeoutKind::Call => Retryability::Never,
         Error::Timeout(e) if e.delivery() == Delivery::NotSent => Retryability::Safe,

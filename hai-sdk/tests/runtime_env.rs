@@ -1,16 +1,22 @@
-//! `Client::from_env`: credentials (through the provider chain), region and the per-service
-//! endpoint variable.
+//! What the environment configures: `Client::from_env` (credentials through the provider
+//! chain, region, the per-service endpoint variable), the proxy transport and the platform
+//! trust store (`SSL_CERT_FILE`).
 //!
-//! The only test in its binary, because it sets process environment variables.
+//! A binary of its own because it sets process environment variables; its tests take a
+//! lock so that one never reads the environment while another changes it.
 
 #[path = "suite/runtime_support/mod.rs"]
 mod runtime_support;
 
-use hai_sdk::Client;
+use hai_sdk::error::DispatchErrorKind;
+use hai_sdk::{BuildError, Client, Error};
 use runtime_support::*;
+
+static ENV: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 #[tokio::test]
 async fn from_env_reads_credentials_region_and_service_endpoint() {
+    let _env = ENV.lock().await;
     let server = Server::start(vec![Reply::ok(5, "req-env")]).await;
     // Set before any other thread of this binary reads the environment.
     std::env::set_var("TENCENTCLOUD_SECRET_ID", SECRET_ID);
@@ -43,4 +49,75 @@ async fn from_env_reads_credentials_region_and_service_endpoint() {
     assert!(matches!(err, hai_sdk::Error::Credentials(_)), "{err:?}");
     assert!(err.to_string().contains("TENCENTCLOUD_SECRET_KEY"), "{err}");
     assert_eq!(server.count(), 1);
+}
+
+/// The dispatch error kind of a call that must fail.
+async fn failed_kind(builder: hai_sdk::ClientBuilder) -> DispatchErrorKind {
+    let err = builder
+        .build()
+        .unwrap()
+        .stop_instance(StopInstanceRequest::new("hai-env"))
+        .await
+        .unwrap_err();
+    match err {
+        Error::Dispatch(d) => d.kind(),
+        other => panic!("expected a dispatch error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_proxy_transport_and_the_platform_store_trust_what_they_are_told() {
+    let _env = ENV.lock().await;
+    let server = TlsServer::start(&["127.0.0.1"]).await;
+    let call = |b: hai_sdk::ClientBuilder| async move {
+        b.build()
+            .unwrap()
+            .stop_instance(StopInstanceRequest::new("hai-env"))
+            .await
+    };
+
+    // A proxy variable makes reqwest the transport (it sends `accept: */*`, the direct one
+    // does not); NO_PROXY keeps loopback off the proxy. Added roots apply there too.
+    std::env::set_var("HTTPS_PROXY", "http://127.0.0.1:9");
+    std::env::set_var("NO_PROXY", "127.0.0.1");
+    let out = call(tls_builder(&server).add_root_certificate(&server.pem))
+        .await
+        .expect("reqwest trusts the added root");
+    assert_eq!(out.request_id, "req-tls");
+    assert_eq!(server.requests()[0].header("accept"), "*/*");
+    assert_eq!(
+        failed_kind(tls_builder(&server)).await,
+        DispatchErrorKind::Tls
+    );
+    std::env::remove_var("HTTPS_PROXY");
+    std::env::remove_var("NO_PROXY");
+
+    // SSL_CERT_FILE is the platform store when the client is told to use it, and only then
+    // (SSL_CERT_DIR, which machines often set too, would add the system's roots).
+    std::env::remove_var("SSL_CERT_DIR");
+    let dir = std::env::temp_dir().join(format!("hai-sdk-env-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("roots.pem");
+    std::fs::write(&file, &server.pem).unwrap();
+    std::env::set_var("SSL_CERT_FILE", &file);
+    call(tls_builder(&server).use_platform_roots())
+        .await
+        .expect("the platform store holds the server's certificate");
+    assert!(
+        server.requests()[1].all("accept").is_empty(),
+        "direct transport"
+    );
+    assert_eq!(
+        failed_kind(tls_builder(&server)).await,
+        DispatchErrorKind::Tls
+    );
+
+    // A store without a usable certificate fails the build, typed.
+    std::fs::write(&file, "no certificates here").unwrap();
+    match tls_builder(&server).use_platform_roots().build() {
+        Err(BuildError::Tls(why)) => assert!(why.contains("platform trust store"), "{why}"),
+        other => panic!("expected BuildError::Tls, got {other:?}"),
+    }
+    std::env::remove_var("SSL_CERT_FILE");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

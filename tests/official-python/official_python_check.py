@@ -1,6 +1,8 @@
 """Drives the emulator with Tencent's official Python SDK; exits non-zero on any surprise.
 
-Usage: official_python_check.py HOST:PORT   (credentials from TENCENTCLOUD_SECRET_ID/KEY)
+Usage: official_python_check.py http://HOST:PORT
+       official_python_check.py https://HOST:PORT CA_FILE   (the emulator's certificate)
+Credentials from TENCENTCLOUD_SECRET_ID/KEY.
 """
 
 import json
@@ -17,9 +19,14 @@ from tencentcloud.hai.v20230812 import hai_client, models
 failures = []
 
 
-def client(endpoint, secret_key=None, method="POST", unsigned=False):
-    http = HttpProfile(endpoint=endpoint, reqMethod=method)
-    http.scheme = "http"
+SCHEME = "http"
+CA_FILE = None
+
+
+def client(endpoint, secret_key=None, method="POST", unsigned=False, ca_file=None):
+    # The SDK verifies https against certifi's roots unless given a CA file.
+    http = HttpProfile(endpoint=endpoint, reqMethod=method, certification=ca_file or CA_FILE)
+    http.scheme = SCHEME
     profile = ClientProfile(httpProfile=http)
     profile.unsignedPayload = unsigned
     cred = credential.Credential(
@@ -44,7 +51,12 @@ def stop(c, label, params, expect):
 
 
 def main():
-    endpoint = sys.argv[1]
+    global SCHEME, CA_FILE
+    SCHEME, _, endpoint = sys.argv[1].partition("://")
+    if SCHEME == "https":
+        if len(sys.argv) < 3:
+            sys.exit("an https endpoint needs the emulator's certificate (CA_FILE)")
+        CA_FILE = sys.argv[2]
     c = client(endpoint)
     stop(c, "StopInstance hai-dunyfddn", {"InstanceId": "hai-dunyfddn", "StopMode": "STOP_CHARGE", "DryRun": False}, "TaskId")
     stop(c, "StopInstance hai-dunyfddn (at once)", {"InstanceId": "hai-dunyfddn"}, "OperationDenied.InstanceOperationInProgress")
@@ -58,10 +70,14 @@ def main():
     stop(client(endpoint, method="GET"), "StopInstance hai-running2 via GET", {"InstanceId": "hai-running2"}, "TaskId")
     stop(client(endpoint, unsigned=True), "StopInstance hai-arrears1 unsigned payload", {"InstanceId": "hai-arrears1"}, "UnsupportedOperation.InstanceStateArrears")
     stop(client(endpoint, secret_key="wrong-key"), "StopInstance with a wrong SecretKey", {"InstanceId": "hai-stopped1"}, "AuthFailure.SignatureFailure")
+    if SCHEME == "https":
+        # certifi's roots do not include the emulator's self-signed certificate.
+        import certifi
+        stop(client(endpoint, ca_file=certifi.where()), "StopInstance not trusting the certificate", {"InstanceId": "hai-running2"}, "ClientNetworkError")
     if failures:
         print("FAILED:\n  " + "\n  ".join(failures))
         sys.exit(1)
-    print("official Python SDK: all answers as expected")
+    print(f"official Python SDK over {SCHEME}: all answers as expected")
 
 
 if __name__ == "__main__":

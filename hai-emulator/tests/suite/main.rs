@@ -6,3 +6,5 @@ mod common;
 mod actions;
 mod emulator;
 mod inference;
+mod signatures;
+mod tls;

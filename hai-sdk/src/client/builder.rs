@@ -9,7 +9,7 @@ use reqwest::header::HeaderValue;
 
 use super::endpoint::{Endpoint, EndpointConfig, Endpoints};
 use super::sign::SigningCache;
-use super::transport::{BuildFailure, Transport};
+use super::transport::{BuildFailure, Transport, Trust};
 use super::{Client, ClientInner, Language};
 use crate::credentials::{DefaultChain, ProvideCredentials};
 use crate::error::{Error, ErrorMetadata};
@@ -39,6 +39,7 @@ pub struct ClientBuilder {
     retry_policy: RetryPolicy,
     rate_limit: bool,
     http_client: Option<reqwest::Client>,
+    trust: Trust,
     request_client_suffix: Option<String>,
     max_response_bytes: usize,
     classifier: Option<RetryClassifier>,
@@ -60,6 +61,8 @@ impl fmt::Debug for ClientBuilder {
             .field("retry_policy", &self.retry_policy)
             .field("rate_limit", &self.rate_limit)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("extra_root_certificates", &self.trust.extra_pem.len())
+            .field("platform_roots", &self.trust.platform)
             .finish_non_exhaustive()
     }
 }
@@ -87,6 +90,7 @@ impl ClientBuilder {
             retry_policy: RetryPolicy::default(),
             rate_limit: true,
             http_client: None,
+            trust: Trust::default(),
             request_client_suffix: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             classifier: None,
@@ -185,15 +189,53 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends through this HTTP client (share a pool, proxies, custom TLS). It should not
+    /// Sends through this HTTP client (share a pool, proxies, client certificates). It should not
     /// follow redirects: a redirected request loses its signature's validity. Its own
     /// connect timeout applies, not [`connect_timeout`](Self::connect_timeout).
     ///
     /// Without one, the client sends through its own pooled HTTP/1.1 and HTTP/2 connections
-    /// over rustls with the Mozilla roots, or through reqwest when `HTTPS_PROXY`,
-    /// `HTTP_PROXY` or `ALL_PROXY` is set (reqwest applies them and `NO_PROXY`).
+    /// over rustls with the Mozilla roots (see
+    /// [`add_root_certificate`](Self::add_root_certificate) and
+    /// [`use_platform_roots`](Self::use_platform_roots)), or through reqwest with the same
+    /// TLS settings when `HTTPS_PROXY`, `HTTP_PROXY` or `ALL_PROXY` is set (reqwest applies
+    /// them and `NO_PROXY`).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
+        self
+    }
+
+    /// Also trusts the certificates of this PEM bundle (one or more `CERTIFICATE`
+    /// sections) as roots: a private CA, a corporate TLS-inspecting proxy, or a local
+    /// emulator's self-signed certificate. They are added to the bundled Mozilla roots (or
+    /// to the platform's, with [`use_platform_roots`](Self::use_platform_roots)); may be
+    /// called repeatedly. [`build`](Self::build) fails with
+    /// [`BuildError::InvalidRootCertificate`] when a bundle holds no certificate or one
+    /// that does not decode. Not applied to a client given to
+    /// [`http_client`](Self::http_client), which has its own TLS settings.
+    ///
+    /// ```no_run
+    /// # fn f() -> Result<(), Box<dyn std::error::Error>> {
+    /// let pem = std::fs::read("/etc/company/root-ca.pem")?;
+    /// let client = hai_sdk::Client::builder()
+    ///     .add_root_certificate(pem)
+    ///     .credentials(hai_sdk::Credentials::new("AKID...", "...", None))
+    ///     .region("ap-guangzhou")
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn add_root_certificate(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.trust.extra_pem.push(pem.as_ref().to_vec());
+        self
+    }
+
+    /// Trusts the platform's certificate store instead of the bundled Mozilla roots: the
+    /// file named by `SSL_CERT_FILE` and the directory named by `SSL_CERT_DIR` when set,
+    /// else the system's store (the OpenSSL locations on Linux, the keychain on macOS, the
+    /// Windows certificate store), read once at [`build`](Self::build). A store without a
+    /// usable certificate fails the build with [`BuildError::Tls`]. Roots from
+    /// [`add_root_certificate`](Self::add_root_certificate) are trusted as well.
+    pub fn use_platform_roots(mut self) -> Self {
+        self.trust.platform = true;
         self
     }
 
@@ -259,10 +301,13 @@ impl ClientBuilder {
 
         let http = match self.http_client {
             Some(c) => Transport::Reqwest(c),
-            None => Transport::default_for(self.connect_timeout).map_err(|e| match e {
-                BuildFailure::Tls(e) => BuildError::Tls(e.to_string()),
-                BuildFailure::Reqwest(e) => BuildError::HttpClient(e),
-            })?,
+            None => {
+                Transport::default_for(self.connect_timeout, &self.trust).map_err(|e| match e {
+                    BuildFailure::Tls(why) => BuildError::Tls(why),
+                    BuildFailure::RootCertificate(why) => BuildError::InvalidRootCertificate(why),
+                    BuildFailure::Reqwest(e) => BuildError::HttpClient(e),
+                })?
+            }
         };
 
         Ok(Client {
@@ -301,8 +346,12 @@ pub enum BuildError {
     InvalidRequestClientSuffix,
     /// The HTTP client could not be created (e.g. TLS roots).
     HttpClient(reqwest::Error),
-    /// The TLS configuration could not be created (the reason names it).
+    /// The TLS configuration could not be created, e.g. the platform trust store holds
+    /// no usable certificate (the reason names it).
     Tls(String),
+    /// A PEM bundle given to [`ClientBuilder::add_root_certificate`] holds no certificate,
+    /// or one that does not decode (the reason names which, counting from 1).
+    InvalidRootCertificate(String),
 }
 
 impl fmt::Display for BuildError {
@@ -318,6 +367,9 @@ impl fmt::Display for BuildError {
             }
             BuildError::HttpClient(e) => write!(f, "cannot create the HTTP client: {e}"),
             BuildError::Tls(why) => write!(f, "cannot configure TLS: {why}"),
+            BuildError::InvalidRootCertificate(why) => {
+                write!(f, "invalid root certificate: {why}")
+            }
         }
     }
 }

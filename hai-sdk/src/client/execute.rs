@@ -16,11 +16,13 @@ use super::probe::{self, Probe};
 use super::transport::{Response, SendFailure, SendFailureKind};
 use super::{CallOptions, ClientInner};
 use crate::action::ActionMeta;
+use crate::credentials::Credentials;
+use crate::error::hint::is_signature_code;
 use crate::error::shown::loggable_id;
 use crate::error::{
     BuildRequestError, BuildRequestErrorKind, CredentialsFailure, DecodeError, Delivery,
     DispatchError, DispatchErrorKind, Error, ErrorMetadata, ResponseError, ResponseErrorKind,
-    TimeoutError, TimeoutKind,
+    SignatureHint, TimeoutError, TimeoutKind,
 };
 use crate::retry::{classify, may_retry, RetryDecision};
 
@@ -370,6 +372,7 @@ async fn attempt_once(
         headers,
         body.clone(),
         &mut delivered,
+        (timestamp, credentials.as_ref()),
     );
     let result = match timeout {
         Some(limit) => {
@@ -400,7 +403,9 @@ async fn attempt_once(
     result
 }
 
-/// Sends and reads the answer; sets `delivered` once the response head arrived.
+/// Sends and reads the answer; sets `delivered` once the response head arrived. `signed` (the
+/// timestamp and credentials the request was signed with) feeds the [`SignatureHint`] of a
+/// refused signature.
 async fn exchange(
     inner: &ClientInner,
     action: &'static str,
@@ -408,6 +413,7 @@ async fn exchange(
     headers: HeaderMap,
     body: Bytes,
     delivered: &mut bool,
+    signed: (u64, Option<&Credentials>),
 ) -> Result<RawResponse> {
     let mut response = inner
         .http
@@ -417,6 +423,7 @@ async fn exchange(
     *delivered = true;
     let status = response.status;
     let content_type = response.content_type.take();
+    let date = response.date.take();
     let body = read_body(
         &mut response,
         inner.max_response_bytes,
@@ -425,7 +432,14 @@ async fn exchange(
         &content_type,
     )
     .await?;
-    classify_response(action, status, content_type, body)
+    classify_response(action, status, content_type, body).map_err(|e| match e {
+        Error::Service(m) if is_signature_code(m.code()) => {
+            let hint =
+                SignatureHint::check(date.as_ref().map(HeaderValue::as_bytes), signed.0, signed.1);
+            Error::Service(m.with_signature_hint(hint))
+        }
+        other => other,
+    })
 }
 
 fn send_error(inner: &ClientInner, action: &'static str, e: SendFailure) -> Error<ErrorMetadata> {
@@ -439,6 +453,12 @@ fn send_error(inner: &ClientInner, action: &'static str, e: SendFailure) -> Erro
         SendFailureKind::Connect => Error::Dispatch(DispatchError::new(
             action,
             DispatchErrorKind::Connect,
+            Delivery::NotSent,
+            e.source,
+        )),
+        SendFailureKind::Tls => Error::Dispatch(DispatchError::new(
+            action,
+            DispatchErrorKind::Tls,
             Delivery::NotSent,
             e.source,
         )),

@@ -5,6 +5,11 @@
 //! without reqwest's per-request layers: we never follow redirects, retry inside the HTTP
 //! client or need a `Url` per response, and those layers re-parse the URL twice on every
 //! call. When the environment configures a proxy, the default is reqwest, which honours it.
+//!
+//! Both use one rustls configuration (ring, TLS 1.2 and 1.3) whose roots are the bundled
+//! Mozilla set, or the platform's store when asked, plus any roots the caller added; a
+//! handshake that rustls refuses (unknown issuer, wrong name, expired) is told apart from
+//! a refused connection by finding the `rustls::Error` under the connector's error.
 
 use std::error::Error as StdError;
 use std::sync::Arc;
@@ -39,8 +44,78 @@ pub(crate) enum Transport {
 /// Why the HTTP client could not be created.
 #[derive(Debug)]
 pub(crate) enum BuildFailure {
-    Tls(rustls::Error),
+    Tls(String),
+    RootCertificate(String),
     Reqwest(reqwest::Error),
+}
+
+/// Whom TLS connections trust.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Trust {
+    /// PEM bundles given to `ClientBuilder::add_root_certificate`, in order.
+    pub(crate) extra_pem: Vec<Vec<u8>>,
+    /// The platform's store (`SSL_CERT_FILE`, `SSL_CERT_DIR`, the system roots) instead of
+    /// the bundled Mozilla roots.
+    pub(crate) platform: bool,
+}
+
+impl Trust {
+    /// The root store: bundled or platform roots, then the added ones.
+    fn root_store(&self) -> Result<rustls::RootCertStore, BuildFailure> {
+        let mut store = rustls::RootCertStore::empty();
+        if self.platform {
+            let found = rustls_native_certs::load_native_certs();
+            let (added, _ignored) = store.add_parsable_certificates(found.certs);
+            if added == 0 {
+                let why = found
+                    .errors
+                    .first()
+                    .map_or_else(|| "it holds no certificate".to_owned(), |e| e.to_string());
+                return Err(BuildFailure::Tls(format!(
+                    "no usable root certificate in the platform trust store: {why}"
+                )));
+            }
+        } else {
+            store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        }
+        for (i, pem) in self.extra_pem.iter().enumerate() {
+            add_pem(&mut store, pem).map_err(|why| {
+                BuildFailure::RootCertificate(format!("root certificate #{}: {why}", i + 1))
+            })?;
+        }
+        Ok(store)
+    }
+
+    /// The rustls configuration both transports use (ALPN is set by each).
+    pub(crate) fn client_config(&self) -> Result<rustls::ClientConfig, BuildFailure> {
+        let store = self.root_store()?;
+        Ok(rustls::ClientConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| BuildFailure::Tls(e.to_string()))?
+        .with_root_certificates(store)
+        .with_no_client_auth())
+    }
+}
+
+/// Adds every certificate of a PEM bundle; a bundle without one, or with a section that
+/// does not decode or is not a usable trust anchor, is refused (never a panic).
+fn add_pem(store: &mut rustls::RootCertStore, pem: &[u8]) -> Result<(), String> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::CertificateDer;
+    let mut n = 0;
+    for cert in CertificateDer::pem_slice_iter(pem) {
+        let cert = cert.map_err(|e| format!("not valid PEM: {e}"))?;
+        store
+            .add(cert)
+            .map_err(|e| format!("not a usable certificate: {e}"))?;
+        n += 1;
+    }
+    if n == 0 {
+        return Err("no PEM \"CERTIFICATE\" section found".to_owned());
+    }
+    Ok(())
 }
 
 /// Why a request got no response head.
@@ -53,6 +128,8 @@ pub(crate) struct SendFailure {
 pub(crate) enum SendFailureKind {
     /// Connecting failed: nothing was sent.
     Connect,
+    /// The TLS handshake was refused by rustls (certificate, name, protocol): nothing was sent.
+    Tls,
     /// Connecting timed out: nothing was sent.
     ConnectTimeout,
     /// A caller-supplied client's own timeout fired.
@@ -71,6 +148,8 @@ pub(crate) struct Response {
     pub(crate) status: u16,
     pub(crate) content_type: Option<HeaderValue>,
     pub(crate) content_length: Option<u64>,
+    /// The `Date` header, read only to measure clock skew when a signature is refused.
+    pub(crate) date: Option<HeaderValue>,
     body: Body,
 }
 
@@ -81,9 +160,16 @@ enum Body {
 
 impl Transport {
     /// The default transport: direct, unless a proxy is configured in the environment.
-    pub(crate) fn default_for(connect_timeout: Option<Duration>) -> Result<Self, BuildFailure> {
+    pub(crate) fn default_for(
+        connect_timeout: Option<Duration>,
+        trust: &Trust,
+    ) -> Result<Self, BuildFailure> {
+        let tls = trust.client_config()?;
         if proxy_configured(|k| std::env::var_os(k)) {
+            let mut tls = tls;
+            tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
             let mut b = reqwest::Client::builder()
+                .use_preconfigured_tls(tls)
                 .redirect(reqwest::redirect::Policy::none())
                 .pool_idle_timeout(Duration::from_secs(60));
             if let Some(t) = connect_timeout {
@@ -91,17 +177,17 @@ impl Transport {
             }
             return b.build().map(Self::Reqwest).map_err(BuildFailure::Reqwest);
         }
-        Self::direct(connect_timeout)
+        Ok(Self::direct(connect_timeout, tls))
     }
 
-    fn direct(connect_timeout: Option<Duration>) -> Result<Self, BuildFailure> {
+    fn direct(connect_timeout: Option<Duration>, tls: rustls::ClientConfig) -> Self {
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_nodelay(true);
         http.set_connect_timeout(connect_timeout);
+        // hyper-rustls sets ALPN (h2, http/1.1) from the protocols enabled here.
         let tls = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_provider_and_webpki_roots(Arc::new(rustls::crypto::ring::default_provider()))
-            .map_err(BuildFailure::Tls)?
+            .with_tls_config(tls)
             .https_or_http()
             .enable_http1()
             .enable_http2()
@@ -111,7 +197,7 @@ impl Transport {
             .pool_timer(TokioTimer::new())
             .timer(TokioTimer::new())
             .build(tls);
-        Ok(Self::Direct(client))
+        Self::Direct(client)
     }
 
     pub(crate) async fn send(
@@ -131,11 +217,12 @@ impl Transport {
                     .await
                     .map_err(direct_send_failure)?;
                 let (parts, body) = response.into_parts();
-                let (content_type, content_length) = head(&parts.headers);
+                let (content_type, content_length, date) = head(&parts.headers);
                 Ok(Response {
                     status: parts.status.as_u16(),
                     content_type,
                     content_length,
+                    date,
                     body: Body::Direct(body),
                 })
             }
@@ -149,11 +236,12 @@ impl Transport {
                     .execute(request)
                     .await
                     .map_err(reqwest_send_failure)?;
-                let (content_type, content_length) = head(response.headers());
+                let (content_type, content_length, date) = head(response.headers());
                 Ok(Response {
                     status: response.status().as_u16(),
                     content_type,
                     content_length,
+                    date,
                     body: Body::Reqwest(response),
                 })
             }
@@ -161,13 +249,17 @@ impl Transport {
     }
 }
 
-/// The response head's `Content-Type` and declared `Content-Length`.
-fn head(headers: &HeaderMap) -> (Option<HeaderValue>, Option<u64>) {
+/// The response head's `Content-Type`, declared `Content-Length` and `Date`.
+fn head(headers: &HeaderMap) -> (Option<HeaderValue>, Option<u64>, Option<HeaderValue>) {
     let length = headers
         .get(http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok());
-    (headers.get(CONTENT_TYPE).cloned(), length)
+    (
+        headers.get(CONTENT_TYPE).cloned(),
+        length,
+        headers.get(http::header::DATE).cloned(),
+    )
 }
 
 impl Response {
@@ -207,6 +299,11 @@ fn proxy_configured(var: impl Fn(&str) -> Option<std::ffi::OsString>) -> bool {
 }
 
 fn direct_send_failure(e: hyper_util::client::legacy::Error) -> SendFailure {
+    if e.is_connect() {
+        if let Some(tls) = tls_failure(&e) {
+            return tls;
+        }
+    }
     let kind = if e.is_connect() {
         if caused_by_timeout(&e) {
             SendFailureKind::ConnectTimeout
@@ -223,6 +320,11 @@ fn direct_send_failure(e: hyper_util::client::legacy::Error) -> SendFailure {
 }
 
 fn reqwest_send_failure(e: reqwest::Error) -> SendFailure {
+    if e.is_connect() {
+        if let Some(tls) = tls_failure(&e) {
+            return tls;
+        }
+    }
     let kind = match (e.is_connect(), e.is_timeout()) {
         (true, true) => SendFailureKind::ConnectTimeout,
         (true, false) => SendFailureKind::Connect,
@@ -233,6 +335,52 @@ fn reqwest_send_failure(e: reqwest::Error) -> SendFailure {
         kind,
         source: Box::new(e.without_url()),
     }
+}
+
+/// The error rustls refused the handshake with: a `rustls::Error` in the source chain, or
+/// inside `io::Error`s of it (tokio-rustls reports handshake failures that way and
+/// hyper-rustls wraps that in another; `io::Error`'s own `source` skips what it wraps).
+fn rustls_cause<'a>(e: &'a (dyn StdError + 'static)) -> Option<&'a rustls::Error> {
+    let mut cur: Option<&(dyn StdError + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if let Some(r) = err.downcast_ref::<rustls::Error>() {
+            return Some(r);
+        }
+        if let Some(inner) = err
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+        {
+            cur = Some(inner as &(dyn StdError + 'static));
+            continue;
+        }
+        cur = err.source();
+    }
+    None
+}
+
+/// A handshake rustls refused, with the `rustls::Error` as its `source`, so callers find it
+/// one step down the chain instead of inside nested `io::Error`s.
+#[derive(Debug)]
+struct TlsRefused(rustls::Error);
+
+impl std::fmt::Display for TlsRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "rustls refused the server: {}", self.0)
+    }
+}
+
+impl StdError for TlsRefused {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&self.0)
+    }
+}
+
+/// A send failure of kind `Tls` when rustls refused the handshake.
+fn tls_failure(e: &(dyn StdError + 'static)) -> Option<SendFailure> {
+    rustls_cause(e).map(|r| SendFailure {
+        kind: SendFailureKind::Tls,
+        source: Box::new(TlsRefused(r.clone())),
+    })
 }
 
 /// Whether an I/O timeout is somewhere in the error's source chain.
@@ -267,11 +415,59 @@ mod tests {
 
     #[test]
     fn the_direct_transport_builds_with_and_without_a_connect_timeout() {
-        assert!(matches!(Transport::direct(None), Ok(Transport::Direct(_))));
+        let tls = || Trust::default().client_config().unwrap();
         assert!(matches!(
-            Transport::direct(Some(Duration::from_millis(1))),
-            Ok(Transport::Direct(_))
+            Transport::direct(None, tls()),
+            Transport::Direct(_)
         ));
+        assert!(matches!(
+            Transport::direct(Some(Duration::from_millis(1)), tls()),
+            Transport::Direct(_)
+        ));
+    }
+
+    #[test]
+    fn bad_root_pem_is_a_typed_failure_naming_the_certificate() {
+        for (pem, why) in [
+            (&b""[..], "no PEM"),
+            (b"not a certificate at all", "no PEM"),
+            (
+                b"-----BEGIN CERTIFICATE-----\nAAAA!!!!\n-----END CERTIFICATE-----\n",
+                "not valid PEM",
+            ),
+            (
+                b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+                "not a usable certificate",
+            ),
+        ] {
+            let trust = Trust {
+                extra_pem: vec![pem.to_vec()],
+                platform: false,
+            };
+            match trust.client_config() {
+                Err(BuildFailure::RootCertificate(m)) => {
+                    assert!(m.starts_with("root certificate #1: "), "{m}");
+                    assert!(m.contains(why), "{m} (wanted {why})");
+                }
+                other => panic!("{:?}", other.map(|_| ())),
+            }
+        }
+    }
+
+    #[test]
+    fn a_rustls_error_is_found_inside_nested_io_errors() {
+        let unknown = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let io = std::io::Error::new(std::io::ErrorKind::InvalidData, unknown.clone());
+        assert_eq!(rustls_cause(&io), Some(&unknown));
+        let nested = std::io::Error::other(io);
+        assert_eq!(rustls_cause(&nested), Some(&unknown));
+        let failure = tls_failure(&nested).expect("a TLS failure");
+        assert_eq!(failure.kind, SendFailureKind::Tls);
+        let source = failure.source.source().expect("the rustls error");
+        assert_eq!(source.downcast_ref::<rustls::Error>(), Some(&unknown));
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        assert_eq!(rustls_cause(&refused), None);
+        assert!(tls_failure(&std::io::Error::other(refused)).is_none());
     }
 
     #[test]

@@ -5,10 +5,12 @@
 //! answer from a proxy's HTML page. No `Display` or `Debug` output here ever contains a
 //! secret key, a session token or an `Authorization` value.
 
+pub(crate) mod hint;
 mod service;
 pub(crate) mod shown;
 use shown::Shown;
 
+pub use hint::{KeyIssue, SignatureHint, NOTABLE_CLOCK_SKEW_SECS};
 pub use service::*;
 
 use std::fmt;
@@ -169,8 +171,15 @@ impl std::error::Error for CredentialsFailure {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DispatchErrorKind {
-    /// Connecting failed (refused, DNS, TLS handshake): the request was not sent.
+    /// Connecting failed (refused, DNS, reset during the handshake): the request was not sent.
     Connect,
+    /// The TLS handshake was refused: the server's certificate is not trusted (unknown
+    /// issuer, say a private CA not added with
+    /// [`ClientBuilder::add_root_certificate`](crate::ClientBuilder::add_root_certificate)),
+    /// not valid for the host name, expired, or the protocols do not match. The request
+    /// was not sent, and a retry cannot succeed. rustls's reason is in `Display`, and the
+    /// `rustls::Error` is the source of the error's source (downcast it to match on it).
+    Tls,
     /// The connection failed while sending or waiting for the answer (e.g. reset).
     Io,
     /// The answer started but its body broke off (truncated, reset mid-body).
@@ -218,6 +227,7 @@ impl fmt::Display for DispatchError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let what = match self.kind {
             DispatchErrorKind::Connect => "could not connect",
+            DispatchErrorKind::Tls => "TLS handshake refused",
             DispatchErrorKind::Io => "connection failed before an answer",
             DispatchErrorKind::ResponseBody => "reading the response body failed",
         };
@@ -618,6 +628,13 @@ impl<E: ProvideErrorMetadata> Error<E> {
     /// The service error code, for service errors.
     pub fn code(&self) -> Option<&str> {
         self.service_error().map(|e| e.code())
+    }
+
+    /// For `AuthFailure.SignatureFailure` and `AuthFailure.SignatureExpire`: the local
+    /// causes the SDK checked (clock skew from the answer's `Date` header, white space or
+    /// odd characters in the SecretId or SecretKey), also shown by `Display`.
+    pub fn signature_hint(&self) -> Option<&SignatureHint> {
+        self.service_error().and_then(|e| e.meta().signature_hint())
     }
 
     /// The RequestId, for service errors and decode failures that carried one.

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use super::hint::SignatureHint;
 use super::shown::{Shown, CODE_SHOWN, MESSAGE_SHOWN, REQUEST_ID_SHOWN};
 
 /// Code, message and RequestId of one service error, plus the action and HTTP status.
@@ -12,6 +13,7 @@ pub struct ErrorMetadata {
     message: String,
     request_id: String,
     http_status: u16,
+    signature_hint: Option<Box<SignatureHint>>,
 }
 
 impl ErrorMetadata {
@@ -29,7 +31,20 @@ impl ErrorMetadata {
             message: message.into(),
             request_id: request_id.into(),
             http_status,
+            signature_hint: None,
         }
+    }
+
+    pub(crate) fn with_signature_hint(mut self, hint: SignatureHint) -> Self {
+        self.signature_hint = Some(Box::new(hint));
+        self
+    }
+
+    /// For `AuthFailure.SignatureFailure` and `AuthFailure.SignatureExpire` answered to a
+    /// call: what the SDK checked locally (clock skew against the answer's `Date` header,
+    /// odd characters in the SecretId or SecretKey). `None` for other codes.
+    pub fn signature_hint(&self) -> Option<&SignatureHint> {
+        self.signature_hint.as_deref()
     }
 
     /// The action that failed, e.g. `StopInstance`.
@@ -84,11 +99,13 @@ impl fmt::Debug for ErrorMetadata {
             .field("message", &self.message)
             .field("request_id", &self.request_id)
             .field("http_status", &self.http_status)
+            .field("signature_hint", &self.signature_hint)
             .finish()
     }
 }
 
-/// Code, message and RequestId escaped and capped (see the accessors for the raw values).
+/// Code, message and RequestId escaped and capped (see the accessors for the raw values),
+/// then the [`SignatureHint`] when there is one.
 impl fmt::Display for ErrorMetadata {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -112,7 +129,11 @@ impl fmt::Display for ErrorMetadata {
                 },
                 REQUEST_ID_SHOWN
             ),
-        )
+        )?;
+        if let Some(hint) = &self.signature_hint {
+            write!(f, "; {hint}")?;
+        }
+        Ok(())
     }
 }
 

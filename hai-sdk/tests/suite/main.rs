@@ -18,5 +18,6 @@ mod runtime_paging;
 mod runtime_rate_limit;
 mod runtime_request;
 mod runtime_retry;
+mod runtime_tls;
 mod runtime_tracing;
 mod signer_vectors;

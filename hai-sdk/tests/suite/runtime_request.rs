@@ -271,7 +271,7 @@ async fn client_debug_shows_no_secrets() {
 }
 
 #[tokio::test]
-async fn https_endpoint_against_a_plaintext_server_is_a_connect_error_not_sent() {
+async fn https_endpoint_against_a_plaintext_server_is_a_tls_error_not_sent() {
     // A plaintext HTTP server answers the ClientHello with a 400: the TLS handshake fails
     // inside connecting, so nothing was sent.
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -304,6 +304,8 @@ async fn https_endpoint_against_a_plaintext_server_is_a_connect_error_not_sent()
     let Error::Dispatch(d) = &err else {
         panic!("{err:?}")
     };
-    assert_eq!(d.kind(), hai_sdk::error::DispatchErrorKind::Connect);
+    // rustls refuses a plaintext answer to its hello: a protocol mismatch, typed as TLS.
+    assert_eq!(d.kind(), hai_sdk::error::DispatchErrorKind::Tls);
     assert_eq!(d.delivery(), hai_sdk::error::Delivery::NotSent);
+    assert!(!err.is_retryable());
 }

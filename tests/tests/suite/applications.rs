@@ -50,9 +50,9 @@ async fn instance_state(client: &Client, id: &str) -> Option<InstanceState> {
         .and_then(|i| i.instance_state)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn custom_application_create_page_wait_launch_and_terminate() {
-    let emu = start(config().rate_limit(false)).await;
+e2e_test! {
+async fn custom_application_create_page_wait_launch_and_terminate(scheme) {
+    let emu = start(scheme.config().rate_limit(false)).await;
     let client = client(&emu);
 
     let created = client
@@ -140,10 +140,11 @@ async fn custom_application_create_page_wait_launch_and_terminate() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+}
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_documented_application_error_code() {
-    let emu = start(config().rate_limit(false)).await;
+e2e_test! {
+async fn every_documented_application_error_code(scheme) {
+    let emu = start(scheme.config().rate_limit(false)).await;
     let client = client(&emu);
     let create = |id: &str, name: &str| CreateApplicationRequest::new(id, name);
     for (req, want) in [
@@ -263,4 +264,5 @@ async fn every_documented_application_error_code() {
             "{id}"
         );
     }
+}
 }

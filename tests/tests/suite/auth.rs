@@ -16,9 +16,9 @@ fn common(e: StopInstanceError) -> CommonError {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn wrong_secret_key_gets_signature_failure() {
-    let emu = emulator().await;
+e2e_test! {
+async fn wrong_secret_key_gets_signature_failure(scheme) {
+    let emu = scheme.emulator().await;
     let client = builder_with(
         &emu,
         Credentials::new(DEFAULT_SECRET_ID, "notTheEmulatorsKey000000000000000", None),
@@ -34,10 +34,11 @@ async fn wrong_secret_key_gets_signature_failure() {
     );
     assert_eq!(emu.instance_state(DEMO), Some(InstanceState::Running));
 }
+}
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn unknown_secret_id_gets_secret_id_not_found() {
-    let emu = emulator().await;
+e2e_test! {
+async fn unknown_secret_id_gets_secret_id_not_found(scheme) {
+    let emu = scheme.emulator().await;
     let client = builder_with(
         &emu,
         Credentials::new(
@@ -57,11 +58,12 @@ async fn unknown_secret_id_gets_secret_id_not_found() {
     );
     assert_eq!(emu.instance_state(DEMO), Some(InstanceState::Running));
 }
+}
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn session_token_the_emulator_does_not_accept_gets_token_failure() {
+e2e_test! {
+async fn session_token_the_emulator_does_not_accept_gets_token_failure(scheme) {
     // Temporary credentials: the emulator requires exactly this X-TC-Token.
-    let emu = start(config().credential(
+    let emu = start(scheme.config().credential(
         Credential::new(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY).with_token("current-session"),
     ))
     .await;
@@ -92,12 +94,13 @@ async fn session_token_the_emulator_does_not_accept_gets_token_failure() {
         .await
         .expect("the accepted token works");
 }
+}
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn request_six_minutes_old_for_the_server_gets_signature_expire() {
+e2e_test! {
+async fn request_six_minutes_old_for_the_server_gets_signature_expire(scheme) {
     // The SDK always signs with the current time, so the emulator's clock is moved six
     // minutes ahead instead: to it, every request looks six minutes old.
-    let emu = start(config().clock_offset_secs(6 * 60)).await;
+    let emu = start(scheme.config().clock_offset_secs(6 * 60)).await;
     let e = stop_service_error(&client(&emu), DEMO).await;
     assert_eq!(e.code(), "AuthFailure.SignatureExpire");
     assert!(
@@ -107,9 +110,10 @@ async fn request_six_minutes_old_for_the_server_gets_signature_expire() {
     assert_eq!(emu.instance_state(DEMO), Some(InstanceState::Running));
 
     // Control: four minutes off is within the 5-minute tolerance.
-    let emu = start(config().clock_offset_secs(4 * 60)).await;
+    let emu = start(scheme.config().clock_offset_secs(4 * 60)).await;
     client(&emu)
         .stop_instance(StopInstanceRequest::new(DEMO))
         .await
         .expect("a request within the clock tolerance is accepted");
+}
 }

@@ -15,11 +15,14 @@ use hai_sdk::terminate_instances::TerminateInstancesRequest;
 use hai_sdk::types::{Filter, InstanceState};
 use hai_sdk::{Client, Credentials, RetryPolicy, WaitError, WaiterConfig};
 
+use super::support::{trusting, Scheme};
+
 const SEEDED: usize = 250;
 
-async fn emulator() -> EmulatorHandle {
+async fn emulator(scheme: Scheme) -> EmulatorHandle {
     let op = Duration::from_millis(300);
     let config = EmulatorConfig::default()
+        .tls(scheme == Scheme::Https)
         .extra_instances(SEEDED)
         .timings(Timings {
             stop: op,
@@ -33,7 +36,7 @@ async fn emulator() -> EmulatorHandle {
 
 fn client(emu: &EmulatorHandle) -> Client {
     let cred = &emu.credentials()[0];
-    Client::builder()
+    trusting(emu, Client::builder())
         .region("ap-guangzhou")
         .credentials(Credentials::new(
             cred.secret_id.clone(),
@@ -59,9 +62,9 @@ fn quick() -> WaiterConfig {
         .with_timeout(Duration::from_secs(10))
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn paginator_lists_every_seeded_instance_exactly_once() {
-    let emu = emulator().await;
+e2e_test! {
+async fn paginator_lists_every_seeded_instance_exactly_once(scheme) {
+    let emu = emulator(scheme).await;
     let client = client(&emu);
     let expected: HashSet<String> = emu.instances().into_iter().map(|i| i.instance_id).collect();
     assert_eq!(expected.len(), SEEDED + 10);
@@ -100,10 +103,11 @@ async fn paginator_lists_every_seeded_instance_exactly_once() {
         .await;
     assert_eq!(n, SEEDED + 4 - 5);
 }
+}
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn stop_wait_start_wait_terminate_wait() {
-    let emu = emulator().await;
+e2e_test! {
+async fn stop_wait_start_wait_terminate_wait(scheme) {
+    let emu = emulator(scheme).await;
     let client = client(&emu);
     let id = "hai-g0000042";
 
@@ -158,10 +162,11 @@ async fn stop_wait_start_wait_terminate_wait() {
         "{e}"
     );
 }
+}
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn waiter_failures_are_typed() {
-    let emu = emulator().await;
+e2e_test! {
+async fn waiter_failures_are_typed(scheme) {
+    let emu = emulator(scheme).await;
     let client = client(&emu);
 
     // LAUNCH_FAILED can never become RUNNING: one poll, no sleeping.
@@ -222,10 +227,11 @@ async fn waiter_failures_are_typed() {
         other => panic!("{other}"),
     }
 }
+}
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn launches_are_waited_for() {
-    let emu = emulator().await;
+e2e_test! {
+async fn launches_are_waited_for(scheme) {
+    let emu = emulator(scheme).await;
     let client = client(&emu);
     let run = RunInstancesRequest::new("app-pytorch2", "XL");
     let ids = client
@@ -262,12 +268,13 @@ async fn launches_are_waited_for() {
         "{e}"
     );
 }
+}
 
+e2e_test! {
 /// The cookbook's "stop them all": 60 stops at once stay within the emulator's 20/s limit
 /// thanks to the client's token bucket, and every instance ends up stopped.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_stop_all_respects_the_rate_limit() {
-    let emu = emulator().await;
+async fn concurrent_stop_all_respects_the_rate_limit(scheme) {
+    let emu = emulator(scheme).await;
     let client = client(&emu);
     let ids: Vec<String> = (0..60).map(|i| format!("hai-g{i:07}")).collect();
     let results: Vec<_> = futures_util::stream::iter(ids.clone())
@@ -296,4 +303,5 @@ async fn concurrent_stop_all_respects_the_rate_limit() {
             Some(hai_emulator::InstanceState::StoppedNoCharge)
         );
     }
+}
 }

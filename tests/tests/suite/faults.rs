@@ -16,9 +16,9 @@ fn stop() -> StopInstanceRequest {
     StopInstanceRequest::new(DEMO)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn latency_beyond_the_client_timeout_is_a_timeout_and_is_not_retried() {
-    let emu = emulator().await;
+e2e_test! {
+async fn latency_beyond_the_client_timeout_is_a_timeout_and_is_not_retried(scheme) {
+    let emu = scheme.emulator().await;
     let client = builder(&emu)
         .timeout(Some(Duration::from_millis(200)))
         .build()
@@ -44,10 +44,11 @@ async fn latency_beyond_the_client_timeout_is_a_timeout_and_is_not_retried() {
     assert!(err.is_transient());
     assert!(!err.is_retryable());
 }
+}
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn timed_out_stop_is_retried_when_the_caller_opts_in() {
-    let emu = emulator().await;
+e2e_test! {
+async fn timed_out_stop_is_retried_when_the_caller_opts_in(scheme) {
+    let emu = scheme.emulator().await;
     let client = builder(&emu)
         .timeout(Some(Duration::from_millis(200)))
         .build()
@@ -65,10 +66,11 @@ async fn timed_out_stop_is_retried_when_the_caller_opts_in() {
         .expect("the second attempt succeeds");
     assert!(out.task_id.is_some());
 }
+}
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn http_500_with_a_json_envelope_keeps_code_and_request_id_and_is_not_retried() {
-    let emu = emulator().await;
+e2e_test! {
+async fn http_500_with_a_json_envelope_keeps_code_and_request_id_and_is_not_retried(scheme) {
+    let emu = scheme.emulator().await;
     let client = client(&emu);
     emu.faults()
         .inject(ACTION, Fault::HttpErrorJson { status: 500 }, Times::Next(1));
@@ -85,10 +87,11 @@ async fn http_500_with_a_json_envelope_keeps_code_and_request_id_and_is_not_retr
     assert_eq!(emu.instance_state(DEMO), Some(InstanceState::Running));
     assert_eq!(emu.instance(DEMO).unwrap().latest_operation, None);
 }
+}
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn http_500_stop_is_retried_when_the_caller_opts_in() {
-    let emu = emulator().await;
+e2e_test! {
+async fn http_500_stop_is_retried_when_the_caller_opts_in(scheme) {
+    let emu = scheme.emulator().await;
     let client = client(&emu);
     emu.faults()
         .inject(ACTION, Fault::HttpErrorJson { status: 500 }, Times::Next(1));
@@ -107,10 +110,11 @@ async fn http_500_stop_is_retried_when_the_caller_opts_in() {
     )
     .await;
 }
+}
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn http_502_html_page_is_a_response_error_with_status_and_excerpt() {
-    let emu = emulator().await;
+e2e_test! {
+async fn http_502_html_page_is_a_response_error_with_status_and_excerpt(scheme) {
+    let emu = scheme.emulator().await;
     let client = client(&emu);
     emu.faults()
         .inject(ACTION, Fault::HttpErrorHtml { status: 502 }, Times::Next(1));
@@ -132,10 +136,11 @@ async fn http_502_html_page_is_a_response_error_with_status_and_excerpt() {
     // Not retried: a retry would have succeeded.
     assert_eq!(emu.instance(DEMO).unwrap().latest_operation, None);
 }
+}
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn non_json_body_is_a_decode_error_keeping_the_raw_bytes() {
-    let emu = emulator().await;
+e2e_test! {
+async fn non_json_body_is_a_decode_error_keeping_the_raw_bytes(scheme) {
+    let emu = scheme.emulator().await;
     let client = client(&emu);
     emu.faults()
         .inject(ACTION, Fault::NonJsonBody, Times::Next(1));
@@ -151,10 +156,11 @@ async fn non_json_body_is_a_decode_error_keeping_the_raw_bytes() {
     }
     assert!(err.to_string().contains("not JSON"), "{err}");
 }
+}
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn truncated_body_is_a_dispatch_error_after_delivery() {
-    let emu = emulator().await;
+e2e_test! {
+async fn truncated_body_is_a_dispatch_error_after_delivery(scheme) {
+    let emu = scheme.emulator().await;
     let client = client(&emu);
     emu.faults()
         .inject(ACTION, Fault::TruncatedBody, Times::Next(1));
@@ -169,10 +175,11 @@ async fn truncated_body_is_a_dispatch_error_after_delivery() {
     }
     assert!(err.may_have_reached_server());
 }
+}
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn connection_reset_is_a_dispatch_error_that_may_have_reached_the_server() {
-    let emu = emulator().await;
+e2e_test! {
+async fn connection_reset_is_a_dispatch_error_that_may_have_reached_the_server(scheme) {
+    let emu = scheme.emulator().await;
     let client = client(&emu);
     emu.faults()
         .inject(ACTION, Fault::ConnectionReset, Times::Next(1));
@@ -198,10 +205,11 @@ async fn connection_reset_is_a_dispatch_error_that_may_have_reached_the_server()
         .await
         .expect("the next call succeeds");
 }
+}
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn injected_error_code_is_returned_on_the_next_n_calls_then_the_call_succeeds() {
-    let emu = emulator().await;
+e2e_test! {
+async fn injected_error_code_is_returned_on_the_next_n_calls_then_the_call_succeeds(scheme) {
+    let emu = scheme.emulator().await;
     let client = client(&emu);
     emu.faults().inject(
         ACTION,
@@ -228,10 +236,11 @@ async fn injected_error_code_is_returned_on_the_next_n_calls_then_the_call_succe
         .expect("the fourth call succeeds");
     assert!(out.task_id.is_some());
 }
+}
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn huge_bodies_stop_at_max_response_bytes_as_too_large() {
-    let emu = emulator().await;
+e2e_test! {
+async fn huge_bodies_stop_at_max_response_bytes_as_too_large(scheme) {
+    let emu = scheme.emulator().await;
     let limit = 16 * 1024;
     let client = builder(&emu).max_response_bytes(limit).build().unwrap();
 
@@ -262,4 +271,5 @@ async fn huge_bodies_stop_at_max_response_bytes_as_too_large() {
         .stop_instance(stop())
         .await
         .expect("the next call succeeds");
+}
 }

@@ -59,9 +59,9 @@ async fn poll_until(client: &Client, id: &str, want: InstanceState) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn stop_then_start_round_trip_observed_through_describe_instances() {
-    let emu = emulator().await;
+e2e_test! {
+async fn stop_then_start_round_trip_observed_through_describe_instances(scheme) {
+    let emu = scheme.emulator().await;
     let client = client(&emu);
     assert_eq!(described_state(&client, DEMO).await, InstanceState::Running);
 
@@ -94,10 +94,11 @@ async fn stop_then_start_round_trip_observed_through_describe_instances() {
         other => panic!("expected a service error, got {other:?}"),
     }
 }
+}
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn terminated_instance_cannot_be_stopped() {
-    let emu = emulator().await;
+e2e_test! {
+async fn terminated_instance_cannot_be_stopped(scheme) {
+    let emu = scheme.emulator().await;
     let client = client(&emu);
 
     client
@@ -118,4 +119,5 @@ async fn terminated_instance_cannot_be_stopped() {
         ),
         "{e:?}"
     );
+}
 }

@@ -2,6 +2,7 @@
 //! per file): end-to-end runs against the in-process emulator, the generated types' guarantees,
 //! spec-driven properties, generated-tree freshness and the trybuild compile-fail cases.
 
+#[macro_use]
 mod support;
 
 mod applications;
@@ -17,5 +18,7 @@ mod prompts;
 mod properties;
 mod rate_limit;
 mod services;
+mod signature_hints;
 mod stop_instance;
 mod stop_instance_types;
+mod tls;

@@ -58,9 +58,9 @@ async fn all_prompts(client: &Client, filters: Vec<Filter>, limit: u64) -> Vec<M
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn prompts_create_page_and_wait_until_finished() {
-    let emu = start(config().rate_limit(false)).await;
+e2e_test! {
+async fn prompts_create_page_and_wait_until_finished(scheme) {
+    let emu = start(scheme.config().rate_limit(false)).await;
     let client = client(&emu);
     let mut ids = Vec::new();
     for i in 0..4 {
@@ -132,10 +132,11 @@ async fn prompts_create_page_and_wait_until_finished() {
         .as_deref()
         .is_some_and(|m| m.contains("no outputs")));
 }
+}
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_documented_prompt_error_code() {
-    let emu = start(config().rate_limit(false)).await;
+e2e_test! {
+async fn every_documented_prompt_error_code(scheme) {
+    let emu = start(scheme.config().rate_limit(false)).await;
     let client = client(&emu);
     let create =
         |group: &str, flow: &str, params: String| CreateMuskPromptRequest::new(group, flow, params);
@@ -203,4 +204,5 @@ async fn every_documented_prompt_error_code() {
             "{shown}"
         );
     }
+}
 }

@@ -76,9 +76,9 @@ fn compute(bundle: &str, count: u64, replicas: i64) -> ComputeInfo {
         .replicas(replicas)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn template_service_create_describe_page_update_wait_and_delete() {
-    let emu = start(config().rate_limit(false)).await;
+e2e_test! {
+async fn template_service_create_describe_page_update_wait_and_delete(scheme) {
+    let emu = start(scheme.config().rate_limit(false)).await;
     let client = client(&emu);
 
     // Pick a model and one of its templates.
@@ -220,10 +220,11 @@ async fn template_service_create_describe_page_update_wait_and_delete() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+}
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn custom_deployment_runs_or_fails_on_its_probe() {
-    let emu = start(config().rate_limit(false)).await;
+e2e_test! {
+async fn custom_deployment_runs_or_fails_on_its_probe(scheme) {
+    let emu = start(scheme.config().rate_limit(false)).await;
     let client = client(&emu);
     let deploy = |probe_port: i64| {
         DeployInferServiceRequest::new()
@@ -253,10 +254,11 @@ async fn custom_deployment_runs_or_fails_on_its_probe() {
         "{logs:?}"
     );
 }
+}
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_documented_service_error_code() {
-    let emu = start(config().rate_limit(false)).await;
+e2e_test! {
+async fn every_documented_service_error_code(scheme) {
+    let emu = start(scheme.config().rate_limit(false)).await;
     let client = client(&emu);
     let by_template = |tpl: &str| CreateInferServiceByTemplateRequest::new(tpl);
     let vpc = |vpc: Option<&str>, subnet: Option<&str>| {
@@ -525,4 +527,5 @@ async fn every_documented_service_error_code() {
         ),
         "ResourceNotFound"
     );
+}
 }

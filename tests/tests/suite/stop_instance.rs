@@ -16,9 +16,9 @@ fn slow_stop() -> Timings {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn stop_returns_task_and_request_ids_and_instance_goes_through_in_progress_to_stopped() {
-    let emu = start(config().timings(slow_stop())).await;
+e2e_test! {
+async fn stop_returns_task_and_request_ids_and_instance_goes_through_in_progress_to_stopped(scheme) {
+    let emu = start(scheme.config().timings(slow_stop())).await;
     let client = client(&emu);
     assert_eq!(emu.instance_state(DEMO), Some(InstanceState::Running));
 
@@ -45,10 +45,11 @@ async fn stop_returns_task_and_request_ids_and_instance_goes_through_in_progress
     let after = emu.instance(DEMO).expect("the instance exists");
     assert_eq!(after.latest_operation_state.as_deref(), Some("SUCCESS"));
 }
+}
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn dry_run_answers_dry_run_operation_and_changes_nothing() {
-    let emu = emulator().await;
+e2e_test! {
+async fn dry_run_answers_dry_run_operation_and_changes_nothing(scheme) {
+    let emu = scheme.emulator().await;
     let client = client(&emu);
     let before = emu.instance(DEMO);
 
@@ -83,10 +84,11 @@ async fn dry_run_answers_dry_run_operation_and_changes_nothing() {
         .await
         .expect("the real stop succeeds after the dry run");
 }
+}
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn unsupported_state_codes_come_from_the_instances_real_state() {
-    let emu = emulator().await;
+e2e_test! {
+async fn unsupported_state_codes_come_from_the_instances_real_state(scheme) {
+    let emu = scheme.emulator().await;
     let client = client(&emu);
 
     let e = stop_service_error(&client, "hai-pending1").await;
@@ -147,10 +149,11 @@ async fn unsupported_state_codes_come_from_the_instances_real_state() {
         "UnsupportedOperation.InstanceStateStoppedNoCharge"
     );
 }
+}
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn second_stop_during_the_first_gets_instance_operation_in_progress() {
-    let emu = start(config().timings(slow_stop())).await;
+e2e_test! {
+async fn second_stop_during_the_first_gets_instance_operation_in_progress(scheme) {
+    let emu = start(scheme.config().timings(slow_stop())).await;
     let client = client(&emu);
 
     client
@@ -184,10 +187,11 @@ async fn second_stop_during_the_first_gets_instance_operation_in_progress() {
         "{e:?}"
     );
 }
+}
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_stop_inside_the_accept_window_gets_operate_instance_repeatedly() {
-    let emu = emulator().await;
+e2e_test! {
+async fn concurrent_stop_inside_the_accept_window_gets_operate_instance_repeatedly(scheme) {
+    let emu = scheme.emulator().await;
     // A request holds the instance for 400 ms before its stop is accepted.
     emu.set_timings(Timings {
         accept_window: Duration::from_millis(400),
@@ -226,10 +230,11 @@ async fn concurrent_stop_inside_the_accept_window_gets_operate_instance_repeated
     )
     .await;
 }
+}
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn unknown_and_malformed_ids_get_their_invalid_parameter_value_codes() {
-    let emu = emulator().await;
+e2e_test! {
+async fn unknown_and_malformed_ids_get_their_invalid_parameter_value_codes(scheme) {
+    let emu = scheme.emulator().await;
     let client = client(&emu);
 
     let e = stop_service_error(&client, "hai-zz999999").await;
@@ -251,10 +256,11 @@ async fn unknown_and_malformed_ids_get_their_invalid_parameter_value_codes() {
         );
     }
 }
+}
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn instance_that_fails_internally_gets_internal_error_and_keeps_running() {
-    let emu = emulator().await;
+e2e_test! {
+async fn instance_that_fails_internally_gets_internal_error_and_keeps_running(scheme) {
+    let emu = scheme.emulator().await;
     let client = client(&emu);
 
     // The seed's `hai-broken01` fails every operation with InternalError.
@@ -272,12 +278,13 @@ async fn instance_that_fails_internally_gets_internal_error_and_keeps_running() 
     let e = stop_service_error(&client, "hai-broken02").await;
     assert!(matches!(e, StopInstanceError::InternalError(_)), "{e:?}");
 }
+}
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn duplicated_id_code_maps_to_its_typed_variant() {
+e2e_test! {
+async fn duplicated_id_code_maps_to_its_typed_variant(scheme) {
     // `InvalidParameterValue.Duplicated` needs a list of instance ids; StopInstance takes a
     // single `InstanceId`, so no request state can produce it. Fault injection is the only way.
-    let emu = emulator().await;
+    let emu = scheme.emulator().await;
     let client = client(&emu);
     emu.faults().inject(
         "StopInstance",
@@ -291,4 +298,5 @@ async fn duplicated_id_code_maps_to_its_typed_variant() {
         "{e:?}"
     );
     assert_eq!(emu.instance_state(DEMO), Some(InstanceState::Running));
+}
 }

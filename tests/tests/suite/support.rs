@@ -1,7 +1,9 @@
 //! Shared set-up for the end-to-end tests: an in-process emulator on 127.0.0.1 with short
-//! operation timings, and an SDK client pointed at it.
+//! operation timings, over http or https, and an SDK client pointed at it that trusts the
+//! emulator's certificate.
 //!
 //! Every end-to-end module of the suite uses it; not every module uses every helper.
+//! [`e2e_test!`] defines a test once per [`Scheme`].
 #![allow(dead_code)]
 
 use std::time::{Duration, Instant};
@@ -16,6 +18,55 @@ pub const REGION: &str = "ap-guangzhou";
 
 /// The seed's running example instance.
 pub const DEMO: &str = "hai-dunyfddn";
+
+/// Defines an end-to-end test twice, as `NAME::http` and `NAME::https`: the body receives
+/// the [`Scheme`] and starts its emulator with `scheme.emulator()` or
+/// `start(scheme.config()...)`; [`builder`] and [`client`] then trust the emulator's
+/// certificate through `ClientBuilder::add_root_certificate`. Both run in parallel, so the
+/// suite's wall time grows by the TLS handshakes, not twofold per test.
+macro_rules! e2e_test {
+    ($(#[$attr:meta])* async fn $name:ident($scheme:ident) $body:block) => {
+        $(#[$attr])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($scheme: $crate::support::Scheme) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn http() {
+                run($crate::support::Scheme::Http).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn https() {
+                run($crate::support::Scheme::Https).await
+            }
+        }
+    };
+}
+
+/// How an end-to-end test reaches its emulator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    /// Plain HTTP.
+    Http,
+    /// HTTPS with the emulator's self-signed certificate, trusted by the client as an added
+    /// root.
+    Https,
+}
+
+impl Scheme {
+    /// [`config`] over this scheme.
+    pub fn config(self) -> EmulatorConfig {
+        config().tls(self == Scheme::Https)
+    }
+
+    /// Starts an emulator with [`Scheme::config`].
+    pub async fn emulator(self) -> EmulatorHandle {
+        start(self.config()).await
+    }
+}
 
 /// Operation timings short enough to keep the suite fast, long enough that a test can
 /// observe the in-progress period right after a call returns.
@@ -52,7 +103,8 @@ pub async fn start(config: EmulatorConfig) -> EmulatorHandle {
 }
 
 /// A client builder for `emu`, using its first credential, the client-side rate limiter
-/// off, no endpoint from the environment and a 5 s timeout (nothing here should take long).
+/// off, no endpoint from the environment and a 5 s timeout (nothing here should take long);
+/// over https it trusts the emulator's certificate.
 pub fn builder(emu: &EmulatorHandle) -> ClientBuilder {
     let cred = &emu.credentials()[0];
     builder_with(
@@ -63,13 +115,21 @@ pub fn builder(emu: &EmulatorHandle) -> ClientBuilder {
 
 /// Like [`builder`] with other credentials.
 pub fn builder_with(emu: &EmulatorHandle, credentials: Credentials) -> ClientBuilder {
-    Client::builder()
+    trusting(emu, Client::builder())
         .endpoint(emu.endpoint())
         .endpoint_from_env(false)
         .region(REGION)
         .credentials(credentials)
         .rate_limit(false)
         .timeout(Some(Duration::from_secs(5)))
+}
+
+/// `builder`, trusting `emu`'s certificate when it serves https.
+pub fn trusting(emu: &EmulatorHandle, builder: ClientBuilder) -> ClientBuilder {
+    match emu.certificate_pem() {
+        Some(pem) => builder.add_root_certificate(pem),
+        None => builder,
+    }
 }
 
 /// A client for `emu` built by [`builder`].

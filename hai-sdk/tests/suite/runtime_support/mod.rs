@@ -341,7 +341,10 @@ async fn serve(
     }
 }
 
-async fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Option<Captured> {
+pub async fn read_request<S: tokio::io::AsyncRead + Unpin>(
+    stream: &mut S,
+    buf: &mut Vec<u8>,
+) -> Option<Captured> {
     loop {
         if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
             let head = String::from_utf8_lossy(&buf[..end]).into_owned();
@@ -378,7 +381,10 @@ async fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Option<Captu
     }
 }
 
-async fn read_more(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Option<()> {
+async fn read_more<S: tokio::io::AsyncRead + Unpin>(
+    stream: &mut S,
+    buf: &mut Vec<u8>,
+) -> Option<()> {
     let mut tmp = [0u8; 8192];
     let n = stream.read(&mut tmp).await.ok()?;
     if n == 0 {
@@ -471,4 +477,99 @@ pub fn verify_signature(
         "signature of {req:?}"
     );
     signature
+}
+
+// ---------------------------------------------------------------------------------------------
+// A loopback HTTPS server.
+
+/// An HTTPS server on 127.0.0.1 with a fresh self-signed certificate for `names`, answering
+/// every request with `Reply::ok(1, "req-tls")`.
+pub struct TlsServer {
+    pub addr: SocketAddr,
+    /// The certificate's PEM, for the client to trust.
+    pub pem: String,
+    handshakes: Arc<AtomicUsize>,
+    requests: Arc<Mutex<Vec<Captured>>>,
+}
+
+impl TlsServer {
+    pub async fn start(names: &[&str]) -> TlsServer {
+        let cert = rcgen::generate_simple_self_signed(
+            names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>(),
+        )
+        .unwrap();
+        let key = rustls::pki_types::PrivateKeyDer::Pkcs8(
+            rustls::pki_types::PrivatePkcs8KeyDer::from(cert.signing_key.serialize_der()),
+        );
+        let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert.cert.der().clone()], key)
+        .unwrap();
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let handshakes = Arc::new(AtomicUsize::new(0));
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let (shakes, reqs) = (handshakes.clone(), requests.clone());
+        tokio::spawn(async move {
+            while let Ok((tcp, _)) = listener.accept().await {
+                shakes.fetch_add(1, Ordering::SeqCst);
+                let (acceptor, reqs) = (acceptor.clone(), reqs.clone());
+                tokio::spawn(async move {
+                    let Ok(mut tls) = acceptor.accept(tcp).await else {
+                        return;
+                    };
+                    let mut buf = Vec::new();
+                    while let Some(req) = read_request(&mut tls, &mut buf).await {
+                        reqs.lock().unwrap().push(req);
+                        let body = r#"{"Response":{"TaskId":1,"RequestId":"req-tls"}}"#;
+                        let answer = format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                            body.len()
+                        );
+                        if tls.write_all(answer.as_bytes()).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        TlsServer {
+            addr,
+            pem: cert.cert.pem(),
+            handshakes,
+            requests,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("https://{}", self.addr)
+    }
+    /// TCP connections accepted (each one a handshake attempt).
+    pub fn handshakes(&self) -> usize {
+        self.handshakes.load(Ordering::SeqCst)
+    }
+    pub fn requests(&self) -> Vec<Captured> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+/// A client for `server` as [`builder`] makes it, over https.
+pub fn tls_builder(server: &TlsServer) -> ClientBuilder {
+    hai_sdk::Client::builder()
+        .region(REGION)
+        .credentials(Credentials::new(SECRET_ID, SECRET_KEY, None))
+        .endpoint(server.url())
+        .endpoint_from_env(false)
+        .rate_limit(false)
+        .retry_policy(
+            RetryPolicy::new()
+                .with_base_delay(Duration::from_millis(1))
+                .with_throttle_delay(Duration::from_millis(1)),
+        )
 }
