@@ -61,7 +61,10 @@ async fn main() -> ExitCode {
         .with_initial_delay(Duration::from_secs(5))
         .with_max_delay(Duration::from_secs(30))
         .with_timeout(Duration::from_secs(30 * 60));
-    match client.wait_for_service_state(&id, "RUNNING", config).await {
+    match client
+        .wait_for_service_state(&id, hai_sdk::types::ServiceState::Running, config)
+        .await
+    {
         Ok(s) => println!(
             "{id} is RUNNING with {} of {} replicas",
             s.running_replicas.unwrap_or_default(),
@@ -101,7 +104,7 @@ async fn main() -> ExitCode {
             "  {} {:?} {}",
             s.service_id.as_deref().unwrap_or("?"),
             s.service_name.as_deref().unwrap_or(""),
-            s.service_state.as_deref().unwrap_or("?")
+            s.service_state.as_ref().map(|s| s.as_str()).unwrap_or("?")
         );
     }
 

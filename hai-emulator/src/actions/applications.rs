@@ -44,7 +44,7 @@ impl View {
         i.config_environment = Some(self.environment.clone());
         i.min_system_disk_size = Some(self.min_disk);
         i.application_type = Some(self.kind.to_owned());
-        i.application_state = Some(self.state.to_owned());
+        i.application_state = Some(self.state.into());
         i.create_time = Some(self.created.clone());
         i.application_size = Some(self.size);
         i

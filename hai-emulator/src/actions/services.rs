@@ -647,7 +647,7 @@ fn detail(inf: &Inference, rec: &ServiceRecord) -> types::ServiceDetail {
     let mut d = types::ServiceDetail::default();
     d.service_id = Some(s.service_id.clone());
     d.service_name = Some(s.service_name.clone());
-    d.service_state = Some(s.service_state.as_str().to_owned());
+    d.service_state = Some(s.service_state.as_str().into());
     d.running_replicas = Some(rec.running);
     d.total_replicas = Some(s.replicas);
     d.create_time = Some(s.create_time.clone());

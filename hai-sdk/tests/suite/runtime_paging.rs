@@ -10,6 +10,7 @@ use hai_sdk::describe_applications::application_can_reach;
 use hai_sdk::describe_musk_prompts::DescribeMuskPromptsRequest;
 use hai_sdk::describe_services::{service_can_reach, DescribeServicesRequest};
 use hai_sdk::paginator::Paginated;
+use hai_sdk::types::{ApplicationState, ServiceState};
 use hai_sdk::{WaitError, WaiterConfig};
 use runtime_support::*;
 
@@ -152,10 +153,13 @@ async fn a_service_is_waited_for_until_it_runs() {
     .await;
     let client = builder(&server).build().unwrap();
     let service = client
-        .wait_for_service_state("ms-1", "RUNNING", quick())
+        .wait_for_service_state("ms-1", ServiceState::Running, quick())
         .await
         .expect("running");
-    assert_eq!(service.service_state.as_deref(), Some("RUNNING"));
+    assert_eq!(
+        service.service_state.as_ref().map(|s| s.as_str()),
+        Some("RUNNING")
+    );
     assert_eq!(server.count(), 3);
     for r in server.requests() {
         assert_eq!(body(&r), serde_json::json!({"ServiceIds": ["ms-1"]}));
@@ -180,7 +184,7 @@ async fn a_failed_or_deleted_service_ends_the_wait() {
     .await;
     let client = builder(&server).build().unwrap();
     let e = client
-        .wait_for_service_state("ms-1", "RUNNING", quick())
+        .wait_for_service_state("ms-1", ServiceState::Running, quick())
         .await
         .unwrap_err();
     match &e {
@@ -262,10 +266,13 @@ async fn an_application_is_waited_for_until_it_is_online() {
     .await;
     let client = builder(&server).build().unwrap();
     let app = client
-        .wait_for_application_state("app-1", "ONLINE", quick())
+        .wait_for_application_state("app-1", ApplicationState::Online, quick())
         .await
         .expect("online");
-    assert_eq!(app.application_state.as_deref(), Some("ONLINE"));
+    assert_eq!(
+        app.application_state.as_ref().map(|s| s.as_str()),
+        Some("ONLINE")
+    );
     for r in server.requests() {
         assert_eq!(r.header("X-TC-Action"), "DescribeApplications");
         assert_eq!(body(&r), serde_json::json!({"ApplicationIds": ["app-1"]}));
@@ -290,7 +297,7 @@ async fn messages_escape_what_the_service_and_the_caller_sent() {
     let e = client
         .wait_for_application_state(
             "a\nb",
-            "ONLINE",
+            ApplicationState::Online,
             quick().with_timeout(Duration::from_millis(50)),
         )
         .await
@@ -310,7 +317,7 @@ async fn messages_escape_what_the_service_and_the_caller_sent() {
 
 #[test]
 fn service_and_application_tables() {
-    let s = |a: &str, b: &str| service_can_reach(&a.to_owned(), &b.to_owned());
+    let s = |a: &str, b: &str| service_can_reach(&a.into(), &b.into());
     assert!(s("CREATING", "RUNNING"));
     assert!(s("ARREARS", "RUNNING"));
     assert!(s("RUNNING", "UPDATING"));
@@ -319,7 +326,7 @@ fn service_and_application_tables() {
     assert!(!s("DELETING", "RUNNING"));
     assert!(!s("RUNNING", "CREATING"));
     assert!(s("SOMETHING_NEW", "RUNNING"));
-    let a = |x: &str, y: &str| application_can_reach(&x.to_owned(), &y.to_owned());
+    let a = |x: &str, y: &str| application_can_reach(&x.into(), &y.into());
     assert!(a("CREATING", "ONLINE"));
     assert!(a("ARREARS", "ONLINE"));
     assert!(!a("DELETING", "ONLINE"));

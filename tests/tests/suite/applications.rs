@@ -63,7 +63,7 @@ async fn custom_application_create_page_wait_launch_and_terminate(scheme) {
         .expect("CreateApplication succeeds");
     let id = created.application_id.expect("an ApplicationId");
     let app = application(&client, &id).await;
-    assert_eq!(app.application_state.as_deref(), Some("CREATING"));
+    assert_eq!(app.application_state.as_ref().map(|s| s.as_str()), Some("CREATING"));
     assert_eq!(app.application_type.as_deref(), Some("PRIVATE_APPLICATION"));
     assert_eq!(app.description.as_deref(), Some("from the demo"));
     // While the image is made the instance accepts no other operation.
@@ -102,7 +102,7 @@ async fn custom_application_create_page_wait_launch_and_terminate(scheme) {
 
     // Wait until it is online.
     let deadline = Instant::now() + Duration::from_secs(5);
-    while application(&client, &id).await.application_state.as_deref() != Some("ONLINE") {
+    while application(&client, &id).await.application_state.as_ref().map(|s| s.as_str()) != Some("ONLINE") {
         assert!(Instant::now() < deadline, "{id} never came online");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }

@@ -46,10 +46,13 @@ async fn services_are_paged_and_waited_for() {
         .expect("create");
     let id = created.service_id.expect("a ServiceId");
     let s = client
-        .wait_for_service_state(&id, "RUNNING", quick())
+        .wait_for_service_state(&id, hai_sdk::types::ServiceState::Running, quick())
         .await
         .expect("the new service runs");
-    assert_eq!(s.service_state.as_deref(), Some("RUNNING"));
+    assert_eq!(
+        s.service_state.as_ref().map(|s| s.as_str()),
+        Some("RUNNING")
+    );
 
     // Every service exactly once, whatever the page size; with TotalCount no extra request.
     let mut expected = None;
@@ -99,7 +102,7 @@ async fn services_are_paged_and_waited_for() {
         .await
         .expect("update");
     let s = client
-        .wait_for_service_state(&id, "RUNNING", quick())
+        .wait_for_service_state(&id, hai_sdk::types::ServiceState::Running, quick())
         .await
         .expect("running after the update");
     assert_eq!(s.running_replicas, Some(2));
@@ -110,16 +113,20 @@ async fn services_are_paged_and_waited_for() {
         .await
         .expect("delete");
     let e = client
-        .wait_for_service_state(&id, "RUNNING", quick())
+        .wait_for_service_state(&id, hai_sdk::types::ServiceState::Running, quick())
         .await
         .unwrap_err();
     assert!(
-        matches!(&e, WaitError::Unreachable { state, .. } if state == "DELETING")
+        matches!(&e, WaitError::Unreachable { state, .. } if *state == hai_sdk::types::ServiceState::Deleting)
             || e.is_not_found(),
         "{e}"
     );
     let e = client
-        .wait_for_service_state(&id, "DELETED-NEVER", quick())
+        .wait_for_service_state(
+            &id,
+            hai_sdk::types::ServiceState::from("DELETED-NEVER"),
+            quick(),
+        )
         .await
         .unwrap_err();
     assert!(e.is_not_found(), "{e}");
@@ -152,7 +159,7 @@ async fn a_failed_deployment_ends_the_wait_for_running() {
         .service_id
         .expect("a ServiceId");
     let e = client
-        .wait_for_service_state(&id, "RUNNING", quick())
+        .wait_for_service_state(&id, hai_sdk::types::ServiceState::Running, quick())
         .await
         .unwrap_err();
     match &e {
@@ -177,7 +184,7 @@ async fn an_application_is_waited_for_until_online() {
         .application_id
         .expect("an ApplicationId");
     let app = client
-        .wait_for_application_state(&id, "ONLINE", quick())
+        .wait_for_application_state(&id, hai_sdk::types::ApplicationState::Online, quick())
         .await
         .expect("online");
     assert_eq!(app.application_name.as_deref(), Some("waited-env"));

@@ -47,7 +47,7 @@ async fn wait_for(client: &Client, id: &str, state: &str) -> ServiceDetail {
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
         let s = describe(client, id).await;
-        if s.service_state.as_deref() == Some(state) {
+        if s.service_state.as_ref().map(|s| s.as_str()) == Some(state) {
             return s;
         }
         assert!(
@@ -113,7 +113,7 @@ async fn template_service_create_describe_page_update_wait_and_delete(scheme) {
         .expect("CreateInferServiceByTemplate succeeds");
     let id = created.service_id.expect("a ServiceId");
     let s = describe(&client, &id).await;
-    assert_eq!(s.service_state.as_deref(), Some("CREATING"));
+    assert_eq!(s.service_state.as_ref().map(|s| s.as_str()), Some("CREATING"));
     assert_eq!(s.total_replicas, Some(2));
     let s = wait_for(&client, &id, "RUNNING").await;
     assert_eq!(s.running_replicas, Some(2));
@@ -146,7 +146,7 @@ async fn template_service_create_describe_page_update_wait_and_delete(scheme) {
         .service_info_set
         .unwrap_or_default()
         .iter()
-        .all(|s| s.service_state.as_deref() == Some("RUNNING")));
+        .all(|s| s.service_state.as_ref().map(|s| s.as_str()) == Some("RUNNING")));
 
     // Call information, paged.
     let calls = client
@@ -171,7 +171,7 @@ async fn template_service_create_describe_page_update_wait_and_delete(scheme) {
         .await
         .expect("UpdateServiceConfigs succeeds");
     let s = describe(&client, &id).await;
-    assert_eq!(s.service_state.as_deref(), Some("UPDATING"));
+    assert_eq!(s.service_state.as_ref().map(|s| s.as_str()), Some("UPDATING"));
     assert_eq!(s.target_replicas, Some(3));
     let err = client
         .update_service_configs(UpdateServiceConfigsRequest::new(&id).target_replicas(1))
@@ -204,7 +204,7 @@ async fn template_service_create_describe_page_update_wait_and_delete(scheme) {
         .await
         .expect("DeleteService succeeds");
     assert_eq!(
-        describe(&client, &id).await.service_state.as_deref(),
+        describe(&client, &id).await.service_state.as_ref().map(|s| s.as_str()),
         Some("DELETING")
     );
     let deadline = Instant::now() + Duration::from_secs(5);
