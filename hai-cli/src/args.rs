@@ -61,6 +61,8 @@ pub fn command() -> Command {
                 .long(*name)
                 .value_name(*value)
                 .help(*help)
+                .help_heading("Global options")
+                .display_order(1000)
                 .global(true)
                 .allow_hyphen_values(true),
         );
@@ -70,6 +72,8 @@ pub fn command() -> Command {
             Arg::new(*name)
                 .long(*name)
                 .help(*help)
+                .help_heading("Global options")
+                .display_order(1000)
                 .action(ArgAction::SetTrue)
                 .global(true),
         );
@@ -131,6 +135,7 @@ fn member_arg(m: &'static MemberDef) -> Arg {
     let mut arg = Arg::new(m.name)
         .long(m.name)
         .value_name(value_name)
+        .help_heading("Parameters")
         .help(help);
     if m.kebab != m.name && !is_global_long(m.kebab) {
         arg = arg.visible_alias(m.kebab);
