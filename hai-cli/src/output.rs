@@ -302,7 +302,7 @@ impl Table {
         match current {
             Json::Array(items) if !items.is_empty() => {
                 if matches!(items[0], Json::Object(_)) {
-                    self.from_list(items, indent, title);
+                    self.list_section(items, indent, title);
                 } else {
                     for item in items {
                         match item {
@@ -350,7 +350,7 @@ impl Table {
         true
     }
 
-    fn from_list(&mut self, items: &[Json], indent: usize, title: Option<&str>) {
+    fn list_section(&mut self, items: &[Json], indent: usize, title: Option<&str>) {
         let mut headers: Vec<String> = Vec::new();
         let mut more: Vec<String> = Vec::new();
         for item in items {
