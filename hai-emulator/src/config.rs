@@ -75,6 +75,18 @@ pub struct Timings {
     /// `FailedOperation.OperateInstanceRepeatedly`. Zero (the default) makes the window
     /// instantaneous, so only a test that widens it can reach that code deterministically.
     pub accept_window: Duration,
+    /// CreateInferServiceByTemplate / DeployInferService: time a new service spends in
+    /// `CREATING` before `RUNNING` (or `CREATE_FAILED`).
+    pub service_create: Duration,
+    /// UpdateServiceConfigs: time a service spends in `UPDATING`.
+    pub service_update: Duration,
+    /// DeleteService: time a service spends in `DELETING` before it is gone.
+    pub service_delete: Duration,
+    /// CreateApplication: time a new application spends in `CREATING` before `ONLINE`
+    /// (its source instance shows the operation in progress meanwhile).
+    pub application_create: Duration,
+    /// CreateMuskPrompt: time a prompt task runs (status 0) before it succeeds or fails.
+    pub prompt: Duration,
 }
 
 impl Default for Timings {
@@ -85,6 +97,11 @@ impl Default for Timings {
             terminate: Duration::from_millis(200),
             run: Duration::from_millis(200),
             accept_window: Duration::ZERO,
+            service_create: Duration::from_millis(200),
+            service_update: Duration::from_millis(200),
+            service_delete: Duration::from_millis(200),
+            application_create: Duration::from_millis(200),
+            prompt: Duration::from_millis(200),
         }
     }
 }

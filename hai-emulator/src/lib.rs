@@ -1,7 +1,7 @@
 //! A local Tencent Cloud HAI service (API `2023-08-12`) for tests, examples and benchmarks.
 //!
-//! It checks TC3-HMAC-SHA256 signatures, validates parameters against the spec, keeps
-//! instance state, enforces the documented rate limits and answers with the documented
+//! It checks TC3-HMAC-SHA256 signatures, validates parameters against the spec, keeps the
+//! state of instances, inference services, custom applications and prompt tasks, enforces the documented rate limits and answers with the documented
 //! envelopes and error codes, so clients (ours and Tencent's official SDKs) can be exercised
 //! end to end without reaching Tencent Cloud. Faults can be injected per action at run time.
 //!
@@ -42,4 +42,7 @@ pub use error::ApiError;
 pub use faults::{Fault, FaultControl, Times, ANY_ACTION};
 pub use seed::Seed;
 pub use server::{Emulator, EmulatorHandle, StartError};
-pub use state::{is_well_formed_id, ChargeType, Instance, InstanceState};
+pub use state::{
+    is_well_formed_id, Application, ApplicationState, ChargeType, ComputeNeed, DeployTemplate,
+    Instance, InstanceState, Model, Service, ServiceState, Workflow,
+};

@@ -11,7 +11,7 @@ use hai_spec::Spec;
 use http::{HeaderMap, Method};
 use serde_json::{Map, Value};
 
-use crate::actions;
+use crate::actions::{self, store::Inference, Ctx};
 use crate::auth::{self, SignedRequest};
 use crate::config::{Credential, EmulatorConfig, Timings};
 use crate::error::{error_envelope, success_envelope, ApiError};
@@ -39,6 +39,9 @@ pub(crate) struct Shared {
     pub launch_result: Mutex<InstanceState>,
     /// RunInstances `ClientToken` -> the instance ids it created.
     pub client_tokens: Mutex<HashMap<String, Vec<String>>>,
+    /// Services, custom applications, models, templates, prompts. Lock after `store` when
+    /// both are needed.
+    pub inference: Mutex<Inference>,
 }
 
 /// One HTTP request, already read.
@@ -77,7 +80,15 @@ impl Shared {
             regions: config.regions.clone(),
             launch_result: Mutex::new(InstanceState::Running),
             client_tokens: Mutex::new(HashMap::new()),
+            inference: Mutex::new(Inference::new(&config.seed)),
         }
+    }
+
+    /// The inference store with every operation due by `now` completed.
+    pub fn inference_at(&self, now: Instant) -> MutexGuard<'_, Inference> {
+        let mut inf = lock(&self.inference);
+        inf.settle(now);
+        inf
     }
 
     pub fn store(&self) -> MutexGuard<'_, Store> {
@@ -327,7 +338,7 @@ impl Shared {
         };
         crate::validate::validate_params(&self.spec, &action.input, &params)?;
 
-        actions::dispatch(self, action_name, params)
+        actions::dispatch(self, &Ctx { region }, action_name, params)
             .await
             .map(Outcome::Fields)
     }

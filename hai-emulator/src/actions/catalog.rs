@@ -1,13 +1,13 @@
-//! Read-only catalogues: regions, scenes, applications, and the bundles RunInstances sells.
+//! Read-only catalogues: regions, scenes, public applications, and the bundles RunInstances
+//! sells.
 
 use serde_json::{Map, Value};
 
-use hai_sdk::describe_applications::{DescribeApplicationsRequest, DescribeApplicationsResponse};
 use hai_sdk::describe_regions::{DescribeRegionsRequest, DescribeRegionsResponse};
 use hai_sdk::describe_scenes::{DescribeScenesRequest, DescribeScenesResponse};
 use hai_sdk::types;
 
-use super::{check_id_list, decode, encode, is_id, paging};
+use super::{check_id_list, decode, encode, is_id};
 use crate::error::ApiError;
 use crate::service::Shared;
 
@@ -128,7 +128,7 @@ pub(crate) fn describe_regions(
     encode(&resp)
 }
 
-fn is_scene_id(s: &str) -> bool {
+pub(crate) fn is_scene_id(s: &str) -> bool {
     is_id(s, "scene")
 }
 
@@ -167,132 +167,4 @@ pub(crate) fn describe_scenes(params: Map<String, Value>) -> Result<Map<String, 
 
 pub(crate) fn is_app_id(s: &str) -> bool {
     is_id(s, "app")
-}
-
-const APP_FILTERS: &[&str] = &["application-id", "scene-id", "application-type"];
-const APP_TYPES: &[&str] = &["PUBLIC_APPLICATION", "PRIVATE_APPLICATION"];
-
-fn app_info(a: &App) -> types::ApplicationInfo {
-    let mut i = types::ApplicationInfo::default();
-    i.application_id = Some(a.id.to_owned());
-    i.application_name = Some(a.name.to_owned());
-    i.description = Some(a.description.to_owned());
-    i.config_environment = Some(a.environment.to_owned());
-    i.min_system_disk_size = Some(a.min_disk);
-    i.application_type = Some("PUBLIC_APPLICATION".to_owned());
-    i.application_state = Some("ONLINE".to_owned());
-    i.create_time = Some(a.created.to_owned());
-    i.application_size = Some(a.size);
-    i
-}
-
-/// DescribeApplications: `ApplicationIds` or `Filters` (`application-id`, `scene-id`,
-/// `application-type`), ordered by `OrderField` (`create_time`, `application_size`) and
-/// `Order` (`ASC`, `DESC`), paged by `Offset`/`Limit`.
-pub(crate) fn describe_applications(
-    params: Map<String, Value>,
-) -> Result<Map<String, Value>, ApiError> {
-    let req: DescribeApplicationsRequest = decode(params)?;
-    if req.application_ids.is_some() && req.filters.is_some() {
-        return Err(ApiError::new(
-            "InvalidParameter.AtMostOne",
-            "ApplicationIds and Filters cannot be given together.",
-        ));
-    }
-    if let Some(ids) = &req.application_ids {
-        check_id_list(
-            "ApplicationIds",
-            ids,
-            100,
-            is_app_id,
-            "InvalidParameterValue.InvalidApplicationIdMalformed",
-        )?;
-    }
-    for f in req.filters.iter().flatten() {
-        match f.name.as_str() {
-            "application-id" => check_id_list(
-                "Filters.Values",
-                &f.values,
-                100,
-                is_app_id,
-                "InvalidParameterValue.InvalidApplicationIdMalformed",
-            )?,
-            "scene-id" => check_id_list(
-                "Filters.Values",
-                &f.values,
-                100,
-                is_scene_id,
-                "InvalidParameterValue.InvalidSceneIdMalformed",
-            )?,
-            "application-type" => {
-                if let Some(bad) = f.values.iter().find(|v| !APP_TYPES.contains(&v.as_str())) {
-                    return Err(ApiError::new(
-                        "InvalidParameterValue.InvalidApplicationType",
-                        format!(
-                            "The application type `{bad}` is not one of {}.",
-                            APP_TYPES.join(", ")
-                        ),
-                    ));
-                }
-            }
-            other => {
-                return Err(ApiError::invalid_value(
-                    "Filters.Name",
-                    &format!("`{other}` is not one of {}", APP_FILTERS.join(", ")),
-                ))
-            }
-        }
-    }
-    let field = req.order_field.as_deref().unwrap_or("create_time");
-    if field != "create_time" && field != "application_size" {
-        return Err(ApiError::new(
-            "InvalidParameterValue.InvalidOrderField",
-            format!("The order field `{field}` is not create_time or application_size."),
-        ));
-    }
-    let order = req.order.as_deref().unwrap_or("DESC");
-    if order != "ASC" && order != "DESC" {
-        return Err(ApiError::new(
-            "InvalidParameterValue.InvalidOrder",
-            format!("The order `{order}` is not ASC or DESC."),
-        ));
-    }
-    let (offset, limit) = paging(req.offset, req.limit)?;
-    let mut selected: Vec<&App> = APPS
-        .iter()
-        .filter(|a| {
-            req.application_ids
-                .as_ref()
-                .is_none_or(|ids| ids.iter().any(|x| x == a.id))
-        })
-        .filter(|a| {
-            req.filters.iter().flatten().all(|f| {
-                let any = |v: &str| f.values.iter().any(|x| x == v);
-                match f.name.as_str() {
-                    "application-id" => any(a.id),
-                    "scene-id" => any(a.scene),
-                    _ => any("PUBLIC_APPLICATION"),
-                }
-            })
-        })
-        .collect();
-    if field == "application_size" {
-        selected.sort_by_key(|a| a.size);
-    } else {
-        selected.sort_by_key(|a| a.created);
-    }
-    if order == "DESC" {
-        selected.reverse();
-    }
-    let mut resp = DescribeApplicationsResponse::default();
-    resp.total_count = Some(i64::try_from(selected.len()).unwrap_or(i64::MAX));
-    resp.application_set = Some(
-        selected
-            .into_iter()
-            .skip(offset)
-            .take(limit)
-            .map(app_info)
-            .collect(),
-    );
-    encode(&resp)
 }

@@ -11,10 +11,10 @@ use hai_sdk::run_instances::{RunInstancesRequest, RunInstancesResponse};
 use hai_sdk::types::{self, ChargeType as WireChargeType};
 
 use super::catalog::{is_app_id, App, APPS, BUNDLES};
-use super::{decode, encode};
+use super::{decode, encode, new_id};
 use crate::error::ApiError;
 use crate::service::Shared;
-use crate::state::{is_well_formed_id, Instance};
+use crate::state::{ApplicationState, Instance};
 
 /// Largest `InstanceCount` one RunInstances call takes.
 pub(crate) const MAX_INSTANCE_COUNT: u64 = 20;
@@ -23,15 +23,24 @@ pub(crate) const MAX_NAME_CHARS: usize = 60;
 /// Largest system disk, in GB.
 pub(crate) const MAX_DISK_GB: i64 = 1000;
 
+/// The application a launch uses: public (the catalogue) or custom (`ONLINE` only).
+struct LaunchApp {
+    id: String,
+    name: String,
+    min_disk: i64,
+}
+
 /// What a launch request asks for, after the checks both actions share.
 struct Launch {
-    app: &'static App,
+    app: LaunchApp,
     bundle: (&'static str, f64, f64),
     count: u64,
     disk: i64,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn check_launch(
+    shared: &Shared,
     application_id: &str,
     bundle_type: &str,
     system_disk: Option<&types::SystemDisk>,
@@ -46,15 +55,35 @@ fn check_launch(
             format!("The application ID `{application_id}` is malformed."),
         ));
     }
-    let app = APPS
+    let public = APPS
         .iter()
         .find(|a| a.id == application_id)
-        .ok_or_else(|| {
-            ApiError::new(
-                "InvalidParameterValue.ApplicationIdNotFound",
-                format!("The application `{application_id}` does not exist."),
-            )
-        })?;
+        .map(|a: &App| LaunchApp {
+            id: a.id.to_owned(),
+            name: a.name.to_owned(),
+            min_disk: a.min_disk,
+        });
+    let custom = || {
+        shared
+            .inference_at(Instant::now())
+            .apps
+            .iter()
+            .find(|r| {
+                r.app.application_id == application_id
+                    && r.app.application_state == ApplicationState::Online
+            })
+            .map(|r| LaunchApp {
+                id: r.app.application_id.clone(),
+                name: r.app.application_name.clone(),
+                min_disk: r.app.min_system_disk_size,
+            })
+    };
+    let app = public.or_else(custom).ok_or_else(|| {
+        ApiError::new(
+            "InvalidParameterValue.ApplicationIdNotFound",
+            format!("The application `{application_id}` does not exist (or is not ONLINE yet)."),
+        )
+    })?;
     let bundle = *BUNDLES.iter().find(|b| b.0 == bundle_type).ok_or_else(|| {
         ApiError::new(
             "InvalidParameterValue.BundleTypeNotFound",
@@ -110,22 +139,6 @@ fn check_launch(
     })
 }
 
-/// A fresh id in the service's format that `taken` does not know.
-fn new_instance_id(taken: impl Fn(&str) -> bool) -> String {
-    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
-    loop {
-        let bytes = uuid::Uuid::new_v4();
-        let rest: String = bytes.as_bytes()[..8]
-            .iter()
-            .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
-            .collect();
-        let id = format!("hai-{rest}");
-        if is_well_formed_id(&id) && !taken(&id) {
-            return id;
-        }
-    }
-}
-
 /// `YYYY-MM-DD hh:mm:ss` (UTC) for a Unix time.
 pub(crate) fn format_time(unix: u64) -> String {
     let (year, month, day) = hai_sdk::signer::civil_date(unix);
@@ -147,6 +160,7 @@ pub(crate) fn run_instances(
 ) -> Result<Map<String, Value>, ApiError> {
     let req: RunInstancesRequest = decode(params)?;
     let launch = check_launch(
+        shared,
         &req.application_id,
         &req.bundle_type,
         req.system_disk.as_ref(),
@@ -177,7 +191,7 @@ pub(crate) fn run_instances(
     let mut store = shared.store();
     let mut ids = Vec::new();
     for n in 0..launch.count {
-        let id = new_instance_id(|id| store.contains(id));
+        let id = new_id("hai", |id| store.contains(id));
         let host = u8::try_from(store.len() % 250).unwrap_or(0) + 2;
         let name = match (&req.instance_name, launch.count) {
             (Some(name), 1) => name.clone(),
@@ -190,7 +204,7 @@ pub(crate) fn run_instances(
                 &format!("43.135.{}.{host}", store.len() / 250 % 250),
                 &format!("10.1.{}.{host}", store.len() / 250 % 250),
             );
-        inst.application_name = launch.app.name.to_owned();
+        inst.application_name = launch.app.name.clone();
         inst.bundle_name = launch.bundle.0.to_owned();
         inst.system_disk_size = launch.disk;
         inst.create_time = format_time(unix);
@@ -223,10 +237,12 @@ fn item_price(unit: f64, discount: f64, charge_unit: &str, amount: u64) -> types
 /// `InstanceChargePrepaid.Period` 1 to 36 and `TimeUnit` `MONTH`). Disk beyond the
 /// application's minimum is charged per GB.
 pub(crate) fn inquire_price_run_instances(
+    shared: &Shared,
     params: Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
     let req: InquirePriceRunInstancesRequest = decode(params)?;
     let launch = check_launch(
+        shared,
         &req.application_id,
         &req.bundle_type,
         req.system_disk.as_ref(),

@@ -4,8 +4,13 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 
+use sha2::{Digest, Sha256};
+
 use hai_sdk::describe_instance_network_status::{
     DescribeInstanceNetworkStatusRequest, DescribeInstanceNetworkStatusResponse,
+};
+use hai_sdk::describe_service_login_settings::{
+    DescribeServiceLoginSettingsRequest, DescribeServiceLoginSettingsResponse,
 };
 use hai_sdk::reset_instances_password::{
     ResetInstancesPasswordRequest, ResetInstancesPasswordResponse,
@@ -174,5 +179,82 @@ pub(crate) fn describe_instance_network_status(
     let mut resp = DescribeInstanceNetworkStatusResponse::default();
     resp.total_count = Some(u64::try_from(set.len()).unwrap_or(u64::MAX));
     resp.network_status_set = Some(set);
+    encode(&resp)
+}
+
+/// Login services of an instance by its application: `(ServiceName, port, path)`.
+fn login_services(application: &str) -> Vec<(&'static str, u16, &'static str)> {
+    let mut out = vec![("jupyter", 8888, "/lab")];
+    match application {
+        "StableDiffusionWebUI" => out.push(("webui", 7860, "/")),
+        "ComfyUI" => out.push(("comfyui", 8188, "/")),
+        "ChatGLM2-6B" => out.push(("gradio", 7860, "/")),
+        _ => {}
+    }
+    out
+}
+
+/// DescribeServiceLoginSettings: the login URLs of a `RUNNING` instance's services (none for
+/// an instance in another state); `ServiceName` (case-insensitive) picks one.
+pub(crate) fn describe_service_login_settings(
+    shared: &Shared,
+    params: Map<String, Value>,
+) -> Result<Map<String, Value>, ApiError> {
+    let req: DescribeServiceLoginSettingsRequest = decode(params)?;
+    let id = req.instance_id.as_str();
+    if !is_well_formed_id(id) {
+        return Err(ApiError::new(
+            "InvalidParameterValue.InvalidInstanceIdMalformed",
+            format!("The instance ID `{id}` is malformed."),
+        ));
+    }
+    let inst = shared.store().get(id, Instant::now()).ok_or_else(|| {
+        ApiError::new(
+            "InvalidParameterValue.InstanceIdNotFound",
+            format!("The instance `{id}` does not exist."),
+        )
+    })?;
+    if let Some(code) = &inst.fail_with {
+        return Err(ApiError::new(
+            code.clone(),
+            "An internal error occurred (injected through the seed's FailWith).",
+        ));
+    }
+    let services = login_services(&inst.application_name);
+    if let Some(want) = &req.service_name {
+        if !services
+            .iter()
+            .any(|(n, _, _)| n.eq_ignore_ascii_case(want))
+        {
+            let names: Vec<&str> = services.iter().map(|(n, _, _)| *n).collect();
+            return Err(ApiError::invalid_value(
+                "ServiceName",
+                &format!("`{want}` is not one of {}", names.join(", ")),
+            ));
+        }
+    }
+    let running = inst.instance_state == InstanceState::Running;
+    let ip = inst.public_ip_addresses.first().cloned();
+    let mut settings = Vec::new();
+    for (name, port, path) in services {
+        if req
+            .service_name
+            .as_ref()
+            .is_some_and(|w| !name.eq_ignore_ascii_case(w))
+        {
+            continue;
+        }
+        let (true, Some(ip)) = (running, ip.as_ref()) else {
+            continue;
+        };
+        let digest = Sha256::digest(format!("{id}/{name}").as_bytes());
+        let token: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        let mut s = types::LoginSetting::default();
+        s.service_name = Some(name.to_owned());
+        s.url = Some(format!("http://{ip}:{port}{path}?token={token}"));
+        settings.push(s);
+    }
+    let mut resp = DescribeServiceLoginSettingsResponse::default();
+    resp.login_settings = Some(settings);
     encode(&resp)
 }

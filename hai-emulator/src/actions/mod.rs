@@ -2,34 +2,60 @@
 //! decodes them into the SDK's generated request type, acts on the store and returns the
 //! response fields (without `RequestId`), built from the generated response type.
 
+mod applications;
 mod catalog;
 mod instances;
 mod launch;
 mod maintenance;
+mod models;
+mod prompts;
+mod services;
+pub(crate) mod store;
 
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
 use crate::service::Shared;
 
-/// Action names the emulator implements (others in the spec get `UnsupportedOperation`).
+/// Action names the emulator implements: every action of the HAI spec.
 pub const EMULATED_ACTIONS: &[&str] = &[
+    "CreateApplication",
+    "CreateInferServiceByTemplate",
+    "CreateMuskPrompt",
+    "DeleteService",
+    "DeployInferService",
     "DescribeApplications",
+    "DescribeDeployTemplates",
     "DescribeInstanceNetworkStatus",
     "DescribeInstances",
+    "DescribeModels",
+    "DescribeMuskPrompts",
     "DescribeRegions",
     "DescribeScenes",
+    "DescribeServiceLoginSettings",
+    "DescribeServices",
+    "DescribeServicesCallInfo",
+    "GetServicePodLogs",
     "InquirePriceRunInstances",
+    "InquirePriceUpdateServiceConfigs",
     "ResetInstancesPassword",
     "ResizeInstanceDisk",
     "RunInstances",
     "StartInstance",
     "StopInstance",
     "TerminateInstances",
+    "UpdateServiceConfigs",
 ];
+
+/// What a handler may need to know about the request beyond its parameters.
+pub(crate) struct Ctx<'a> {
+    /// `X-TC-Region`, already checked to be served.
+    pub region: &'a str,
+}
 
 pub(crate) async fn dispatch(
     shared: &Shared,
+    ctx: &Ctx<'_>,
     action: &str,
     params: Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
@@ -39,18 +65,38 @@ pub(crate) async fn dispatch(
         "DescribeInstances" => instances::describe_instances(shared, params),
         "TerminateInstances" => instances::terminate_instances(shared, params).await,
         "RunInstances" => launch::run_instances(shared, params),
-        "InquirePriceRunInstances" => launch::inquire_price_run_instances(params),
+        "InquirePriceRunInstances" => launch::inquire_price_run_instances(shared, params),
         "ResetInstancesPassword" => maintenance::reset_instances_password(shared, params),
         "ResizeInstanceDisk" => maintenance::resize_instance_disk(shared, params),
         "DescribeInstanceNetworkStatus" => {
             maintenance::describe_instance_network_status(shared, params)
         }
+        "DescribeServiceLoginSettings" => {
+            maintenance::describe_service_login_settings(shared, params)
+        }
         "DescribeRegions" => catalog::describe_regions(shared, params),
         "DescribeScenes" => catalog::describe_scenes(params),
-        "DescribeApplications" => catalog::describe_applications(params),
+        "DescribeApplications" => applications::describe_applications(shared, params),
+        "CreateApplication" => applications::create_application(shared, params),
+        "DescribeModels" => models::describe_models(shared, params),
+        "DescribeDeployTemplates" => models::describe_deploy_templates(shared, params),
+        "CreateInferServiceByTemplate" => {
+            services::create_infer_service_by_template(shared, ctx, params)
+        }
+        "DeployInferService" => services::deploy_infer_service(shared, ctx, params),
+        "DescribeServices" => services::describe_services(shared, params),
+        "DescribeServicesCallInfo" => services::describe_services_call_info(shared, ctx, params),
+        "UpdateServiceConfigs" => services::update_service_configs(shared, params),
+        "InquirePriceUpdateServiceConfigs" => {
+            services::inquire_price_update_service_configs(shared, params)
+        }
+        "DeleteService" => services::delete_service(shared, params),
+        "GetServicePodLogs" => services::get_service_pod_logs(shared, params),
+        "CreateMuskPrompt" => prompts::create_musk_prompt(shared, params),
+        "DescribeMuskPrompts" => prompts::describe_musk_prompts(shared, params),
         other => Err(ApiError::new(
             "UnsupportedOperation",
-            format!("hai-emulator does not emulate `{other}` yet."),
+            format!("hai-emulator does not emulate `{other}`."),
         )),
     }
 }
@@ -139,4 +185,20 @@ pub(crate) fn is_id(s: &str, prefix: &str) -> bool {
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         })
+}
+
+/// A fresh id `prefix-` + 8 lowercase letters or digits that `taken` does not know.
+pub(crate) fn new_id(prefix: &str, taken: impl Fn(&str) -> bool) -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    loop {
+        let bytes = uuid::Uuid::new_v4();
+        let rest: String = bytes.as_bytes()[..8]
+            .iter()
+            .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+            .collect();
+        let id = format!("{prefix}-{rest}");
+        if !taken(&id) {
+            return id;
+        }
+    }
 }

@@ -954,7 +954,7 @@ async fn describe_start_and_terminate() {
         Some(InstanceState::Terminated)
     );
 
-    // Actions the spec carries but the emulator does not emulate answer a documented code.
+    // Pod logs of a service that does not exist: the common code for a missing resource.
     let r = send(
         emu.addr(),
         &Call::new(
@@ -963,5 +963,5 @@ async fn describe_start_and_terminate() {
         ),
     )
     .await;
-    assert_eq!(r.code().as_deref(), Some("UnsupportedOperation"));
+    assert_eq!(r.code().as_deref(), Some("ResourceNotFound"));
 }

@@ -5,3 +5,4 @@ mod common;
 
 mod actions;
 mod emulator;
+mod inference;

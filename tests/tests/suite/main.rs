@@ -4,6 +4,7 @@
 
 mod support;
 
+mod applications;
 mod auth;
 mod compile_fail;
 mod cookbook;
@@ -11,7 +12,9 @@ mod demo_fixture;
 mod faults;
 mod freshness;
 mod instances;
+mod prompts;
 mod properties;
 mod rate_limit;
+mod services;
 mod stop_instance;
 mod stop_instance_types;

@@ -26,6 +26,11 @@ pub fn fast_timings() -> Timings {
         terminate: Duration::from_millis(300),
         run: Duration::from_millis(300),
         accept_window: Duration::ZERO,
+        service_create: Duration::from_millis(300),
+        service_update: Duration::from_millis(300),
+        service_delete: Duration::from_millis(300),
+        application_create: Duration::from_millis(300),
+        prompt: Duration::from_millis(300),
     }
 }
 
