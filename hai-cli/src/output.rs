@@ -4,6 +4,25 @@ use std::fmt::Write as _;
 
 use crate::json::Json;
 
+/// A value as Python's `str()` shows it, with control and bidirectional characters escaped
+/// (tccli writes them raw; an escape sequence in a service answer must not drive the
+/// terminal).
+fn shown_str(v: &Json) -> String {
+    let text = v.python_str();
+    if !text.chars().any(crate::needs_escape) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if crate::needs_escape(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn is_scalar(v: &Json) -> bool {
     !matches!(v, Json::Array(_) | Json::Object(_))
 }
@@ -21,7 +40,7 @@ fn text_item(item: &Json, out: &mut String, id: Option<&str>, keys: Option<&[Str
         Json::Object(_) => text_dict(item, out, id, keys),
         Json::Array(items) => text_list(items, out, id),
         other => {
-            out.push_str(&other.python_str());
+            out.push_str(&shown_str(other));
             out.push('\n');
         }
     }
@@ -53,11 +72,11 @@ fn scalar_list(items: &[&Json], out: &mut String, id: Option<&str>) {
     match id {
         Some(id) => {
             for v in items {
-                let _ = writeln!(out, "{}\t{}", id.to_uppercase(), v.python_str());
+                let _ = writeln!(out, "{}\t{}", id.to_uppercase(), shown_str(v));
             }
         }
         None => {
-            let parts: Vec<String> = items.iter().map(|v| v.python_str()).collect();
+            let parts: Vec<String> = items.iter().map(|v| shown_str(v)).collect();
             out.push_str(&parts.join("\t"));
             out.push('\n');
         }
@@ -89,7 +108,7 @@ fn text_dict(item: &Json, out: &mut String, id: Option<&str>, keys: Option<&[Str
             sorted.sort_by(|a, b| a.0.cmp(&b.0));
             for (k, v) in sorted {
                 if is_scalar(v) {
-                    scalars.push(v.python_str());
+                    scalars.push(shown_str(v));
                 } else {
                     others.push((k.clone(), v));
                 }
@@ -97,7 +116,7 @@ fn text_dict(item: &Json, out: &mut String, id: Option<&str>, keys: Option<&[Str
         }
         Some(keys) => {
             for k in keys {
-                scalars.push(item.get(k).map(Json::python_str).unwrap_or_default());
+                scalars.push(item.get(k).map(shown_str).unwrap_or_default());
             }
             let mut rest: Vec<&(String, Json)> =
                 m.iter().filter(|(k, _)| !keys.contains(k)).collect();
@@ -306,9 +325,9 @@ impl Table {
                 } else {
                     for item in items {
                         match item {
-                            v if is_scalar(v) => self.add_row(vec![v.python_str()]),
+                            v if is_scalar(v) => self.add_row(vec![shown_str(v)]),
                             Json::Array(inner) if inner.iter().all(is_scalar) => {
-                                self.add_row(inner.iter().map(Json::python_str).collect())
+                                self.add_row(inner.iter().map(shown_str).collect())
                             }
                             Json::Object(m) if m.iter().all(|(_, v)| is_scalar(v)) => {
                                 // Python iterates a dict's keys.
@@ -326,15 +345,12 @@ impl Table {
             Json::Object(m) => {
                 let (headers, more) = sorted_keys(m);
                 if headers.len() == 1 {
-                    let v = current
-                        .get(&headers[0])
-                        .map(Json::python_str)
-                        .unwrap_or_default();
+                    let v = current.get(&headers[0]).map(shown_str).unwrap_or_default();
                     self.add_row(vec![headers[0].clone(), v]);
                 } else if !headers.is_empty() {
                     let row = headers
                         .iter()
-                        .map(|h| current.get(h).map(Json::python_str).unwrap_or_default())
+                        .map(|h| current.get(h).map(shown_str).unwrap_or_default())
                         .collect();
                     self.add_header(headers);
                     self.add_row(row);
@@ -345,7 +361,7 @@ impl Table {
                     }
                 }
             }
-            other => self.add_row(vec![other.python_str()]),
+            other => self.add_row(vec![shown_str(other)]),
         }
         true
     }
@@ -378,7 +394,7 @@ impl Table {
             }
             let row = headers
                 .iter()
-                .map(|h| element.get(h).map(Json::python_str).unwrap_or_default())
+                .map(|h| element.get(h).map(shown_str).unwrap_or_default())
                 .collect();
             self.add_row(row);
             for k in &more {
@@ -473,6 +489,13 @@ mod tests {
             text(&v),
             "r\t2\nINSTANCESET\t1\ta\nIPS\t1\nIPS\t2\nINSTANCESET\tNone\tb\n"
         );
+    }
+
+    #[test]
+    fn terminal_controls_in_values_are_escaped() {
+        let v = Json::parse(r#"{"Name": "a\u001b[31mred\u202e"}"#).unwrap();
+        assert_eq!(text(&v), "a\\u{1b}[31mred\\u{202e}\n");
+        assert!(!table("action", &v).contains('\u{1b}'));
     }
 
     #[test]

@@ -302,3 +302,19 @@ fn every_emulated_action_answers_through_the_binary() {
         }
     }
 }
+
+#[test]
+fn debug_logs_each_call_without_secrets() {
+    let emu = Emu::start();
+    let home = temp_home("debug");
+    let r = run(hai_at(&emu, &home).args(["DescribeRegions", "--debug"]));
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("call succeeded"), "{}", r.stderr);
+    assert!(r.stderr.contains("DescribeRegions"), "{}", r.stderr);
+    assert!(
+        !r.stderr.contains(hai_emulator::DEFAULT_SECRET_KEY),
+        "{}",
+        r.stderr
+    );
+    serde_json::from_str::<serde_json::Value>(&r.stdout).expect("stdout stays JSON");
+}
