@@ -28,6 +28,10 @@ echo "tccli: $("$venv/bin/python" -m pip show tccli | sed -n 's/^Version: //p')"
 cargo build --quiet --release -p hai-emulator -p hai-cli
 emulator="$root/target/release/hai-emulator"
 hai="$root/target/release/hai"
+if ! "$emulator" --help 2>&1 | grep -q -- '--tls'; then
+    echo "this hai-emulator has no --tls mode, which tccli needs (it speaks only https)" >&2
+    exit 1
+fi
 bundle="$("$venv/bin/python" -c 'import certifi; print(certifi.where())')"
 [ -f "$bundle.orig" ] || cp "$bundle" "$bundle.orig"
 cp "$bundle.orig" "$bundle"
