@@ -5,7 +5,7 @@
 # certificate is appended to its private certifi bundle). Not part of CI: tccli is
 # installed into a venv under target/.
 #
-#   bench/cli.sh
+#   bench/cli.sh          (RUNS=N for another count, HAI_EMULATOR=PATH for another emulator)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -17,7 +17,7 @@ mkdir -p "$work"
 
 cargo build --quiet --release -p hai-emulator -p hai-cli
 hai="$root/target/release/hai"
-emulator="$root/target/release/hai-emulator"
+emulator="${HAI_EMULATOR:-$root/target/release/hai-emulator}"
 have_tccli=0
 if [ -x "$venv/bin/tccli" ] || { "${PYTHON:-python3}" -m venv "$venv" && "$venv/bin/python" -m pip install --quiet --disable-pip-version-check tccli; }; then
     have_tccli=1

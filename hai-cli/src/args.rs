@@ -198,7 +198,12 @@ pub fn preprocess(argv: Vec<OsString>) -> (Vec<OsString>, Dotted) {
             out.push(arg);
             continue;
         };
-        if text == "help" {
+        // tccli's positional `help`, unless it is the value of an option (`--InstanceName help`).
+        let after_option = out
+            .last()
+            .and_then(|p| p.to_str())
+            .is_some_and(|p| p.starts_with("--"));
+        if text == "help" && !after_option {
             out.push("--help".into());
             continue;
         }

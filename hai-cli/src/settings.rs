@@ -120,7 +120,7 @@ pub fn resolve(m: &ArgMatches) -> Result<Settings, Failure> {
     };
     if let Some(proxy) = opt("https-proxy") {
         // The SDK sends through reqwest, which honours the proxy variables, when one is set.
-        // SAFETY-free in edition 2021; set before any thread starts.
+        // Set before the runtime (or any other thread) starts.
         std::env::set_var("HTTPS_PROXY", proxy);
     }
     let credentials = credentials(m, use_env, files.as_ref(), &configure)?;

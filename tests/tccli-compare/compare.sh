@@ -10,7 +10,8 @@
 # environment: the emulators run with --tls and their certificates are appended to that
 # private bundle (never to a system one); hai calls its emulator over plain http.
 #
-# Environment: PYTHON (default python3); TCCLI_VERSION to pin a tccli version.
+# Environment: PYTHON (default python3); TCCLI_VERSION to pin a tccli version; HAI_EMULATOR
+# to use another hai-emulator binary.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,7 +27,7 @@ fi
 echo "tccli: $("$venv/bin/python" -m pip show tccli | sed -n 's/^Version: //p')"
 
 cargo build --quiet --release -p hai-emulator -p hai-cli
-emulator="$root/target/release/hai-emulator"
+emulator="${HAI_EMULATOR:-$root/target/release/hai-emulator}"
 hai="$root/target/release/hai"
 if ! "$emulator" --help 2>&1 | grep -q -- '--tls'; then
     echo "this hai-emulator has no --tls mode, which tccli needs (it speaks only https)" >&2

@@ -62,3 +62,16 @@ fn completions_for_bash() {
     assert!(r.stdout.contains("StopInstance"));
     assert!(r.stdout.contains("--InstanceId"));
 }
+
+#[test]
+fn help_as_an_option_value_is_a_value() {
+    let home = temp_home("help-value");
+    let r = run(hai(&home).args([
+        "StopInstance",
+        "--InstanceId",
+        "help",
+        "--generate-cli-skeleton",
+    ]));
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with('{'), "{}", r.stdout);
+}
