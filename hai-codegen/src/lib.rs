@@ -90,6 +90,7 @@
 //! why) and so `String` here.
 
 pub mod cli;
+pub mod cli_table;
 mod emit;
 mod ir;
 pub mod names;

@@ -5,6 +5,7 @@ extern crate self as hai_sdk;
 
 pub mod action;
 pub mod client;
+pub mod config;
 pub mod credentials;
 pub mod error;
 pub mod paginator;

@@ -46,6 +46,39 @@ pub fn default_targets() -> Vec<Target> {
     ]
 }
 
+/// A spec and the directory the `hai` tool's command table (`commands.rs`) is generated into.
+#[derive(Debug, Clone)]
+pub struct CliTarget {
+    /// Spec file, relative to the workspace root.
+    pub spec: &'static str,
+    /// Output directory, relative to the workspace root.
+    pub out: &'static str,
+}
+
+/// What `cargo xtask regen` writes for the command-line tool.
+pub fn cli_targets() -> Vec<CliTarget> {
+    vec![CliTarget {
+        spec: "hai-spec/spec/hai-2023-08-12.json",
+        out: "hai-cli/src/generated",
+    }]
+}
+
+/// Loads `spec_path` and generates the command table of the `hai` tool (runtime `::hai_sdk`),
+/// labelled like [`generate_files`].
+pub fn generate_cli_files(spec_path: &Path, root: &Path) -> Result<Vec<GeneratedFile>, String> {
+    let text =
+        std::fs::read_to_string(spec_path).map_err(|e| format!("{}: {e}", spec_path.display()))?;
+    let spec = hai_spec::parse(&text).map_err(|e| format!("{}: {e}", spec_path.display()))?;
+    let label = spec_path
+        .strip_prefix(root)
+        .ok()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_else(|| "spec.json".into());
+    let file = hai_codegen::cli_table::generate_cli_table(&spec, &text, &label, "::hai_sdk")
+        .map_err(|e| e.to_string())?;
+    Ok(vec![file])
+}
+
 /// Loads `spec_path` and generates its tree with the runtime at `::hai_sdk`. The header
 /// label is the spec's path relative to `root` (the workspace), the same on every machine.
 pub fn generate_files(

@@ -10,7 +10,8 @@ mod check;
 mod fuzz;
 
 const USAGE: &str = "usage:
-  cargo xtask regen [--check]                 regenerate hai-sdk/src/generated from the HAI spec
+  cargo xtask regen [--check]                 regenerate hai-sdk/src/generated and the command
+                                              table of the `hai` tool from the HAI spec
   cargo xtask regen --spec FILE --out DIR [--trait NAME] [--check]
                                               generate the tree of any spec into DIR (client
                                               methods as extension trait NAME, default <Service>ClientExt)
@@ -74,22 +75,31 @@ fn regen(args: &[String]) -> Result<ExitCode, String> {
         }
     }
     let root = workspace_root();
-    let targets: Vec<(PathBuf, PathBuf, ClientMethods)> = match (spec, out) {
+    let targets: Vec<(PathBuf, PathBuf, Option<ClientMethods>)> = match (spec, out) {
         (None, None) => xtask::default_targets()
             .into_iter()
-            .map(|t| (root.join(t.spec), root.join(t.out), t.methods))
+            .map(|t| (root.join(t.spec), root.join(t.out), Some(t.methods)))
+            .chain(
+                xtask::cli_targets()
+                    .into_iter()
+                    .map(|t| (root.join(t.spec), root.join(t.out), None)),
+            )
             .collect(),
         (Some(s), Some(o)) => vec![(
             s,
             o,
-            trait_name.map_or(ClientMethods::DefaultTrait, ClientMethods::Trait),
+            Some(trait_name.map_or(ClientMethods::DefaultTrait, ClientMethods::Trait)),
         )],
         _ => return Err("--spec and --out go together".into()),
     };
     let mut all_fresh = true;
     for (spec_path, out_dir, methods) in targets {
         let started = Instant::now();
-        let files = xtask::generate_files(&spec_path, &root, methods)?;
+        // `None`: the command table of the `hai` tool.
+        let files = match methods {
+            Some(methods) => xtask::generate_files(&spec_path, &root, methods)?,
+            None => xtask::generate_cli_files(&spec_path, &root)?,
+        };
         let elapsed = started.elapsed();
         let stale = hai_codegen::check_tree(&out_dir, &files).map_err(|e| e.to_string())?;
         let spec_shown = display_rel(&root, &spec_path);

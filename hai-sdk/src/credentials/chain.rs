@@ -1,4 +1,4 @@
-//! The default provider chain: environment, profile file, CVM role, TKE OIDC.
+//! The default provider chain: environment, profile file, CVM role, TKE OIDC, tccli's files.
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -9,11 +9,15 @@ use super::cvm::{CvmRoleProvider, DEFAULT_METADATA_URL};
 use super::env::{Env, EnvironmentProvider};
 use super::profile::{ProfileProvider, DEFAULT_SYSTEM_CREDENTIALS_FILE};
 use super::sts::StsConfig;
+use super::tccli::TccliProvider;
 use super::tke::TkeOidcProvider;
 use super::{CredentialsError, ProvideCredentials, ProvideCredentialsFuture};
 
 /// Finds credentials the way tccli and the official SDKs do, in their order: environment,
-/// profile file, CVM instance role, TKE OIDC.
+/// profile file, CVM instance role, TKE OIDC; then tccli's own credential file
+/// (`~/.tccli/<$TCCLI_PROFILE or default>.credential`, see [`super::TccliProvider`]), so a
+/// machine set up only with `tccli configure` works too. Last, so that adding it changes
+/// nothing for anyone the earlier providers already served.
 ///
 /// A provider with nothing configured is skipped; the first that yields credentials wins and is
 /// used alone from then on (so a later refresh failure is reported, never papered over with
@@ -148,7 +152,7 @@ impl DefaultChainBuilder {
             .sts(self.sts.clone())
             .refresh_margin(self.margin)
             .clock(self.clock.clone());
-        if let Some(h) = self.home {
+        if let Some(h) = self.home.clone() {
             profile = profile.home_dir(h);
         }
         let cvm = CvmRoleProvider::builder()
@@ -157,6 +161,9 @@ impl DefaultChainBuilder {
             .timeout(self.metadata_timeout)
             .refresh_margin(self.margin)
             .clock(self.clock.clone());
+        let tccli = TccliProvider::with_env(self.env.clone(), self.home.clone())
+            .sts(self.sts.clone())
+            .refresh(self.margin, self.clock.clone());
         let tke = TkeOidcProvider::builder()
             .env(self.env.clone())
             .sts(self.sts)
@@ -168,6 +175,7 @@ impl DefaultChainBuilder {
                 Box::new(profile.build()),
                 Box::new(cvm.build()),
                 Box::new(tke.build()),
+                Box::new(tccli),
             ],
             winner: OnceLock::new(),
         }

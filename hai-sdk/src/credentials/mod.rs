@@ -14,6 +14,7 @@ mod env;
 mod http;
 pub(crate) mod profile;
 mod sts;
+mod tccli;
 mod tke;
 
 pub use cache::{CachingProvider, Clock, SystemClock, DEFAULT_REFRESH_MARGIN};
@@ -22,6 +23,7 @@ pub use cvm::{CvmRoleProvider, CvmRoleProviderBuilder, DEFAULT_METADATA_URL};
 pub use env::{Env, EnvironmentProvider};
 pub use profile::{ProfileProvider, ProfileProviderBuilder, DEFAULT_SYSTEM_CREDENTIALS_FILE};
 pub use sts::{AssumeRoleProvider, AssumeRoleProviderBuilder, StsConfig};
+pub use tccli::TccliProvider;
 pub use tke::{TkeOidcProvider, TkeOidcProviderBuilder};
 
 /// A SecretId/SecretKey pair, with a session token and expiry for temporary credentials.

@@ -41,7 +41,10 @@ async fn nothing_configured_lists_every_provider_quickly() {
         panic!("expected NoneFound, got {e:?}");
     };
     let names: Vec<&str> = list.iter().map(|(p, _)| *p).collect();
-    assert_eq!(names, ["environment", "profile", "cvm_role", "tke_oidc"]);
+    assert_eq!(
+        names,
+        ["environment", "profile", "cvm_role", "tke_oidc", "tccli"]
+    );
     assert!(list.iter().all(|(_, why)| !why.is_empty()));
     let shown = e.to_string();
     for needle in [
@@ -49,6 +52,7 @@ async fn nothing_configured_lists_every_provider_quickly() {
         ".tencentcloud",
         "metadata service unreachable",
         "TKE_ROLE_ARN",
+        ".tccli",
     ] {
         assert!(shown.contains(needle), "{needle} missing from: {shown}");
     }
@@ -68,7 +72,7 @@ async fn silent_metadata_host_with_short_timeouts_still_ends_in_none_found() {
         .unwrap_err();
     assert!(started.elapsed() < Duration::from_millis(1500));
     assert!(
-        matches!(e, CredentialsError::NoneFound(ref l) if l.len() == 4),
+        matches!(e, CredentialsError::NoneFound(ref l) if l.len() == 5),
         "{e:?}"
     );
 }
@@ -255,4 +259,61 @@ fn default_chain_builds_without_io() {
     let chain = DefaultChain::new();
     let shown = format!("{chain:?}");
     assert!(shown.contains("metadata.tencentyun.com"), "{shown}");
+}
+
+#[tokio::test]
+async fn tccli_credential_file_is_found_last() {
+    let dir = TempDir::new();
+    let tccli = dir.path().join("home/.tccli");
+    std::fs::create_dir_all(&tccli).unwrap();
+    std::fs::write(
+        tccli.join("work.credential"),
+        r#"{"secretId": "AKIDtccli", "secretKey": "tccli-key"}"#,
+    )
+    .unwrap();
+    let creds = chain(
+        &dir,
+        Env::from_pairs([("TCCLI_PROFILE", "work")]),
+        &closed_port_url(),
+    )
+    .build()
+    .provide_credentials()
+    .await
+    .unwrap();
+    assert_eq!(creds.secret_id(), "AKIDtccli");
+    assert_eq!(creds.provider_name(), "tccli");
+    // The environment comes first.
+    let env = Env::from_pairs(ENV_CREDS.into_iter().chain([("TCCLI_PROFILE", "work")]));
+    let creds = chain(&dir, env, &closed_port_url())
+        .build()
+        .provide_credentials()
+        .await
+        .unwrap();
+    assert_eq!(creds.secret_id(), "AKIDenv");
+    // A half-filled file is an error naming it, not a silent skip.
+    std::fs::write(
+        tccli.join("work.credential"),
+        r#"{"secretId": "AKIDtccli"}"#,
+    )
+    .unwrap();
+    let e = chain(
+        &dir,
+        Env::from_pairs([("TCCLI_PROFILE", "work")]),
+        &closed_port_url(),
+    )
+    .build()
+    .provide_credentials()
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            CredentialsError::Invalid {
+                provider: "tccli",
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("work.credential"), "{e}");
 }

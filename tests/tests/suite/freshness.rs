@@ -54,3 +54,22 @@ fn every_generated_file_has_the_header() {
         }
     }
 }
+
+#[test]
+fn cli_command_table_is_fresh() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root");
+    let mut stale = Vec::new();
+    for t in xtask::cli_targets() {
+        let files = xtask::generate_cli_files(&root.join(t.spec), root).expect("spec generates");
+        for s in hai_codegen::check_tree(&root.join(t.out), &files).expect("output dir readable") {
+            stale.push(format!("{}/{} ({})", t.out, s.path, s.kind));
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "the command table is stale; run `cargo xtask regen`:\n  {}",
+        stale.join("\n  ")
+    );
+}
