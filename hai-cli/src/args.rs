@@ -18,6 +18,7 @@ pub const VALUE_OPTIONS: &[(&str, &str, &str)] = &[
     ("timeout", "SECONDS", "Timeout of each attempt, in seconds (default 60)"),
     ("language", "LANG", "Language of service messages: zh-CN or en-US"),
     ("https-proxy", "URL", "HTTPS proxy to send requests through"),
+    ("ca-bundle", "FILE", "PEM file of root certificates to trust besides the bundled ones (e.g. a local emulator's --cert-out file)"),
     ("secretId", "ID", "SecretId (default: TENCENTCLOUD_SECRET_ID, then the profile)"),
     ("secretKey", "KEY", "SecretKey (default: TENCENTCLOUD_SECRET_KEY, then the profile)"),
     ("token", "TOKEN", "Session token of temporary credentials"),

@@ -30,6 +30,8 @@ pub struct Settings {
     pub waiter_timeout: Option<f64>,
     /// The profile's `waiter.interval`.
     pub waiter_interval: Option<f64>,
+    /// PEM roots from `--ca-bundle`, read before any call.
+    pub extra_roots: Option<Vec<u8>>,
     credentials: Option<Box<dyn ProvideCredentials>>,
 }
 
@@ -123,6 +125,12 @@ pub fn resolve(m: &ArgMatches) -> Result<Settings, Failure> {
         // Set before the runtime (or any other thread) starts.
         std::env::set_var("HTTPS_PROXY", proxy);
     }
+    let extra_roots = match opt("ca-bundle") {
+        None => None,
+        Some(path) => Some(std::fs::read(&path).map_err(|e| {
+            Failure::usage(format!("--ca-bundle: cannot read `{}`: {e}", shown(&path)))
+        })?),
+    };
     let credentials = credentials(m, use_env, files.as_ref(), &configure)?;
     Ok(Settings {
         region,
@@ -132,6 +140,7 @@ pub fn resolve(m: &ArgMatches) -> Result<Settings, Failure> {
         timeout,
         waiter_timeout: configure.waiter_timeout,
         waiter_interval: configure.waiter_interval,
+        extra_roots,
         credentials,
     })
 }
@@ -236,6 +245,9 @@ impl Settings {
         }
         if let Some(c) = self.credentials.take() {
             b = b.credentials(std::sync::Arc::<dyn ProvideCredentials>::from(c));
+        }
+        if let Some(pem) = &self.extra_roots {
+            b = b.add_root_certificate(pem);
         }
         b.build().map_err(|e| Failure::other(e.to_string()))
     }

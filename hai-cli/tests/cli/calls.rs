@@ -318,3 +318,33 @@ fn debug_logs_each_call_without_secrets() {
     );
     serde_json::from_str::<serde_json::Value>(&r.stdout).expect("stdout stays JSON");
 }
+
+/// `--ca-bundle` trusts a private root (here the emulator's own certificate); without it the
+/// same call fails on the certificate, before anything is sent.
+#[test]
+fn https_endpoint_with_and_without_the_ca_bundle() {
+    let emu = Emu::start_tls();
+    assert!(emu.endpoint().starts_with("https://"), "{}", emu.endpoint());
+    let home = temp_home("ca-bundle");
+    let pem = home.join("emulator.pem");
+    std::fs::write(&pem, emu.handle.certificate_pem().expect("a TLS emulator")).unwrap();
+
+    let r = run(hai_at(&emu, &home)
+        .args(["DescribeInstances", "--Limit", "1", "--ca-bundle"])
+        .arg(&pem));
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(json(&r)["TotalCount"].as_u64().unwrap() > 1, "{}", r.stdout);
+
+    let r = run(hai_at(&emu, &home).args(["DescribeInstances", "--Limit", "1"]));
+    assert_ne!(r.status, 0, "{}", r.stdout);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    assert!(r.stderr.to_lowercase().contains("tls"), "{}", r.stderr);
+
+    let r = run(hai_at(&emu, &home).args([
+        "DescribeInstances",
+        "--ca-bundle",
+        "/nonexistent/roots.pem",
+    ]));
+    assert_ne!(r.status, 0);
+    assert!(r.stderr.contains("--ca-bundle"), "{}", r.stderr);
+}

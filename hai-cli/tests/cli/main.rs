@@ -20,13 +20,22 @@ pub struct Emu {
 
 impl Emu {
     pub fn start() -> Emu {
+        Emu::start_with(EmulatorConfig::default())
+    }
+
+    /// An emulator serving https with a certificate made at start.
+    pub fn start_tls() -> Emu {
+        Emu::start_with(EmulatorConfig::default().tls(true))
+    }
+
+    fn start_with(config: EmulatorConfig) -> Emu {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
             .build()
             .unwrap();
         let handle = runtime
-            .block_on(Emulator::start(EmulatorConfig::default()))
+            .block_on(Emulator::start(config))
             .expect("emulator starts");
         Emu {
             handle,
