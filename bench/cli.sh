@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Wall time and peak memory (RSS) per invocation of `hai` and of `tccli hai`, median of
 # RUNS runs (default 15): `--help` of an action, and one DescribeInstances against a local
-# emulator (hai over http; tccli, which speaks only https, against a --tls emulator whose
-# certificate is appended to its private certifi bundle). Not part of CI: tccli is
-# installed into a venv under target/.
+# emulator (hai over http, and over https with --ca-bundle; tccli, which speaks only https,
+# against the same --tls emulator, whose certificate is appended to its private certifi
+# bundle). Not part of CI: tccli is installed into a venv under target/.
 #
 #   bench/cli.sh          (RUNS=N for another count, HAI_EMULATOR=PATH for another emulator)
 set -euo pipefail
@@ -74,6 +74,7 @@ measure "hai StopInstance --help" "$hai" StopInstance --help
 [ "$have_tccli" = 1 ] && measure "tccli hai StopInstance --help" "$venv/bin/tccli" hai StopInstance --help
 measure "hai DescribeInstances (http emulator)" "$hai" DescribeInstances --endpoint "$url"
 if [ -n "$tls_host" ]; then
+    measure "hai DescribeInstances (https emulator)" "$hai" DescribeInstances --endpoint "$tls_host" --ca-bundle "$work/tls.pem"
     measure "tccli hai DescribeInstances (https emulator)" "$venv/bin/tccli" hai DescribeInstances --endpoint "$tls_host"
 else
     echo "(the emulator has no --tls mode yet: tccli's DescribeInstances skipped)"

@@ -8,7 +8,8 @@
 #
 # tccli speaks only https and verifies against the certifi bundle of its own Python
 # environment: the emulators run with --tls and their certificates are appended to that
-# private bundle (never to a system one); hai calls its emulator over plain http.
+# private bundle (never to a system one). hai gets the same arguments, and its emulator's
+# certificate through --ca-bundle.
 #
 # Environment: PYTHON (default python3); TCCLI_VERSION to pin a tccli version; HAI_EMULATOR
 # to use another hai-emulator binary.
@@ -61,8 +62,9 @@ start() { # name [--tls] -> sets ${name}_url
 }
 rm -f "$work"/*.pem
 start tccli_emu --tls
-start hai_emu
+start hai_emu --tls
 tccli_emu_host="${tccli_emu_url#*://}"   # tccli takes a host and calls it over https
+hai_emu_host="${hai_emu_url#*://}"
 
 # A HOME of its own: only the keys, as `tccli configure` writes them.
 home="$work/home"
@@ -96,7 +98,7 @@ same=0; differ=0
 for c in "${cases[@]}"; do
     read -r -a words <<<"$c"
     t_out="$(HOME="$home" "$venv/bin/tccli" hai "${words[@]}" --endpoint "$tccli_emu_host" 2>"$work/t.err" | mask || true)"
-    h_out="$(HOME="$home" "$hai" "${words[@]}" --endpoint "$hai_emu_url" 2>"$work/h.err" | mask || true)"
+    h_out="$(HOME="$home" "$hai" "${words[@]}" --endpoint "$hai_emu_host" --ca-bundle "$work/hai_emu.pem" 2>"$work/h.err" | mask || true)"
     if [ "$t_out" == "$h_out" ]; then
         same=$((same + 1)); echo "same    $c"
     else
