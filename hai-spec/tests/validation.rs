@@ -1028,17 +1028,45 @@ fn states_are_values_of_the_state_enum() {
     );
 }
 
+/// Turns `ServiceDetail.ServiceState` back into a plain string, as in specs with no enum for
+/// a resource's state (other services').
+fn string_service_state(s: &mut Value) {
+    let members = s["shapes"]["ServiceDetail"]["members"]
+        .as_array_mut()
+        .expect("ServiceDetail has members");
+    let state = members
+        .iter_mut()
+        .find(|m| m["name"] == "ServiceState")
+        .expect("ServiceDetail.ServiceState");
+    state["type"] = json!("string");
+}
+
 #[test]
 fn string_states_are_printable_words() {
     expect(
-        |s| s["resources"]["Service"]["waiters"]["running"]["target"] = json!("RUN NING"),
+        |s| {
+            string_service_state(s);
+            s["resources"]["Service"]["waiters"]["running"]["target"] = json!("RUN NING")
+        },
         "resources.Service.waiters.running.target",
         "printable ASCII without white space",
     );
     expect(
-        |s| s["resources"]["Service"]["unreachable"]["RUNNING"] = json!([""]),
+        |s| {
+            string_service_state(s);
+            s["resources"]["Service"]["unreachable"]["RUNNING"] = json!([""])
+        },
         "resources.Service.unreachable.RUNNING[0]",
         "non-empty",
+    );
+}
+
+#[test]
+fn enum_states_are_values_of_the_enum() {
+    expect(
+        |s| s["resources"]["Service"]["waiters"]["running"]["target"] = json!("RUN NING"),
+        "resources.Service.waiters.running.target",
+        "is not a value of ServiceState",
     );
 }
 
