@@ -6,7 +6,6 @@
 //! HAI has no action that changes or deletes an application, so "update" and "delete" are
 //! the instance launched from it and its termination.
 
-use std::fmt::Debug;
 use std::time::{Duration, Instant};
 
 use super::support::*;
@@ -18,17 +17,7 @@ use hai_sdk::run_instances::RunInstancesRequest;
 use hai_sdk::start_instance::StartInstanceRequest;
 use hai_sdk::terminate_instances::TerminateInstancesRequest;
 use hai_sdk::types::{ApplicationInfo, Filter, InstanceState};
-use hai_sdk::{Client, Error, ProvideErrorMetadata};
-
-fn code<T: Debug, E: ProvideErrorMetadata + Debug>(r: Result<T, Error<E>>) -> String {
-    match r {
-        Ok(v) => panic!("expected a service error, got {v:?}"),
-        Err(e) => e
-            .code()
-            .unwrap_or_else(|| panic!("not a service error: {e:?}"))
-            .to_owned(),
-    }
-}
+use hai_sdk::Client;
 
 async fn application(client: &Client, id: &str) -> ApplicationInfo {
     let out = client

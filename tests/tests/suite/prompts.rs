@@ -4,29 +4,18 @@
 //!
 //! HAI has no action that changes or deletes a prompt task.
 
-use std::fmt::Debug;
 use std::time::{Duration, Instant};
 
 use super::support::*;
 use hai_sdk::create_musk_prompt::{CreateMuskPromptError, CreateMuskPromptRequest};
 use hai_sdk::describe_musk_prompts::DescribeMuskPromptsRequest;
 use hai_sdk::types::{Filter, MuskPromptInfo};
-use hai_sdk::{Client, Error, ProvideErrorMetadata};
+use hai_sdk::Client;
 use serde_json::json;
 
 const WORKGROUP: &str = "4a3f3be9-f35b-40bf-b6bb-2af812dd63cb";
 const WORKFLOW: &str = "wf-b9dbb48a-f4cd-40f3-9a68-2af4c78d31a7";
 const BROKEN_WORKFLOW: &str = "wf-0b5e6c1d-5d2a-4c55-9a3e-7a1f0e0b0e01";
-
-fn code<T: Debug, E: ProvideErrorMetadata + Debug>(r: Result<T, Error<E>>) -> String {
-    match r {
-        Ok(v) => panic!("expected a service error, got {v:?}"),
-        Err(e) => e
-            .code()
-            .unwrap_or_else(|| panic!("not a service error: {e:?}"))
-            .to_owned(),
-    }
-}
 
 fn text_to_image(text: &str) -> String {
     json!({

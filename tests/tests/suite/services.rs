@@ -2,7 +2,6 @@
 //! (from a template and from a custom deployment), describe with paging, call information,
 //! update, wait, pod logs, delete, and every documented error code the requests can reach.
 
-use std::fmt::Debug;
 use std::time::{Duration, Instant};
 
 use super::support::*;
@@ -20,19 +19,9 @@ use hai_sdk::types::{
     NetworkSetting, ProbeConfig, ProbeInfo, ServiceChargePrepaid, ServiceDetail, ServiceMetaData,
 };
 use hai_sdk::update_service_configs::{UpdateServiceConfigsError, UpdateServiceConfigsRequest};
-use hai_sdk::{Client, Error, ProvideErrorMetadata};
+use hai_sdk::Client;
 
 /// The service error code of a call that must fail.
-fn code<T: Debug, E: ProvideErrorMetadata + Debug>(r: Result<T, Error<E>>) -> String {
-    match r {
-        Ok(v) => panic!("expected a service error, got {v:?}"),
-        Err(e) => e
-            .code()
-            .unwrap_or_else(|| panic!("not a service error: {e:?}"))
-            .to_owned(),
-    }
-}
-
 async fn describe(client: &Client, id: &str) -> ServiceDetail {
     let out = client
         .describe_services(DescribeServicesRequest::new().service_ids([id.to_owned()]))

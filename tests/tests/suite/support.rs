@@ -184,3 +184,16 @@ pub async fn wait_for_state(
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// The service error code of a call that must fail with one.
+pub fn code<T: std::fmt::Debug, E: hai_sdk::ProvideErrorMetadata + std::fmt::Debug>(
+    r: Result<T, Error<E>>,
+) -> String {
+    match r {
+        Ok(v) => panic!("expected a service error, got {v:?}"),
+        Err(e) => e
+            .code()
+            .unwrap_or_else(|| panic!("not a service error: {e:?}"))
+            .to_owned(),
+    }
+}
