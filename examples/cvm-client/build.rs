@@ -31,10 +31,10 @@ fn run() -> Result<(), hai_codegen::Error> {
         &out.join("cvm.rs"),
         &source.single_file(&Options::default())?,
     )?;
-    // The same client addressing the runtime as `crate::sdk`, as a crate that re-exports
-    // hai-sdk would generate it; the test compiles and calls it.
+    // The same client addressing the runtime as `crate::rt`, as a crate that re-exports
+    // hai-runtime would generate it; the test compiles and calls it.
     let reexport = Options {
-        runtime: "crate::sdk".into(),
+        runtime: "crate::rt".into(),
         ..Options::default()
     };
     write(

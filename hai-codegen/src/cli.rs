@@ -5,16 +5,16 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::{Change, ClientMethods, Error, Options, Source};
+use crate::{Change, Error, Options, Source};
 
 /// `hai-codegen --help`.
 pub const USAGE: &str = "\
-hai-codegen: a typed Rust client for one Tencent Cloud service, for the hai-sdk runtime
+hai-codegen: a typed Rust client for one Tencent Cloud service, on the hai-runtime crate
 
 usage:
   hai-codegen (--api-json FILE [--errors FILE] [--overlay FILE] | --spec FILE)
               (--out DIR | --single-file FILE)
-              [--runtime PATH] [--trait NAME | --inherent] [--label TEXT] [--check]
+              [--runtime PATH] [--label TEXT] [--check]
 
 input (one of):
   --api-json FILE     Tencent's api.json of one service version; tccli ships every one as
@@ -32,10 +32,8 @@ output (one of):
   --single-file FILE  the same tree as one file for include!(...) (no inner attributes)
 
 options:
-  --runtime PATH      path of the runtime crate in generated code (default ::hai_sdk), e.g.
-                      crate::sdk for a crate that re-exports it as `pub use hai_sdk as sdk;`
-  --trait NAME        name of the client-method trait (default <Service>ClientExt: CvmClientExt)
-  --inherent          inherent methods on Client instead: only valid inside hai-sdk itself
+  --runtime PATH      path of the runtime crate in generated code (default ::hai_runtime),
+                      e.g. crate::rt for a crate that re-exports it as `pub use hai_runtime as rt;`
   --label TEXT        text after `from` in each file's header (default: the input's file
                       name); never an absolute path, so output is the same on every machine
   --check             write nothing; list what differs and exit 1 if anything does
@@ -47,18 +45,16 @@ example: a CVM client as a module of your crate
   hai-codegen --api-json tccli/tccli/services/cvm/v20170312/api.json \\
               --out src/cvm --label cvm/v20170312/api.json
 
-  # Cargo.toml: hai-sdk and tokio as dependencies. src/main.rs:
+  # Cargo.toml: hai-runtime and tokio (features macros, rt-multi-thread). src/main.rs:
   #[rustfmt::skip]
   mod cvm;
-  use cvm::CvmClientExt;
   use cvm::describe_regions::DescribeRegionsRequest;
 
   #[tokio::main]
   async fn main() -> Result<(), Box<dyn std::error::Error>> {
       // Credentials and region from TENCENTCLOUD_SECRET_ID, _SECRET_KEY, _REGION, ...
-      let client = hai_sdk::Client::from_env()?;
-      // Qualified: hai-sdk's own HAI methods are inherent and would win `client.describe_regions`.
-      let out = CvmClientExt::describe_regions(&client, DescribeRegionsRequest::new()).await?;
+      let client = cvm::Client::from_env()?;
+      let out = client.describe_regions(DescribeRegionsRequest::new()).await?;
       for r in out.region_set.unwrap_or_default() {
           println!(\"{:?} {:?}\", r.region, r.region_name);
       }
@@ -138,8 +134,6 @@ pub fn parse_args(args: &[String]) -> Result<Command, UsageError> {
     let mut out = None;
     let mut single = None;
     let mut options = Options::default();
-    let mut trait_name = None;
-    let mut inherent = false;
     let mut check = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -164,10 +158,8 @@ pub fn parse_args(args: &[String]) -> Result<Command, UsageError> {
             "--overlay" => once(&mut overlay, value("a file")?)?,
             "--out" => once(&mut out, value("a directory")?)?,
             "--single-file" => once(&mut single, value("a file")?)?,
-            "--trait" => once(&mut trait_name, value("a name")?)?,
             "--label" => once(&mut options.label, value("a text")?)?,
             "--runtime" => options.runtime = value("a path")?,
-            "--inherent" => inherent = true,
             "--check" => check = true,
             other => {
                 return Err(UsageError(format!(
@@ -208,12 +200,6 @@ pub fn parse_args(args: &[String]) -> Result<Command, UsageError> {
                 "an output is required: --out DIR or --single-file FILE (see --help)".into(),
             ))
         }
-    };
-    options.client_methods = match (trait_name, inherent) {
-        (Some(_), true) => return Err(UsageError("give --trait or --inherent, not both".into())),
-        (Some(t), false) => ClientMethods::Trait(t),
-        (None, true) => ClientMethods::Inherent,
-        (None, false) => ClientMethods::DefaultTrait,
     };
     Ok(Command::Generate(Args {
         input,

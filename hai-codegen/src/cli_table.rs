@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use hai_spec::{Shape, Spec, TypeRef};
 use sha2::{Digest, Sha256};
 
-use crate::{ir, ClientMethods, CodegenError, GeneratedFile, Options, HEADER_PREFIX};
+use crate::{ir, CodegenError, GeneratedFile, Options, HEADER_PREFIX};
 
 /// Generates `commands.rs` of the command-line tool for `spec`. `spec_text` is hashed into
 /// the header (pass the exact text the spec was read from); `label` names the spec in it;
@@ -24,7 +24,6 @@ pub fn generate_cli_table(
 ) -> Result<GeneratedFile, CodegenError> {
     let options = Options {
         label: Some(label.to_owned()),
-        client_methods: ClientMethods::Inherent,
         runtime: runtime.to_owned(),
     };
     let model = ir::Model::build(spec, &options)?;

@@ -4,8 +4,8 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ir::{
-    ActionIr, CodeIr, EnumIr, FieldIr, FieldRef, FilterIr, MethodsIr, Model, PagingIr, ResourceIr,
-    Runtime, SelectionIr, StructIr, Ty, CLIENT_MODULE, COMMON_ERROR_MODULE, TYPES_MODULE,
+    ActionIr, CodeIr, EnumIr, FieldIr, FieldRef, FilterIr, Model, PagingIr, ResourceIr, Runtime,
+    SelectionIr, StructIr, Ty, CLIENT_MODULE, COMMON_ERROR_MODULE, TYPES_MODULE,
 };
 use crate::RUNTIME_INTERFACE;
 
@@ -124,17 +124,10 @@ fn root(model: &Model) -> TokenStream {
         let d = doc(&format!("`{}`: request, response and error types.", a.wire));
         quote! { #d pub mod #m; }
     });
-    let client = match &model.client_methods {
-        MethodsIr::Inherent => quote! { mod client; },
-        MethodsIr::Trait(name) => {
-            let t = ident(name);
-            quote! {
-                /// Client methods, one per action.
-                pub mod client;
-                pub use client::#t;
-            }
-        }
-    };
+    // Private: it only adds methods to `Client`, and a crate that mounts the tree beside the
+    // runtime's modules (hai-sdk) keeps `client` for the runtime's.
+    let client = quote! { mod client; };
+    let client_type = client_type(model);
     let (name, version, host, signing) = (&s.name, &s.version, &s.host, &s.signing_service);
     let region_required = s.region_required;
     let interface = proc_macro2::Literal::u32_unsuffixed(RUNTIME_INTERFACE);
@@ -154,6 +147,7 @@ fn root(model: &Model) -> TokenStream {
         pub mod types;
         #( #modules )*
         #client
+        #client_type
         // Fails to compile, saying why, against a runtime with another interface version.
         #rt::__require_runtime_interface!(#interface);
         #service_doc
@@ -544,6 +538,10 @@ fn action_module(model: &Model, a: &ActionIr) -> TokenStream {
     let idempotent = a.idempotent;
     let read_only = a.read_only;
     let error_enum = action_error(&model.runtime, a);
+    let token = match &a.client_token {
+        Some(_) => quote!(::std::option::Option::Some("ClientToken")),
+        None => quote!(::std::option::Option::None),
+    };
     let fill = match &a.client_token {
         Some(field) => {
             let f = ident(field);
@@ -570,6 +568,7 @@ fn action_module(model: &Model, a: &ActionIr) -> TokenStream {
                 rate_limit: #rate,
                 idempotent: #idempotent,
                 read_only: #read_only,
+                idempotency_token: #token,
             };
             #fill
         }
@@ -662,7 +661,7 @@ fn client_module(model: &Model) -> TokenStream {
         .actions
         .iter()
         .map(|a| {
-            let method = ident(&a.module);
+            let method = ident(&a.method);
             let module = ident(&a.module);
             let input = ident(&a.input);
             quote! {
@@ -673,7 +672,7 @@ fn client_module(model: &Model) -> TokenStream {
     let mut bodies: Vec<TokenStream> = model
         .actions
         .iter()
-        .map(|_| quote!(self.call(input)))
+        .map(|_| quote!(self.config.call(input)))
         .collect();
     for a in &model.actions {
         let Some(p) = &a.paging else { continue };
@@ -681,51 +680,84 @@ fn client_module(model: &Model) -> TokenStream {
         let module = ident(&a.module);
         let input = ident(&a.input);
         docs.push(doc(&format!(
-            "Pages through `{}` for `input` (its filters, from its offset, pages of its limit): a stream of pages, or of items with `.items()`; see `hai_sdk::paginator`.",
+            "Pages through `{}` for `input` (its filters, from its offset, pages of its limit): a stream of pages, or of items with `.items()`; see the runtime's `paginator` module.",
             a.wire
         )));
         sigs.push(quote! {
             fn #method(&self, input: super::#module::#input) -> #rt::paginator::Paginator<super::#module::#input>
         });
-        bodies.push(quote!(#rt::paginator::Paginator::new(self, input)));
+        bodies.push(quote!(#rt::paginator::Paginator::new(&self.config, input)));
     }
-    let qualify = match &model.client_methods {
-        MethodsIr::Inherent => quote!(Self),
-        MethodsIr::Trait(name) => {
-            let t = ident(name);
-            quote!(<Self as #t>)
-        }
-    };
     for r in &model.resources {
-        let w = waiter_methods(model, r, &qualify);
+        let w = waiter_methods(model, r);
         docs.extend(w.docs);
         sigs.extend(w.sigs);
         bodies.extend(w.bodies);
     }
-    match &model.client_methods {
-        MethodsIr::Inherent => {
-            let methods = docs
-                .iter()
-                .zip(&sigs)
-                .zip(&bodies)
-                .map(|((d, s), b)| quote!(#d pub #s { #b }));
-            quote! {
-                //! One method per action on `hai_sdk::Client`.
-                impl #rt::Client { #( #methods )* }
+    let methods = docs
+        .iter()
+        .zip(&sigs)
+        .zip(&bodies)
+        .map(|((d, s), b)| quote!(#d pub #s { #b }));
+    quote! {
+        //! The client's methods: one per action, paginators and waiters.
+        impl super::Client {
+            #( #methods )*
+        }
+    }
+}
+
+/// The client type and its constructors, at the tree root (no `use` to go unused when a
+/// caller mounts the tree privately).
+fn client_type(model: &Model) -> TokenStream {
+    let rt = &model.runtime.tokens;
+    let s = &model.service;
+    let client_doc = doc(&format!(
+        "A client of `{}` API `{}`: one method per action. Cheap to clone. Build one with `Client::from_env()` or `Client::builder()`, or from a shared `Config` with `Client::new(&config)`, so that the clients of several services share credentials, connections and limits.",
+        s.name, s.version
+    ));
+    quote! {
+        #client_doc
+        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        pub struct Client {
+            config: #rt::Config,
+        }
+        /// Configures a [`Client`]: the runtime's configuration builder, building this client.
+        pub type ClientBuilder = #rt::ConfigBuilder<Client>;
+        impl #rt::FromConfig for Client {
+            fn from_config(config: #rt::Config) -> Self {
+                Client { config }
             }
         }
-        MethodsIr::Trait(name) => {
-            let t = ident(name);
-            let impls = sigs.iter().zip(&bodies).map(|(s, b)| quote!(#s { #b }));
-            let td = doc(&format!(
-                "One method per `{}` action, for `hai_sdk::Client`.",
-                model.service.name
-            ));
-            quote! {
-                //! One method per action, as an extension trait of `hai_sdk::Client`.
-                #td
-                pub trait #t { #( #docs #sigs; )* }
-                impl #t for #rt::Client { #( #impls )* }
+        impl ::std::convert::AsRef<#rt::Config> for Client {
+            fn as_ref(&self) -> &#rt::Config {
+                &self.config
+            }
+        }
+        impl Client {
+            /// A client over `config`, sharing its credentials cache, connection pool and rate limiter with every other client built from it.
+            pub fn new(config: &#rt::Config) -> Self {
+                Client { config: ::std::clone::Clone::clone(config) }
+            }
+            /// Starts configuring a client.
+            pub fn builder() -> ClientBuilder {
+                #rt::ConfigBuilder::new()
+            }
+            /// A client configured from the environment: credentials from the default provider chain (looked up at the first call), region from `TENCENTCLOUD_REGION`, endpoint overrides from `TENCENTCLOUD_ENDPOINT_URL_<SERVICE>` and `TENCENTCLOUD_ENDPOINT_URL`.
+            pub fn from_env() -> ::std::result::Result<Self, #rt::BuildError> {
+                #rt::ConfigBuilder::new().from_env().build()
+            }
+            /// The configuration this client shares.
+            pub fn config(&self) -> &#rt::Config {
+                &self.config
+            }
+            /// The configured region, if any.
+            pub fn region(&self) -> ::std::option::Option<&str> {
+                self.config.region()
+            }
+            /// Prepares a call of any action; await the result to send it.
+            pub fn call<A: #rt::Action>(&self, input: A) -> #rt::Call<'_, A> {
+                self.config.call(input)
             }
         }
     }
@@ -929,7 +961,7 @@ struct WaiterMethods {
     bodies: Vec<TokenStream>,
 }
 
-fn waiter_methods(model: &Model, r: &ResourceIr, qualify: &TokenStream) -> WaiterMethods {
+fn waiter_methods(model: &Model, r: &ResourceIr) -> WaiterMethods {
     let rt = &model.runtime.tokens;
     let from = CLIENT_MODULE;
     let action = &model.actions[r.describe];
@@ -1023,11 +1055,11 @@ fn waiter_methods(model: &Model, r: &ResourceIr, qualify: &TokenStream) -> Waite
     let label = &r.label;
     let describe = &action.wire;
     let call = if r.not_found_errors.is_empty() {
-        quote!(self.call(request).await?)
+        quote!(self.config.call(request).await?)
     } else {
         let codes = &r.not_found_errors;
         quote! {
-            match self.call(request).await {
+            match self.config.call(request).await {
                 ::std::result::Result::Ok(page) => page,
                 // The service's way of saying the resource does not exist.
                 ::std::result::Result::Err(e) if ::std::matches!(e.code(), #( ::std::option::Option::Some(#codes) )|*) => {
@@ -1070,7 +1102,7 @@ fn waiter_methods(model: &Model, r: &ResourceIr, qualify: &TokenStream) -> Waite
             fn #wait_for(&self, #id_param: impl ::std::convert::Into<::std::string::String>, target: #target_param, config: #rt::WaiterConfig) -> #ret
         }],
         docs: vec![doc(&format!(
-            "{}{}Polls `{describe}` until the {label} `{}` is in `target`, with the backoff and timeout of `config`; returns the {label} as last described. Gives up early when `{}::{}` says the target is out of reach (see `hai_sdk::waiters`).",
+            "{}{}Polls `{describe}` until the {label} `{}` is in `target`, with the backoff and timeout of `config`; returns the {label} as last described. Gives up early when `{}::{}` says the target is out of reach (see the runtime's `waiters` module).",
             r.doc,
             if r.doc.is_empty() { "" } else { "\n\n" },
             r.id_param,
@@ -1103,7 +1135,7 @@ fn waiter_methods(model: &Model, r: &ResourceIr, qualify: &TokenStream) -> Waite
             fn #method(&self, #id_param: impl ::std::convert::Into<::std::string::String>) -> #ret
         });
         out.bodies.push(quote! {
-            #qualify::#wait_for(self, #id_param, #target, #rt::WaiterConfig::default())
+            self.#wait_for(#id_param, #target, #rt::WaiterConfig::default())
         });
     }
     out

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use hai_spec::{Shape, Spec, TypeRef};
 
 use crate::names::{camel, code_variant, is_valid_ident, snake};
-use crate::{ClientMethods, CodegenError, Options};
+use crate::{CodegenError, Options};
 
 /// Module holding every shape that is not an action's input or output.
 pub const TYPES_MODULE: &str = "types";
@@ -13,42 +13,26 @@ pub const TYPES_MODULE: &str = "types";
 pub const COMMON_ERROR_MODULE: &str = "common_error";
 /// Module holding the client methods.
 pub const CLIENT_MODULE: &str = "client";
-/// Action module names the tree itself uses (`lib` too: a tree may be a crate root), the
-/// runtime's own modules (hai-sdk mounts its tree at the crate root) and `Client`'s inherent
-/// methods (client methods are named like the modules). An action whose module would take
-/// one of these gets the suffix `_action` (`Types` -> `types_action`); see [`crate::names`].
+/// Action module names the tree itself uses (`lib` too: a tree may be a crate root). An
+/// action whose module would take one of these gets the suffix `_action` (`Types` ->
+/// `types_action`); see [`crate::names`].
 pub const RESERVED_MODULES: &[&str] = &[
     TYPES_MODULE,
     COMMON_ERROR_MODULE,
     CLIENT_MODULE,
     "mod",
     "lib",
-    "action",
-    "credentials",
-    "error",
-    "generated",
-    "paginator",
-    "primitives",
-    "rate_limit",
-    "retry",
-    "signer",
-    "waiters",
-    "builder",
-    "from_env",
-    "region",
-    "call",
-    "retry_transient",
-    "retry_policy",
-    "timeout",
-    "call_timeout",
-    "input",
 ];
+/// The generated `Client`'s own methods. An action's client method is named like its module,
+/// with the suffix `_action` when that would take one of these (`Call` -> `call_action`).
+pub const CLIENT_METHODS: &[&str] = &["new", "builder", "from_env", "config", "region", "call"];
 /// Type names generated code uses unqualified or that name runtime items, so a shape or
 /// error enum never takes them (it is numbered instead: `Action` -> `Action2`).
 pub const RESERVED_TYPES: &[&str] = &[
     "CommonError",
     "ErrorMetadata",
     "Client",
+    "ClientBuilder",
     "Call",
     "Action",
     "Error",
@@ -57,7 +41,6 @@ pub const RESERVED_TYPES: &[&str] = &[
 
 pub struct Model {
     pub service: ServiceIr,
-    pub client_methods: MethodsIr,
     pub runtime: Runtime,
     pub actions: Vec<ActionIr>,
     pub structs: Vec<StructIr>,
@@ -65,12 +48,6 @@ pub struct Model {
     pub common_errors: Vec<CodeIr>,
     /// Resources with waitable states, in spec order.
     pub resources: Vec<ResourceIr>,
-}
-
-/// How client methods are attached, the default trait name resolved.
-pub enum MethodsIr {
-    Inherent,
-    Trait(String),
 }
 
 /// The runtime crate's path, as tokens and as the text serde attributes take.
@@ -128,6 +105,8 @@ pub struct ServiceIr {
 pub struct ActionIr {
     pub wire: String,
     pub module: String,
+    /// The client method: the module's name unless that is one of [`CLIENT_METHODS`].
+    pub method: String,
     pub doc: String,
     pub input: String,
     pub output: String,
@@ -339,19 +318,6 @@ impl Model {
         let mut actions = b.actions()?;
         let common_errors = b.common_errors()?;
         let resources = b.waitables(&mut actions, &structs)?;
-        let client_methods = match &options.client_methods {
-            ClientMethods::Inherent => MethodsIr::Inherent,
-            ClientMethods::Trait(name) => MethodsIr::Trait(checked_ident(
-                name.clone(),
-                "options.client_methods",
-                "trait name",
-            )?),
-            ClientMethods::DefaultTrait => MethodsIr::Trait(checked_ident(
-                crate::default_trait_name(&spec.service.name),
-                "service.name",
-                "default trait name",
-            )?),
-        };
         let runtime = Runtime::parse(&options.runtime)?;
         let s = &spec.service;
         Ok(Model {
@@ -364,7 +330,6 @@ impl Model {
                 region_required: s.region_required,
                 doc: s.doc.clone(),
             },
-            client_methods,
             runtime,
             actions,
             structs,
@@ -502,10 +467,16 @@ impl<'a> Builder<'a> {
     fn actions(&mut self) -> Result<Vec<ActionIr>, CodegenError> {
         let spec = self.spec;
         let modules = self.modules()?;
+        let mut methods = Namer::new(CLIENT_METHODS, "_");
         let mut actions = Vec::new();
         for (wire, action) in spec.actions.iter() {
             let path = format!("actions.{wire}");
             let module = modules[wire.as_str()].clone();
+            let method = if CLIENT_METHODS.contains(&module.as_str()) {
+                methods.claim(format!("{module}_action"))
+            } else {
+                methods.claim(module.clone())
+            };
             let base = checked_ident(
                 format!("{}Error", camel(wire).trim_end_matches('_')),
                 &path,
@@ -539,6 +510,7 @@ impl<'a> Builder<'a> {
                 client_token,
                 wire: wire.clone(),
                 module,
+                method,
                 doc: action.doc.clone(),
                 input: self.places[&action.input].1.clone(),
                 output: self.places[&action.output].1.clone(),
@@ -610,10 +582,10 @@ impl<'a> Builder<'a> {
         structs: &[StructIr],
     ) -> Result<Vec<ResourceIr>, CodegenError> {
         let spec = self.spec;
-        // Client methods share one namespace with the action methods (module names).
-        let mut methods = Namer::new(RESERVED_MODULES, "_");
+        // Client methods share one namespace with the action methods.
+        let mut methods = Namer::new(CLIENT_METHODS, "_");
         for a in actions.iter() {
-            methods.claim(a.module.clone());
+            methods.claim(a.method.clone());
         }
         for (i, (wire, action)) in spec.actions.iter().enumerate() {
             let Some(p) = &action.paging else { continue };

@@ -28,7 +28,7 @@
 //! emitter per fragment in `emit`) -> source (`prettyplease`). Output is deterministic: the
 //! same spec text always yields the same bytes.
 //!
-//! Generated code names runtime items as `::hai_sdk::...` ([`Options::runtime`] changes the
+//! Generated code names runtime items as `::hai_runtime::...` ([`Options::runtime`] changes the
 //! path) and its own items relative to the tree root (`super::types::X`), so the tree
 //! compiles wherever it is mounted, and so does the single file wherever it is included. It names std
 //! items by absolute path too (`::std::option::Option`, `::std::string::String`,
@@ -53,10 +53,11 @@
 //!   `ErrorMetadata`, `Service`): a shape or error enum with one of them is numbered
 //!   (`Action2`). Shapes claim names before the per-action error enums `<Action>Error`.
 //! - Module names in [`RESERVED_MODULES`]: the tree's own modules (`types`, `client`,
-//!   `common_error`, `mod`, `lib`), the runtime's modules (`error`, `retry`, ...) and the
-//!   inherent methods of `hai_sdk::Client` (`call`, `region`, ...), since an action's module
-//!   and its client method share a name. An action that would take one gets the suffix
-//!   `_action` (`Types` -> `types_action`), as does a keyword (`Type` -> `type_action`).
+//!   `common_error`, `mod`, `lib`). An action that would take one gets the suffix `_action`
+//!   (`Types` -> `types_action`), as does a keyword (`Type` -> `type_action`).
+//! - Client method names in [`CLIENT_METHODS`]: the generated `Client`'s own methods (`new`,
+//!   `builder`, `from_env`, `config`, `region`, `call`). An action's method is its module's
+//!   name, with the suffix `_action` when it would take one of these (`Call` -> `call_action`).
 //! - Enum variants: `Unknown` is the catch-all for values the SDK does not know (a value
 //!   `UNKNOWN` becomes `UnknownValue`); error variants: `Common` and `Unhandled`.
 //!
@@ -67,13 +68,13 @@
 //!
 //! Only specs with `paging` or `resources` keys (see `hai_spec`) get them; every other spec
 //! generates exactly as without this feature. For a paging action `DescribeX`, the action's
-//! module implements `hai_sdk::paginator::Paginated` for the request and defines the aliases
+//! module implements the runtime's `paginator::Paginated` for the request and defines the aliases
 //! `DescribeXPaginator` and `DescribeXItems`; the client gains `describe_x_paginator`. For a
 //! resource `Thing` described by `DescribeThings`, `describe_things.rs` gets
 //! `thing_can_reach(state, target)` (the spec's reachability table) and the client gains
 //! `wait_for_thing_state(id, target, config)` and one `wait_until_thing_<waiter>(id)` per
 //! waiter. The target is the state enum, or `impl Into<String>` for a string state. These
-//! methods return `impl Future + Send`, so they work as trait methods too. The page loop,
+//! methods return `impl Future + Send`. The page loop,
 //! the wait loop, `WaiterConfig` and `WaitError` are hand-written in the runtime.
 //!
 //! Their names are claimed after every other name, so they never rename an action, shape or
@@ -101,44 +102,31 @@ mod source;
 pub use output::{check_file, check_tree, write_file, write_tree, Change, ChangeKind, WriteError};
 pub use source::{Error, Source};
 
-pub use ir::{RESERVED_MODULES, RESERVED_TYPES};
+pub use ir::{CLIENT_METHODS, RESERVED_MODULES, RESERVED_TYPES};
 
-/// The runtime interface the generated code is written against. `hai-sdk` accepts code of
-/// exactly this version (`hai_sdk::RUNTIME_INTERFACE`); a tree generated for another fails
-/// to compile with a message saying so. Raised whenever generated code starts to need
+/// The runtime interface the generated code is written against. `hai-runtime` accepts code
+/// of exactly this version (`hai_runtime::RUNTIME_INTERFACE`); a tree generated for another
+/// fails to compile with a message saying so. Raised whenever generated code starts to need
 /// something of the runtime that an older runtime lacks.
-// 2: paginators and waiters (`hai_sdk::paginator::Paginated`, `hai_sdk::waiters::wait_for_state`).
-pub const RUNTIME_INTERFACE: u32 = 2;
+// 2: paginators and waiters (`paginator::Paginated`, `waiters::wait_for_state`).
+// 3: the runtime is its own crate; each tree has its own `Client` over `Config`.
+pub const RUNTIME_INTERFACE: u32 = 3;
 
 use std::fmt;
 
 use sha2::{Digest, Sha256};
 
-/// How per-action client methods are attached to the runtime's `Client`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum ClientMethods {
-    /// `impl ::hai_sdk::Client { ... }`: only valid inside the runtime crate itself.
-    Inherent,
-    /// `pub trait <Name> { ... }` implemented for the runtime's `Client`: valid in any crate.
-    Trait(String),
-    /// [`Trait`](ClientMethods::Trait) named by [`default_trait_name`]: `CvmClientExt`.
-    #[default]
-    DefaultTrait,
-}
-
 /// The runtime crate path generated code uses unless told otherwise.
-pub const DEFAULT_RUNTIME: &str = "::hai_sdk";
+pub const DEFAULT_RUNTIME: &str = "::hai_runtime";
 
-/// Generator options. `Options::default()` suits a crate that depends on `hai-sdk`.
+/// Generator options. `Options::default()` suits a crate that depends on `hai-runtime`.
 #[derive(Debug, Clone)]
 pub struct Options {
     /// Text after `from` in each file header, e.g. `cvm/api.json`. `None`: the input file's
     /// name (see [`Source`]), or `<service>-<version>` for a spec given as a value. Never an
     /// absolute path, so output is the same on every machine.
     pub label: Option<String>,
-    /// How client methods are emitted.
-    pub client_methods: ClientMethods,
-    /// Path of the runtime crate in generated code: `::hai_sdk` (default), or a re-export
+    /// Path of the runtime crate in generated code: `::hai_runtime` (default), or a re-export
     /// such as `crate::sdk` or `::my_cloud::sdk`. No `self` or `super`: the path must mean
     /// the same in every generated module.
     pub runtime: String,
@@ -148,21 +136,9 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             label: None,
-            client_methods: ClientMethods::DefaultTrait,
             runtime: DEFAULT_RUNTIME.to_owned(),
         }
     }
-}
-
-/// The extension trait's default name: `cvm` -> `CvmClientExt`, `hai` -> `HaiClientExt`.
-pub fn default_trait_name(service: &str) -> String {
-    let mut chars = service.chars().filter(char::is_ascii_alphanumeric);
-    let first: String = chars
-        .next()
-        .map(|c| c.to_ascii_uppercase())
-        .into_iter()
-        .collect();
-    format!("{first}{}ClientExt", chars.collect::<String>())
 }
 
 /// One output file, relative to the output directory.

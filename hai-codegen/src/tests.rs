@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::{self, Command};
 use crate::{
-    check_file, check_tree, default_trait_name, write_file, write_tree, ChangeKind, ClientMethods,
-    Error, GeneratedFile, Options, Source,
+    check_file, check_tree, write_file, write_tree, ChangeKind, Error, GeneratedFile, Options,
+    Source,
 };
 
 fn root() -> PathBuf {
@@ -62,7 +62,6 @@ fn command_line_output_for_hai_is_the_checked_in_tree_byte_for_byte() {
     let common = [
         "--spec",
         &spec,
-        "--inherent",
         "--label",
         "hai-spec/spec/hai-2023-08-12.json",
     ];
@@ -185,10 +184,7 @@ fn code_lines(text: &str) -> impl Iterator<Item = &str> {
 #[test]
 fn single_file_has_no_inner_attributes_and_inlines_every_module() {
     let source = Source::from_spec_file(Path::new(&hai_spec())).unwrap();
-    let options = Options {
-        client_methods: ClientMethods::Inherent,
-        ..Options::default()
-    };
+    let options = Options::default();
     let tree = source.tree(&options).unwrap();
     let single = source.single_file(&options).unwrap();
     for line in single.lines() {
@@ -270,7 +266,7 @@ fn every_runtime_path_comes_from_the_option() {
     });
     for f in &tree {
         for line in code_lines(&f.contents) {
-            assert!(!line.contains("hai_sdk"), "{}: {line}", f.path);
+            assert!(!line.contains("hai_runtime"), "{}: {line}", f.path);
         }
     }
     let client = &tree
@@ -278,19 +274,20 @@ fn every_runtime_path_comes_from_the_option() {
         .find(|f| f.path == "client.rs")
         .unwrap()
         .contents;
-    assert!(client.contains("impl HaiClientExt for crate::sdk::Client"));
+    assert!(client.contains("impl super::Client {"));
     let all: String = tree.iter().map(|f| f.contents.as_str()).collect();
-    assert!(all.contains("crate::sdk::__require_runtime_interface!(2);"));
+    assert!(all.contains("pub type ClientBuilder = crate::sdk::ConfigBuilder<Client>;"));
+    assert!(all.contains("crate::sdk::__require_runtime_interface!(3);"));
     assert!(all.contains("#[serde(crate = \"crate::sdk::__private::serde\")]"));
     assert!(all.contains("deserialize_with = \"crate::sdk::__private::null_as_default\""));
-    // The default is exactly what hai-sdk's own tree uses.
+    // The default is exactly what hai-sdk's own tree uses: the runtime crate.
     let default = source.tree(&Options::default()).unwrap();
     let mod_rs = &default
         .iter()
         .find(|f| f.path == "mod.rs")
         .unwrap()
         .contents;
-    assert!(mod_rs.contains("::hai_sdk::__require_runtime_interface!(2);"));
+    assert!(mod_rs.contains("::hai_runtime::__require_runtime_interface!(3);"));
 }
 
 #[test]
@@ -342,26 +339,22 @@ fn bad_options_are_typed_errors_naming_the_option() {
         };
         source.tree(&o).unwrap_or_else(|e| panic!("{ok}: {e}"));
     }
-    let o = Options {
-        client_methods: ClientMethods::Trait("not valid".into()),
-        ..Options::default()
-    };
-    assert!(matches!(source.tree(&o), Err(Error::Codegen { .. })));
 }
 
 #[test]
-fn default_trait_name_is_service_client_ext() {
-    assert_eq!(default_trait_name("cvm"), "CvmClientExt");
-    assert_eq!(default_trait_name("hai"), "HaiClientExt");
-    assert_eq!(default_trait_name("tke-x"), "TkexClientExt");
+fn every_tree_has_its_own_client_with_inherent_methods() {
     let source = Source::from_spec_file(Path::new(&hai_spec())).unwrap();
     let tree = source.tree(&Options::default()).unwrap();
-    let client = &tree
-        .iter()
-        .find(|f| f.path == "client.rs")
-        .unwrap()
-        .contents;
-    assert!(client.contains("pub trait HaiClientExt {"));
+    let file = |p: &str| &tree.iter().find(|f| f.path == p).unwrap().contents;
+    let mod_rs = file("mod.rs");
+    assert!(mod_rs.contains("pub struct Client {"), "{mod_rs}");
+    assert!(mod_rs.contains("pub type ClientBuilder = ::hai_runtime::ConfigBuilder<Client>;"));
+    assert!(mod_rs.contains("impl ::hai_runtime::FromConfig for Client {"));
+    assert!(mod_rs.contains("pub fn new(config: &::hai_runtime::Config) -> Self {"));
+    let client = file("client.rs");
+    assert!(client.contains("impl super::Client {"));
+    assert!(client.contains("pub fn stop_instance("));
+    assert!(!client.contains("trait"), "no extension trait any more");
 }
 
 #[test]
@@ -427,9 +420,8 @@ fn command_line_errors_say_what_is_wrong() {
     assert!(parse(&["--spec", "s"]).contains("an output is required"));
     assert!(parse(&["--spec", "s", "--api-json", "a", "--out", "x"]).contains("not both"));
     assert!(parse(&["--spec", "s", "--out", "x", "--single-file", "f"]).contains("not both"));
-    assert!(
-        parse(&["--spec", "s", "--out", "x", "--trait", "T", "--inherent"]).contains("not both")
-    );
+    assert!(parse(&["--spec", "s", "--out", "x", "--trait", "T"])
+        .contains("unknown argument `--trait`"));
     assert!(parse(&["--spec", "s", "--errors", "e", "--out", "x"]).contains("--api-json"));
     assert!(parse(&["--spec"]).contains("--spec needs a file"));
     assert!(parse(&["--spec", "--out", "x"]).contains("--spec needs a file"));
@@ -446,8 +438,6 @@ fn command_line_errors_say_what_is_wrong() {
         "f.rs",
         "--runtime",
         "crate::sdk",
-        "--trait",
-        "CvmApi",
         "--label",
         "cvm",
         "--check",
@@ -462,10 +452,6 @@ fn command_line_errors_say_what_is_wrong() {
     );
     assert_eq!(a.output, cli::Output::SingleFile("f.rs".into()));
     assert_eq!(a.options.runtime, "crate::sdk");
-    assert_eq!(
-        a.options.client_methods,
-        ClientMethods::Trait("CvmApi".into())
-    );
     assert_eq!(a.options.label.as_deref(), Some("cvm"));
     assert!(a.check);
 }
@@ -557,8 +543,8 @@ fn paginator_and_waiter_names_yield_to_existing_names() {
     assert!(module.contains("pub type DescribeWidgetsPaginator ="));
     assert!(module.contains("pub type DescribeWidgetsItems2 ="));
     assert!(module.contains("pub fn widget_can_reach("));
-    // The named waiters call the numbered method, through the trait.
-    assert!(client.contains("<Self as DemoClientExt>::wait_for_widget_state_2("));
+    // The named waiters call the numbered method.
+    assert!(client.contains("self.wait_for_widget_state_2("));
 }
 
 #[test]

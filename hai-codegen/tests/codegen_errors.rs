@@ -1,7 +1,7 @@
 //! Specs that are valid JSON specs but cannot become valid, unambiguous Rust: each is a
 //! typed error naming the JSON path, never a panic.
 
-use hai_codegen::{generate, ClientMethods, CodegenError, Options};
+use hai_codegen::{generate, CodegenError, Options};
 use serde_json::{json, Value};
 
 fn base() -> Value {
@@ -19,13 +19,12 @@ fn base() -> Value {
     })
 }
 
-fn run(spec: &Value, methods: ClientMethods) -> Result<usize, CodegenError> {
+fn run(spec: &Value) -> Result<usize, CodegenError> {
     let text = serde_json::to_string_pretty(spec).unwrap();
     let parsed =
         hai_spec::parse(&text).unwrap_or_else(|e| panic!("fixture must pass validation: {e}"));
     let opts = Options {
         label: Some("x.json".into()),
-        client_methods: methods,
         ..Default::default()
     };
     generate(&parsed, &text, &opts).map(|f| f.len())
@@ -33,15 +32,14 @@ fn run(spec: &Value, methods: ClientMethods) -> Result<usize, CodegenError> {
 
 #[test]
 fn base_spec_generates() {
-    assert_eq!(run(&base(), ClientMethods::Inherent).unwrap(), 5);
+    assert_eq!(run(&base()).unwrap(), 5);
 }
 
-fn files(spec: &Value, methods: ClientMethods) -> Vec<hai_codegen::GeneratedFile> {
+fn files(spec: &Value) -> Vec<hai_codegen::GeneratedFile> {
     let text = serde_json::to_string_pretty(spec).unwrap();
     let parsed = hai_spec::parse(&text).unwrap_or_else(|e| panic!("fixture must validate: {e}"));
     let opts = Options {
         label: Some("x.json".into()),
-        client_methods: methods,
         ..Default::default()
     };
     generate(&parsed, &text, &opts).expect("generates")
@@ -61,7 +59,7 @@ fn codes_that_collide_as_variants_are_numbered() {
     let mut s = base();
     s["errors"]["service"] = json!({"Foo.BarBaz": "a", "FooBar.Baz": "b"});
     s["actions"]["DoThing"]["errors"] = json!(["Foo.BarBaz", "FooBar.Baz"]);
-    let f = file(&files(&s, ClientMethods::Inherent), "do_thing.rs");
+    let f = file(&files(&s), "do_thing.rs");
     assert!(f.contains("\"Foo.BarBaz\" => Self::FooBarBaz(meta)"), "{f}");
     assert!(
         f.contains("\"FooBar.Baz\" => Self::FooBarBaz2(meta)"),
@@ -73,7 +71,7 @@ fn codes_that_collide_as_variants_are_numbered() {
 fn shape_named_like_an_error_enum_keeps_its_name() {
     let mut s = base();
     s["shapes"]["DoThingError"] = json!({"type": "enum", "values": [{"value": "A"}]});
-    let f = files(&s, ClientMethods::Inherent);
+    let f = files(&s);
     assert!(file(&f, "types.rs").contains("pub enum DoThingError {"));
     assert!(file(&f, "do_thing.rs").contains("pub enum DoThingError2 {"));
 }
@@ -84,7 +82,7 @@ fn reserved_type_names_are_numbered() {
     for n in ["CommonError", "Action", "Client", "Error"] {
         s["shapes"][n] = json!({"type": "enum", "values": [{"value": "A"}]});
     }
-    let types = file(&files(&s, ClientMethods::Inherent), "types.rs");
+    let types = file(&files(&s), "types.rs");
     for n in ["CommonError2", "Action2", "Client2", "Error2"] {
         assert!(types.contains(&format!("pub enum {n} {{")), "{n}");
     }
@@ -100,7 +98,7 @@ fn reserved_module_names_get_a_suffix() {
         s["shapes"][format!("{name}Request")] = s["shapes"]["DoThingRequest"].clone();
         s["shapes"][format!("{name}Response")] = s["shapes"]["DoThingResponse"].clone();
     }
-    let f = files(&s, ClientMethods::Inherent);
+    let f = files(&s);
     for m in [
         "types_action",
         "retry_action",
@@ -124,7 +122,7 @@ fn actions_differing_in_case_get_numbered_modules() {
     s["actions"]["Do_Thing"]["output"] = json!("Do_ThingResponse");
     s["shapes"]["Do_ThingRequest"] = s["shapes"]["DoThingRequest"].clone();
     s["shapes"]["Do_ThingResponse"] = s["shapes"]["DoThingResponse"].clone();
-    let f = files(&s, ClientMethods::Inherent);
+    let f = files(&s);
     let two = file(&f, "do_thing_2.rs");
     assert!(two.contains("pub struct DoThingRequest2 {"), "{two}");
     assert!(two.contains("name: \"Do_Thing\""), "{two}");
@@ -132,9 +130,15 @@ fn actions_differing_in_case_get_numbered_modules() {
 }
 
 #[test]
-fn invalid_trait_name_is_refused() {
-    let e = run(&base(), ClientMethods::Trait("not a name".into())).unwrap_err();
-    assert_eq!(e.path, "options.client_methods");
+fn invalid_runtime_path_is_refused() {
+    let text = serde_json::to_string_pretty(&base()).unwrap();
+    let parsed = hai_spec::parse(&text).unwrap();
+    let opts = Options {
+        runtime: "not a path".into(),
+        ..Default::default()
+    };
+    let e = generate(&parsed, &text, &opts).unwrap_err();
+    assert_eq!(e.path, "options.runtime");
 }
 
 #[test]
@@ -148,7 +152,6 @@ fn keyword_names_become_valid_identifiers() {
     let parsed = hai_spec::parse(&text).unwrap();
     let opts = Options {
         label: Some("x.json".into()),
-        client_methods: ClientMethods::Inherent,
         ..Default::default()
     };
     let files = generate(&parsed, &text, &opts).unwrap();

@@ -1,155 +1,29 @@
-//! Typed async client for Tencent Cloud HAI (API `2023-08-12`).
+//! Typed async client for Tencent Cloud HAI (API `2023-08-12`): the tree `hai-codegen`
+//! generates from HAI's spec, on the shared runtime (`hai-runtime`, re-exported here whole,
+//! so `hai_sdk::credentials`, `hai_sdk::error`, `hai_sdk::Config`, ... are the runtime's).
+//!
+//! ```no_run
+//! # async fn f() -> Result<(), Box<dyn std::error::Error>> {
+//! use hai_sdk::stop_instance::StopInstanceRequest;
+//!
+//! let client = hai_sdk::Client::from_env()?;
+//! let out = client.stop_instance(StopInstanceRequest::new("hai-dunyfddn")).await?;
+//! println!("task {:?}", out.task_id);
+//! # Ok(()) }
+//! ```
 
-// Generated code names runtime items as `::hai_sdk::...` so it compiles here and in users' crates.
-extern crate self as hai_sdk;
-
-pub mod action;
-pub mod client;
-pub mod config;
-pub mod credentials;
-pub mod error;
-pub mod paginator;
-pub mod primitives;
-mod rate_limit;
-pub mod retry;
-pub mod signer;
-pub mod waiters;
-
-// Internals for the fuzz targets in `fuzz/`; compiled only with `--cfg fuzzing`, so no
-// published build has them.
-#[cfg(fuzzing)]
-#[doc(hidden)]
-#[path = "fuzz_api.rs"]
-pub mod __fuzz;
-
-#[cfg(test)]
-mod test_alloc;
-#[cfg(test)]
-#[global_allocator]
-static ALLOC: test_alloc::Counting = test_alloc::Counting;
+pub use hai_runtime::*;
 
 // Formatted by prettyplease at generation time; rustfmt would fight `regen --check`.
 #[rustfmt::skip]
 mod generated;
 pub use generated::*;
 
-pub use action::{Action, ActionMeta, ServiceMeta};
-pub use client::{BuildError, Call, Client, ClientBuilder, Language};
-pub use credentials::Credentials;
-pub use error::{ActionError, Error, ErrorMetadata, ProvideErrorMetadata};
-pub use paginator::{DescribeInstancesItems, DescribeInstancesPaginator};
-pub use primitives::UnknownValue;
-pub use retry::{RetryDecision, RetryPolicy};
-pub use waiters::{WaitError, WaiterConfig};
+pub mod paginator;
+pub mod waiters;
 
-/// The interface version of this runtime that generated code is written against (see
-/// `hai-codegen`'s `RUNTIME_INTERFACE`): generated trees of another version do not compile.
-pub const RUNTIME_INTERFACE: u32 = 2;
+pub use describe_instances::{DescribeInstancesItems, DescribeInstancesPaginator};
+pub use waiters::WaitError;
 
-/// Checks, at compile time, that generated code fits this runtime: every generated tree
-/// invokes it with the interface version its generator wrote for.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __require_runtime_interface {
-    (2) => {};
-    ($other:literal) => {
-        ::core::compile_error!(::core::concat!(
-            "this code was generated for hai-sdk runtime interface ",
-            ::core::stringify!($other),
-            ", but this hai-sdk provides interface 2: regenerate it with the hai-codegen that matches this hai-sdk, or use the hai-sdk it was generated for"
-        ));
-    };
-}
-
-/// Items only generated code may use. Not part of the public API.
-#[doc(hidden)]
-pub mod __private {
-    pub use serde;
-    pub use serde_json;
-
-    /// Token that keeps sealed constructors out of reach of user code by convention.
-    #[derive(Clone, Copy)]
-    pub struct Sealed(());
-
-    /// The one way to obtain a [`Sealed`] token.
-    pub const SEALED: Sealed = Sealed(());
-
-    pub use crate::error::__unhandled as unhandled;
-    pub use crate::primitives::__unknown_value as unknown_value;
-
-    use std::fmt;
-
-    /// Prints a secret member in `Debug` output: whether it is set, never its value.
-    pub struct Redacted(&'static str);
-
-    impl Redacted {
-        /// Wraps a member of any type; an absent `Option` prints as `None`.
-        pub fn of<T: RedactedShape + ?Sized>(value: &T) -> Self {
-            Self(value.redacted())
-        }
-    }
-
-    impl fmt::Debug for Redacted {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str(self.0)
-        }
-    }
-
-    /// How a secret member prints: its shape (absent or not), never its value.
-    pub trait RedactedShape {
-        /// The text `Debug` writes in place of the value.
-        fn redacted(&self) -> &'static str;
-    }
-
-    impl<T> RedactedShape for Option<T> {
-        fn redacted(&self) -> &'static str {
-            if self.is_some() {
-                "Some(\"** redacted **\")"
-            } else {
-                "None"
-            }
-        }
-    }
-
-    impl RedactedShape for String {
-        fn redacted(&self) -> &'static str {
-            "\"** redacted **\""
-        }
-    }
-
-    /// A fresh random (v4) UUID, used as an idempotency token.
-    pub fn idempotency_token() -> String {
-        uuid::Builder::from_random_bytes(fastrand::u128(..).to_ne_bytes())
-            .into_uuid()
-            .hyphenated()
-            .to_string()
-    }
-
-    /// Decodes `null` (and absence, with `#[serde(default)]`) as the type's default.
-    pub fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-        T: serde::Deserialize<'de> + Default,
-    {
-        let value = <Option<T> as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(value.unwrap_or_default())
-    }
-
-    /// Decodes a string and maps it without an owned copy when the input allows.
-    pub fn deserialize_str<'de, D, T>(deserializer: D, map: fn(&str) -> T) -> Result<T, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        struct V<T>(fn(&str) -> T);
-        impl<T> serde::de::Visitor<'_> for V<T> {
-            type Value = T;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
-                Ok((self.0)(v))
-            }
-        }
-        deserializer.deserialize_str(V(map))
-    }
-}
+#[cfg(test)]
+mod tests;

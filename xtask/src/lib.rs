@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use hai_codegen::{ClientMethods, GeneratedFile, Options};
+use hai_codegen::{GeneratedFile, Options};
 
 /// The importer, now a library of `hai-spec`; kept under its old name for callers.
 pub use hai_spec::tencent as import;
@@ -14,8 +14,6 @@ pub struct Target {
     pub spec: &'static str,
     /// Output directory, relative to the workspace root.
     pub out: &'static str,
-    /// How client methods are emitted.
-    pub methods: ClientMethods,
 }
 
 /// What `cargo xtask regen` writes: the HAI tree of hai-sdk, the generator's snapshot fixture
@@ -26,22 +24,18 @@ pub fn default_targets() -> Vec<Target> {
         Target {
             spec: "hai-spec/spec/hai-2023-08-12.json",
             out: "hai-sdk/src/generated",
-            methods: ClientMethods::Inherent,
         },
         Target {
             spec: "tests/fixtures/demo-spec.json",
             out: "tests/src/fixture_generated",
-            methods: ClientMethods::Trait("DemoClientExt".into()),
         },
         Target {
             spec: "tests/fixtures/widgets-imported.json",
             out: "tests/src/imported_generated",
-            methods: ClientMethods::Trait("WidgetsClientExt".into()),
         },
         Target {
             spec: "tests/fixtures/constructs.json",
             out: "tests/src/constructs_generated",
-            methods: ClientMethods::Trait("ConstructsClientExt".into()),
         },
     ]
 }
@@ -79,13 +73,9 @@ pub fn generate_cli_files(spec_path: &Path, root: &Path) -> Result<Vec<Generated
     Ok(vec![file])
 }
 
-/// Loads `spec_path` and generates its tree with the runtime at `::hai_sdk`. The header
+/// Loads `spec_path` and generates its tree with the runtime at `::hai_runtime`. The header
 /// label is the spec's path relative to `root` (the workspace), the same on every machine.
-pub fn generate_files(
-    spec_path: &Path,
-    root: &Path,
-    methods: ClientMethods,
-) -> Result<Vec<GeneratedFile>, String> {
+pub fn generate_files(spec_path: &Path, root: &Path) -> Result<Vec<GeneratedFile>, String> {
     let source = hai_codegen::Source::from_spec_file(spec_path).map_err(|e| e.to_string())?;
     let label = spec_path
         .strip_prefix(root)
@@ -93,7 +83,6 @@ pub fn generate_files(
         .map(|p| p.to_string_lossy().replace('\\', "/"));
     let options = Options {
         label,
-        client_methods: methods,
         ..Options::default()
     };
     source.tree(&options).map_err(|e| e.to_string())

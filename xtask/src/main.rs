@@ -1,10 +1,8 @@
-//! Maintainer tasks. `cargo xtask regen [--check] [--spec FILE --out DIR [--trait NAME]]`.
+//! Maintainer tasks. `cargo xtask regen [--check] [--spec FILE --out DIR]`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
-
-use hai_codegen::ClientMethods;
 
 mod check;
 mod fuzz;
@@ -12,9 +10,8 @@ mod fuzz;
 const USAGE: &str = "usage:
   cargo xtask regen [--check]                 regenerate hai-sdk/src/generated and the command
                                               table of the `hai` tool from the HAI spec
-  cargo xtask regen --spec FILE --out DIR [--trait NAME] [--check]
-                                              generate the tree of any spec into DIR (client
-                                              methods as extension trait NAME, default <Service>ClientExt)
+  cargo xtask regen --spec FILE --out DIR [--check]
+                                              generate the tree of any spec into DIR
   cargo xtask import-tencent --api-json FILE [--errors FILE] [--overlay FILE [--drop-stale]]
                              --out SPEC [--rate-limit N] [--host HOST]
                                               convert Tencent's published api.json format into our
@@ -63,42 +60,37 @@ fn regen(args: &[String]) -> Result<ExitCode, String> {
     let mut check = false;
     let mut spec: Option<PathBuf> = None;
     let mut out: Option<PathBuf> = None;
-    let mut trait_name: Option<String> = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--check" => check = true,
             "--spec" => spec = Some(it.next().ok_or("--spec needs a file")?.into()),
             "--out" => out = Some(it.next().ok_or("--out needs a directory")?.into()),
-            "--trait" => trait_name = Some(it.next().ok_or("--trait needs a name")?.clone()),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
     let root = workspace_root();
-    let targets: Vec<(PathBuf, PathBuf, Option<ClientMethods>)> = match (spec, out) {
+    // The flag: whether the target is the command table of the `hai` tool.
+    let targets: Vec<(PathBuf, PathBuf, bool)> = match (spec, out) {
         (None, None) => xtask::default_targets()
             .into_iter()
-            .map(|t| (root.join(t.spec), root.join(t.out), Some(t.methods)))
+            .map(|t| (root.join(t.spec), root.join(t.out), false))
             .chain(
                 xtask::cli_targets()
                     .into_iter()
-                    .map(|t| (root.join(t.spec), root.join(t.out), None)),
+                    .map(|t| (root.join(t.spec), root.join(t.out), true)),
             )
             .collect(),
-        (Some(s), Some(o)) => vec![(
-            s,
-            o,
-            Some(trait_name.map_or(ClientMethods::DefaultTrait, ClientMethods::Trait)),
-        )],
+        (Some(s), Some(o)) => vec![(s, o, false)],
         _ => return Err("--spec and --out go together".into()),
     };
     let mut all_fresh = true;
-    for (spec_path, out_dir, methods) in targets {
+    for (spec_path, out_dir, cli_table) in targets {
         let started = Instant::now();
-        // `None`: the command table of the `hai` tool.
-        let files = match methods {
-            Some(methods) => xtask::generate_files(&spec_path, &root, methods)?,
-            None => xtask::generate_cli_files(&spec_path, &root)?,
+        let files = if cli_table {
+            xtask::generate_cli_files(&spec_path, &root)?
+        } else {
+            xtask::generate_files(&spec_path, &root)?
         };
         let elapsed = started.elapsed();
         let stale = hai_codegen::check_tree(&out_dir, &files).map_err(|e| e.to_string())?;

@@ -336,7 +336,6 @@ fn a_tencent_release_shows_in_the_spec_the_report_and_the_code() {
         &r.spec_text,
         &hai_codegen::Options {
             label: Some("hai.json".into()),
-            client_methods: hai_codegen::ClientMethods::Inherent,
             ..Default::default()
         },
     )

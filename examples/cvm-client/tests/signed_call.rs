@@ -1,4 +1,4 @@
-//! `DescribeRegions` and `DescribeZones` through hai-sdk against a loopback server that
+//! `DescribeRegions` and `DescribeZones` through the generated CVM client against a loopback server that
 //! checks each request as Tencent Cloud does: TC3-HMAC-SHA256 recomputed from the secret key,
 //! the credential scope `<date>/cvm/tc3_request`, and the action, version and region headers.
 //! The verifier is written here from Tencent's published algorithm, not taken from the SDK.
@@ -14,12 +14,11 @@ use tokio::net::{TcpListener, TcpStream};
 
 use cvm_client_example::cvm::describe_regions::{DescribeRegionsError, DescribeRegionsRequest};
 use cvm_client_example::cvm::describe_zones::DescribeZonesRequest;
-use cvm_client_example::cvm::CvmClientExt;
-use hai_sdk::credentials::Credentials;
-use hai_sdk::Client;
+use cvm_client_example::cvm::Client;
+use hai_runtime::credentials::Credentials;
 
 /// The runtime under another path, as the build script's second copy names it.
-pub use hai_sdk as sdk;
+pub use hai_runtime as rt;
 
 /// The same client generated with `runtime: "crate::sdk"`; only part of it is used here.
 #[allow(dead_code)]
@@ -263,8 +262,8 @@ fn client(url: &str, secret_key: &str) -> Client {
 async fn describe_regions_is_signed_for_cvm_and_decoded() {
     let server = server().await;
     let client = client(&server.url, SECRET_KEY);
-    // Qualified: hai-sdk's own (HAI) `Client::describe_regions` would win a method call.
-    let out = CvmClientExt::describe_regions(&client, DescribeRegionsRequest::new())
+    let out = client
+        .describe_regions(DescribeRegionsRequest::new())
         .await
         .expect("the server accepts the signature");
     assert_eq!(out.total_count, Some(2));
@@ -296,7 +295,7 @@ async fn a_wrong_secret_key_is_refused_by_the_verifier() {
         .await
         .expect_err("the signature must not verify");
     match e {
-        hai_sdk::Error::Service(DescribeRegionsError::Common(c)) => {
+        hai_runtime::Error::Service(DescribeRegionsError::Common(c)) => {
             assert_eq!(c.meta().code(), "AuthFailure.SignatureFailure")
         }
         other => panic!("expected a signature failure, got {other:?}"),
@@ -308,17 +307,19 @@ async fn a_wrong_secret_key_is_refused_by_the_verifier() {
 async fn the_client_generated_against_a_reexported_runtime_calls_too() {
     let server = server().await;
     let client = client(&server.url, SECRET_KEY);
-    let out = via_reexport::CvmClientExt::describe_zones(
-        &client,
-        via_reexport::describe_zones::DescribeZonesRequest::new(),
-    )
-    .await
-    .expect("the server accepts the signature");
+    let other = via_reexport::Client::new(client.config());
+    let out = other
+        .describe_zones(via_reexport::describe_zones::DescribeZonesRequest::new())
+        .await
+        .expect("the server accepts the signature");
     let zones = out.zone_set.unwrap_or_default();
     assert_eq!(zones[0].zone.as_deref(), Some("ap-guangzhou-3"));
     assert_eq!(zones[0].zone_id.as_deref(), Some("100003"));
     // And through the default-runtime client.
-    let out = client.call(DescribeZonesRequest::new()).await.unwrap();
+    let out = client
+        .describe_zones(DescribeZonesRequest::new())
+        .await
+        .unwrap();
     assert_eq!(out.total_count, Some(1));
     let seen = server.seen.lock().unwrap().clone();
     assert_eq!(

@@ -3,16 +3,16 @@
 //! `CreateApplication`: Creates a custom application from an existing instance, capturing its environment so that new instances can be launched from it with RunInstances. The instance must support this and have no operation in progress, and the name must not duplicate one of your applications.
 //!
 //! Rate limit: 20 requests per second.
-use ::hai_sdk::ErrorMetadata;
+use ::hai_runtime::ErrorMetadata;
 /// Parameters of CreateApplication.
 #[derive(
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct CreateApplicationRequest {
     /// ID of the instance to create the application from; see DescribeInstances.
@@ -65,10 +65,10 @@ impl CreateApplicationRequest {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct CreateApplicationResponse {
     /// ID of the new custom application.
@@ -84,19 +84,20 @@ pub struct CreateApplicationResponse {
     #[serde(
         rename = "RequestId",
         default,
-        deserialize_with = "::hai_sdk::__private::null_as_default"
+        deserialize_with = "::hai_runtime::__private::null_as_default"
     )]
     pub request_id: ::std::string::String,
 }
-impl ::hai_sdk::Action for CreateApplicationRequest {
+impl ::hai_runtime::Action for CreateApplicationRequest {
     type Output = CreateApplicationResponse;
     type Error = CreateApplicationError;
-    const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
+    const META: &'static ::hai_runtime::ActionMeta = &::hai_runtime::ActionMeta {
         service: &super::SERVICE,
         name: "CreateApplication",
         rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: false,
+        idempotency_token: ::std::option::Option::None,
     };
 }
 /// A service error of `CreateApplication`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
@@ -118,7 +119,7 @@ pub enum CreateApplicationError {
     /// A code common to every Tencent Cloud action (authentication, throttling, dry run, ...).
     Common(super::common_error::CommonError),
     /// A code this version of the SDK does not know for this action.
-    Unhandled(::hai_sdk::error::Unhandled),
+    Unhandled(::hai_runtime::error::Unhandled),
 }
 impl CreateApplicationError {
     /// Code, message and RequestId.
@@ -171,8 +172,8 @@ impl ::std::convert::From<ErrorMetadata> for CreateApplicationError {
                     ::std::result::Result::Ok(common) => Self::Common(common),
                     ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
-                            ::hai_sdk::__private::unhandled(
-                                ::hai_sdk::__private::SEALED,
+                            ::hai_runtime::__private::unhandled(
+                                ::hai_runtime::__private::SEALED,
                                 meta,
                             ),
                         )
@@ -182,13 +183,13 @@ impl ::std::convert::From<ErrorMetadata> for CreateApplicationError {
         }
     }
 }
-impl ::hai_sdk::ProvideErrorMetadata for CreateApplicationError {
+impl ::hai_runtime::ProvideErrorMetadata for CreateApplicationError {
     fn meta(&self) -> &ErrorMetadata {
         CreateApplicationError::meta(self)
     }
 }
-impl ::hai_sdk::ActionError for CreateApplicationError {
-    const RESEND_IS_HARMLESS: bool = <CreateApplicationRequest as ::hai_sdk::Action>::META
+impl ::hai_runtime::ActionError for CreateApplicationError {
+    const RESEND_IS_HARMLESS: bool = <CreateApplicationRequest as ::hai_runtime::Action>::META
         .resend_is_harmless();
 }
 impl ::std::fmt::Display for CreateApplicationError {

@@ -3,16 +3,16 @@
 //! `CreateInferServiceByTemplate`: Creates an inference service from a deployment template (see DescribeDeployTemplates) and returns the new service's ID. Prepaid services also need `ServiceChargePrepaid`.
 //!
 //! Rate limit: 20 requests per second.
-use ::hai_sdk::ErrorMetadata;
+use ::hai_runtime::ErrorMetadata;
 /// Parameters of CreateInferServiceByTemplate.
 #[derive(
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct CreateInferServiceByTemplateRequest {
     /// ID of the deployment template; see DescribeDeployTemplates.
@@ -167,10 +167,10 @@ impl CreateInferServiceByTemplateRequest {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct CreateInferServiceByTemplateResponse {
     /// ID of the new inference service.
@@ -186,19 +186,20 @@ pub struct CreateInferServiceByTemplateResponse {
     #[serde(
         rename = "RequestId",
         default,
-        deserialize_with = "::hai_sdk::__private::null_as_default"
+        deserialize_with = "::hai_runtime::__private::null_as_default"
     )]
     pub request_id: ::std::string::String,
 }
-impl ::hai_sdk::Action for CreateInferServiceByTemplateRequest {
+impl ::hai_runtime::Action for CreateInferServiceByTemplateRequest {
     type Output = CreateInferServiceByTemplateResponse;
     type Error = CreateInferServiceByTemplateError;
-    const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
+    const META: &'static ::hai_runtime::ActionMeta = &::hai_runtime::ActionMeta {
         service: &super::SERVICE,
         name: "CreateInferServiceByTemplate",
         rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: false,
+        idempotency_token: ::std::option::Option::None,
     };
 }
 /// A service error of `CreateInferServiceByTemplate`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
@@ -234,7 +235,7 @@ pub enum CreateInferServiceByTemplateError {
     /// A code common to every Tencent Cloud action (authentication, throttling, dry run, ...).
     Common(super::common_error::CommonError),
     /// A code this version of the SDK does not know for this action.
-    Unhandled(::hai_sdk::error::Unhandled),
+    Unhandled(::hai_runtime::error::Unhandled),
 }
 impl CreateInferServiceByTemplateError {
     /// Code, message and RequestId.
@@ -315,8 +316,8 @@ impl ::std::convert::From<ErrorMetadata> for CreateInferServiceByTemplateError {
                     ::std::result::Result::Ok(common) => Self::Common(common),
                     ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
-                            ::hai_sdk::__private::unhandled(
-                                ::hai_sdk::__private::SEALED,
+                            ::hai_runtime::__private::unhandled(
+                                ::hai_runtime::__private::SEALED,
                                 meta,
                             ),
                         )
@@ -326,13 +327,13 @@ impl ::std::convert::From<ErrorMetadata> for CreateInferServiceByTemplateError {
         }
     }
 }
-impl ::hai_sdk::ProvideErrorMetadata for CreateInferServiceByTemplateError {
+impl ::hai_runtime::ProvideErrorMetadata for CreateInferServiceByTemplateError {
     fn meta(&self) -> &ErrorMetadata {
         CreateInferServiceByTemplateError::meta(self)
     }
 }
-impl ::hai_sdk::ActionError for CreateInferServiceByTemplateError {
-    const RESEND_IS_HARMLESS: bool = <CreateInferServiceByTemplateRequest as ::hai_sdk::Action>::META
+impl ::hai_runtime::ActionError for CreateInferServiceByTemplateError {
+    const RESEND_IS_HARMLESS: bool = <CreateInferServiceByTemplateRequest as ::hai_runtime::Action>::META
         .resend_is_harmless();
 }
 impl ::std::fmt::Display for CreateInferServiceByTemplateError {

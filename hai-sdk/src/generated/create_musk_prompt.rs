@@ -3,16 +3,16 @@
 //! `CreateMuskPrompt`: Submits a prompt task to a Musk workflow and returns the prompt ID; follow the task with DescribeMuskPrompts.
 //!
 //! Rate limit: 20 requests per second.
-use ::hai_sdk::ErrorMetadata;
+use ::hai_runtime::ErrorMetadata;
 /// Parameters of CreateMuskPrompt.
 #[derive(
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct CreateMuskPromptRequest {
     /// ID of the workgroup the workflow belongs to.
@@ -51,10 +51,10 @@ impl CreateMuskPromptRequest {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct CreateMuskPromptResponse {
     /// ID of the new prompt task; see DescribeMuskPrompts.
@@ -70,19 +70,20 @@ pub struct CreateMuskPromptResponse {
     #[serde(
         rename = "RequestId",
         default,
-        deserialize_with = "::hai_sdk::__private::null_as_default"
+        deserialize_with = "::hai_runtime::__private::null_as_default"
     )]
     pub request_id: ::std::string::String,
 }
-impl ::hai_sdk::Action for CreateMuskPromptRequest {
+impl ::hai_runtime::Action for CreateMuskPromptRequest {
     type Output = CreateMuskPromptResponse;
     type Error = CreateMuskPromptError;
-    const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
+    const META: &'static ::hai_runtime::ActionMeta = &::hai_runtime::ActionMeta {
         service: &super::SERVICE,
         name: "CreateMuskPrompt",
         rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: false,
+        idempotency_token: ::std::option::Option::None,
     };
 }
 /// A service error of `CreateMuskPrompt`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
@@ -98,7 +99,7 @@ pub enum CreateMuskPromptError {
     /// A code common to every Tencent Cloud action (authentication, throttling, dry run, ...).
     Common(super::common_error::CommonError),
     /// A code this version of the SDK does not know for this action.
-    Unhandled(::hai_sdk::error::Unhandled),
+    Unhandled(::hai_runtime::error::Unhandled),
 }
 impl CreateMuskPromptError {
     /// Code, message and RequestId.
@@ -135,8 +136,8 @@ impl ::std::convert::From<ErrorMetadata> for CreateMuskPromptError {
                     ::std::result::Result::Ok(common) => Self::Common(common),
                     ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
-                            ::hai_sdk::__private::unhandled(
-                                ::hai_sdk::__private::SEALED,
+                            ::hai_runtime::__private::unhandled(
+                                ::hai_runtime::__private::SEALED,
                                 meta,
                             ),
                         )
@@ -146,13 +147,13 @@ impl ::std::convert::From<ErrorMetadata> for CreateMuskPromptError {
         }
     }
 }
-impl ::hai_sdk::ProvideErrorMetadata for CreateMuskPromptError {
+impl ::hai_runtime::ProvideErrorMetadata for CreateMuskPromptError {
     fn meta(&self) -> &ErrorMetadata {
         CreateMuskPromptError::meta(self)
     }
 }
-impl ::hai_sdk::ActionError for CreateMuskPromptError {
-    const RESEND_IS_HARMLESS: bool = <CreateMuskPromptRequest as ::hai_sdk::Action>::META
+impl ::hai_runtime::ActionError for CreateMuskPromptError {
+    const RESEND_IS_HARMLESS: bool = <CreateMuskPromptRequest as ::hai_runtime::Action>::META
         .resend_is_harmless();
 }
 impl ::std::fmt::Display for CreateMuskPromptError {

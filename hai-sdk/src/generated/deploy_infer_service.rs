@@ -3,17 +3,17 @@
 //! `DeployInferService`: Deploys an inference service from a custom configuration (container image, compute resources, replicas, network and security settings) and returns the new service's ID. CreateInferServiceByTemplate does the same from a ready-made template.
 //!
 //! Rate limit: 20 requests per second.
-use ::hai_sdk::ErrorMetadata;
+use ::hai_runtime::ErrorMetadata;
 /// Parameters of DeployInferService.
 #[derive(
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct DeployInferServiceRequest {
     /// Basic settings of the service, such as its name and billing mode.
@@ -159,10 +159,10 @@ impl DeployInferServiceRequest {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct DeployInferServiceResponse {
     /// ID of the new inference service.
@@ -178,19 +178,20 @@ pub struct DeployInferServiceResponse {
     #[serde(
         rename = "RequestId",
         default,
-        deserialize_with = "::hai_sdk::__private::null_as_default"
+        deserialize_with = "::hai_runtime::__private::null_as_default"
     )]
     pub request_id: ::std::string::String,
 }
-impl ::hai_sdk::Action for DeployInferServiceRequest {
+impl ::hai_runtime::Action for DeployInferServiceRequest {
     type Output = DeployInferServiceResponse;
     type Error = DeployInferServiceError;
-    const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
+    const META: &'static ::hai_runtime::ActionMeta = &::hai_runtime::ActionMeta {
         service: &super::SERVICE,
         name: "DeployInferService",
         rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: false,
+        idempotency_token: ::std::option::Option::None,
     };
 }
 /// A service error of `DeployInferService`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
@@ -218,7 +219,7 @@ pub enum DeployInferServiceError {
     /// A code common to every Tencent Cloud action (authentication, throttling, dry run, ...).
     Common(super::common_error::CommonError),
     /// A code this version of the SDK does not know for this action.
-    Unhandled(::hai_sdk::error::Unhandled),
+    Unhandled(::hai_runtime::error::Unhandled),
 }
 impl DeployInferServiceError {
     /// Code, message and RequestId.
@@ -283,8 +284,8 @@ impl ::std::convert::From<ErrorMetadata> for DeployInferServiceError {
                     ::std::result::Result::Ok(common) => Self::Common(common),
                     ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
-                            ::hai_sdk::__private::unhandled(
-                                ::hai_sdk::__private::SEALED,
+                            ::hai_runtime::__private::unhandled(
+                                ::hai_runtime::__private::SEALED,
                                 meta,
                             ),
                         )
@@ -294,13 +295,13 @@ impl ::std::convert::From<ErrorMetadata> for DeployInferServiceError {
         }
     }
 }
-impl ::hai_sdk::ProvideErrorMetadata for DeployInferServiceError {
+impl ::hai_runtime::ProvideErrorMetadata for DeployInferServiceError {
     fn meta(&self) -> &ErrorMetadata {
         DeployInferServiceError::meta(self)
     }
 }
-impl ::hai_sdk::ActionError for DeployInferServiceError {
-    const RESEND_IS_HARMLESS: bool = <DeployInferServiceRequest as ::hai_sdk::Action>::META
+impl ::hai_runtime::ActionError for DeployInferServiceError {
+    const RESEND_IS_HARMLESS: bool = <DeployInferServiceRequest as ::hai_runtime::Action>::META
         .resend_is_harmless();
 }
 impl ::std::fmt::Display for DeployInferServiceError {

@@ -3,17 +3,17 @@
 //! `DescribeApplications`: Lists the applications (public, custom and community) that instances can be created from. Select by `ApplicationIds` (up to 100) or by `Filters`, not both; results are paged with `Offset` (default 0) and `Limit` (default 20, at most 100).
 //!
 //! Rate limit: 20 requests per second.
-use ::hai_sdk::ErrorMetadata;
+use ::hai_runtime::ErrorMetadata;
 /// Parameters of DescribeApplications.
 #[derive(
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct DescribeApplicationsRequest {
     /// IDs of the applications to return, up to 100; cannot be combined with `Filters`.
@@ -144,10 +144,10 @@ impl DescribeApplicationsRequest {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct DescribeApplicationsResponse {
     /// Number of applications that match, across all pages.
@@ -172,19 +172,20 @@ pub struct DescribeApplicationsResponse {
     #[serde(
         rename = "RequestId",
         default,
-        deserialize_with = "::hai_sdk::__private::null_as_default"
+        deserialize_with = "::hai_runtime::__private::null_as_default"
     )]
     pub request_id: ::std::string::String,
 }
-impl ::hai_sdk::Action for DescribeApplicationsRequest {
+impl ::hai_runtime::Action for DescribeApplicationsRequest {
     type Output = DescribeApplicationsResponse;
     type Error = DescribeApplicationsError;
-    const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
+    const META: &'static ::hai_runtime::ActionMeta = &::hai_runtime::ActionMeta {
         service: &super::SERVICE,
         name: "DescribeApplications",
         rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: true,
+        idempotency_token: ::std::option::Option::None,
     };
 }
 /// A service error of `DescribeApplications`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
@@ -212,7 +213,7 @@ pub enum DescribeApplicationsError {
     /// A code common to every Tencent Cloud action (authentication, throttling, dry run, ...).
     Common(super::common_error::CommonError),
     /// A code this version of the SDK does not know for this action.
-    Unhandled(::hai_sdk::error::Unhandled),
+    Unhandled(::hai_runtime::error::Unhandled),
 }
 impl DescribeApplicationsError {
     /// Code, message and RequestId.
@@ -273,8 +274,8 @@ impl ::std::convert::From<ErrorMetadata> for DescribeApplicationsError {
                     ::std::result::Result::Ok(common) => Self::Common(common),
                     ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
-                            ::hai_sdk::__private::unhandled(
-                                ::hai_sdk::__private::SEALED,
+                            ::hai_runtime::__private::unhandled(
+                                ::hai_runtime::__private::SEALED,
                                 meta,
                             ),
                         )
@@ -284,13 +285,13 @@ impl ::std::convert::From<ErrorMetadata> for DescribeApplicationsError {
         }
     }
 }
-impl ::hai_sdk::ProvideErrorMetadata for DescribeApplicationsError {
+impl ::hai_runtime::ProvideErrorMetadata for DescribeApplicationsError {
     fn meta(&self) -> &ErrorMetadata {
         DescribeApplicationsError::meta(self)
     }
 }
-impl ::hai_sdk::ActionError for DescribeApplicationsError {
-    const RESEND_IS_HARMLESS: bool = <DescribeApplicationsRequest as ::hai_sdk::Action>::META
+impl ::hai_runtime::ActionError for DescribeApplicationsError {
+    const RESEND_IS_HARMLESS: bool = <DescribeApplicationsRequest as ::hai_runtime::Action>::META
         .resend_is_harmless();
 }
 impl ::std::fmt::Display for DescribeApplicationsError {
@@ -299,7 +300,7 @@ impl ::std::fmt::Display for DescribeApplicationsError {
     }
 }
 impl ::std::error::Error for DescribeApplicationsError {}
-impl ::hai_sdk::paginator::Paginated for DescribeApplicationsRequest {
+impl ::hai_runtime::paginator::Paginated for DescribeApplicationsRequest {
     type Item = super::types::ApplicationInfo;
     type PageSize = i64;
     const DEFAULT_PAGE_SIZE: ::std::option::Option<u64> = ::std::option::Option::Some(
@@ -319,11 +320,11 @@ impl ::hai_sdk::paginator::Paginated for DescribeApplicationsRequest {
     }
     fn set_page(&mut self, offset: i128, limit: ::std::option::Option<i128>) {
         self.offset = ::std::option::Option::Some(
-            <i64 as ::hai_sdk::paginator::PageInt>::saturating_from(offset),
+            <i64 as ::hai_runtime::paginator::PageInt>::saturating_from(offset),
         );
         if let ::std::option::Option::Some(limit) = limit {
             self.limit = ::std::option::Option::Some(
-                <i64 as ::hai_sdk::paginator::PageInt>::saturating_from(limit),
+                <i64 as ::hai_runtime::paginator::PageInt>::saturating_from(limit),
             );
         }
     }
@@ -340,11 +341,11 @@ impl ::hai_sdk::paginator::Paginated for DescribeApplicationsRequest {
     }
 }
 /// The pages of `DescribeApplications`, a stream; created by the client method `describe_applications_paginator`.
-pub type DescribeApplicationsPaginator = ::hai_sdk::paginator::Paginator<
+pub type DescribeApplicationsPaginator = ::hai_runtime::paginator::Paginator<
     DescribeApplicationsRequest,
 >;
 /// The items of every `DescribeApplications` page, a stream; see `DescribeApplicationsPaginator::items`.
-pub type DescribeApplicationsItems = ::hai_sdk::paginator::Items<
+pub type DescribeApplicationsItems = ::hai_runtime::paginator::Items<
     DescribeApplicationsRequest,
 >;
 /// Whether a application in `state` can still reach `target`; a waiter gives up when it cannot.

@@ -3,16 +3,16 @@
 //! `DescribeDeployTemplates`: Lists the deployment templates available for a model (see DescribeModels), with their deployment mode, inference engine and compute requirements, and the inference engines the model supports.
 //!
 //! Rate limit: 20 requests per second.
-use ::hai_sdk::ErrorMetadata;
+use ::hai_runtime::ErrorMetadata;
 /// Parameters of DescribeDeployTemplates.
 #[derive(
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct DescribeDeployTemplatesRequest {
     /// ID of the model; see DescribeModels.
@@ -54,10 +54,10 @@ impl DescribeDeployTemplatesRequest {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct DescribeDeployTemplatesResponse {
     /// The deployment templates.
@@ -82,19 +82,20 @@ pub struct DescribeDeployTemplatesResponse {
     #[serde(
         rename = "RequestId",
         default,
-        deserialize_with = "::hai_sdk::__private::null_as_default"
+        deserialize_with = "::hai_runtime::__private::null_as_default"
     )]
     pub request_id: ::std::string::String,
 }
-impl ::hai_sdk::Action for DescribeDeployTemplatesRequest {
+impl ::hai_runtime::Action for DescribeDeployTemplatesRequest {
     type Output = DescribeDeployTemplatesResponse;
     type Error = DescribeDeployTemplatesError;
-    const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
+    const META: &'static ::hai_runtime::ActionMeta = &::hai_runtime::ActionMeta {
         service: &super::SERVICE,
         name: "DescribeDeployTemplates",
         rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: true,
+        idempotency_token: ::std::option::Option::None,
     };
 }
 /// A service error of `DescribeDeployTemplates`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
@@ -106,7 +107,7 @@ pub enum DescribeDeployTemplatesError {
     /// A code common to every Tencent Cloud action (authentication, throttling, dry run, ...).
     Common(super::common_error::CommonError),
     /// A code this version of the SDK does not know for this action.
-    Unhandled(::hai_sdk::error::Unhandled),
+    Unhandled(::hai_runtime::error::Unhandled),
 }
 impl DescribeDeployTemplatesError {
     /// Code, message and RequestId.
@@ -141,8 +142,8 @@ impl ::std::convert::From<ErrorMetadata> for DescribeDeployTemplatesError {
                     ::std::result::Result::Ok(common) => Self::Common(common),
                     ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
-                            ::hai_sdk::__private::unhandled(
-                                ::hai_sdk::__private::SEALED,
+                            ::hai_runtime::__private::unhandled(
+                                ::hai_runtime::__private::SEALED,
                                 meta,
                             ),
                         )
@@ -152,13 +153,13 @@ impl ::std::convert::From<ErrorMetadata> for DescribeDeployTemplatesError {
         }
     }
 }
-impl ::hai_sdk::ProvideErrorMetadata for DescribeDeployTemplatesError {
+impl ::hai_runtime::ProvideErrorMetadata for DescribeDeployTemplatesError {
     fn meta(&self) -> &ErrorMetadata {
         DescribeDeployTemplatesError::meta(self)
     }
 }
-impl ::hai_sdk::ActionError for DescribeDeployTemplatesError {
-    const RESEND_IS_HARMLESS: bool = <DescribeDeployTemplatesRequest as ::hai_sdk::Action>::META
+impl ::hai_runtime::ActionError for DescribeDeployTemplatesError {
+    const RESEND_IS_HARMLESS: bool = <DescribeDeployTemplatesRequest as ::hai_runtime::Action>::META
         .resend_is_harmless();
 }
 impl ::std::fmt::Display for DescribeDeployTemplatesError {

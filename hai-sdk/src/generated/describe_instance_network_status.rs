@@ -3,16 +3,16 @@
 //! `DescribeInstanceNetworkStatus`: Returns the public network settings and traffic usage (public IP, outbound bandwidth cap, traffic package) of up to 100 instances.
 //!
 //! Rate limit: 20 requests per second.
-use ::hai_sdk::ErrorMetadata;
+use ::hai_runtime::ErrorMetadata;
 /// Parameters of DescribeInstanceNetworkStatus.
 #[derive(
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct DescribeInstanceNetworkStatusRequest {
     /// IDs of the instances, up to 100; see DescribeInstances.
@@ -39,10 +39,10 @@ impl DescribeInstanceNetworkStatusRequest {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct DescribeInstanceNetworkStatusResponse {
     /// Number of entries in `NetworkStatusSet`.
@@ -67,19 +67,20 @@ pub struct DescribeInstanceNetworkStatusResponse {
     #[serde(
         rename = "RequestId",
         default,
-        deserialize_with = "::hai_sdk::__private::null_as_default"
+        deserialize_with = "::hai_runtime::__private::null_as_default"
     )]
     pub request_id: ::std::string::String,
 }
-impl ::hai_sdk::Action for DescribeInstanceNetworkStatusRequest {
+impl ::hai_runtime::Action for DescribeInstanceNetworkStatusRequest {
     type Output = DescribeInstanceNetworkStatusResponse;
     type Error = DescribeInstanceNetworkStatusError;
-    const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
+    const META: &'static ::hai_runtime::ActionMeta = &::hai_runtime::ActionMeta {
         service: &super::SERVICE,
         name: "DescribeInstanceNetworkStatus",
         rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: true,
+        idempotency_token: ::std::option::Option::None,
     };
 }
 /// A service error of `DescribeInstanceNetworkStatus`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
@@ -95,7 +96,7 @@ pub enum DescribeInstanceNetworkStatusError {
     /// A code common to every Tencent Cloud action (authentication, throttling, dry run, ...).
     Common(super::common_error::CommonError),
     /// A code this version of the SDK does not know for this action.
-    Unhandled(::hai_sdk::error::Unhandled),
+    Unhandled(::hai_runtime::error::Unhandled),
 }
 impl DescribeInstanceNetworkStatusError {
     /// Code, message and RequestId.
@@ -136,8 +137,8 @@ impl ::std::convert::From<ErrorMetadata> for DescribeInstanceNetworkStatusError 
                     ::std::result::Result::Ok(common) => Self::Common(common),
                     ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
-                            ::hai_sdk::__private::unhandled(
-                                ::hai_sdk::__private::SEALED,
+                            ::hai_runtime::__private::unhandled(
+                                ::hai_runtime::__private::SEALED,
                                 meta,
                             ),
                         )
@@ -147,13 +148,13 @@ impl ::std::convert::From<ErrorMetadata> for DescribeInstanceNetworkStatusError 
         }
     }
 }
-impl ::hai_sdk::ProvideErrorMetadata for DescribeInstanceNetworkStatusError {
+impl ::hai_runtime::ProvideErrorMetadata for DescribeInstanceNetworkStatusError {
     fn meta(&self) -> &ErrorMetadata {
         DescribeInstanceNetworkStatusError::meta(self)
     }
 }
-impl ::hai_sdk::ActionError for DescribeInstanceNetworkStatusError {
-    const RESEND_IS_HARMLESS: bool = <DescribeInstanceNetworkStatusRequest as ::hai_sdk::Action>::META
+impl ::hai_runtime::ActionError for DescribeInstanceNetworkStatusError {
+    const RESEND_IS_HARMLESS: bool = <DescribeInstanceNetworkStatusRequest as ::hai_runtime::Action>::META
         .resend_is_harmless();
 }
 impl ::std::fmt::Display for DescribeInstanceNetworkStatusError {

@@ -145,17 +145,17 @@
 //!   }
 //! }
 //! ```
-use ::hai_sdk::ErrorMetadata;
+use ::hai_runtime::ErrorMetadata;
 /// Parameters of DescribeInstances.
 #[derive(
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct DescribeInstancesRequest {
     /// IDs of the instances to return, up to 100.
@@ -246,10 +246,10 @@ impl DescribeInstancesRequest {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct DescribeInstancesResponse {
     /// Number of instances that match, across all pages.
@@ -272,19 +272,20 @@ pub struct DescribeInstancesResponse {
     #[serde(
         rename = "RequestId",
         default,
-        deserialize_with = "::hai_sdk::__private::null_as_default"
+        deserialize_with = "::hai_runtime::__private::null_as_default"
     )]
     pub request_id: ::std::string::String,
 }
-impl ::hai_sdk::Action for DescribeInstancesRequest {
+impl ::hai_runtime::Action for DescribeInstancesRequest {
     type Output = DescribeInstancesResponse;
     type Error = DescribeInstancesError;
-    const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
+    const META: &'static ::hai_runtime::ActionMeta = &::hai_runtime::ActionMeta {
         service: &super::SERVICE,
         name: "DescribeInstances",
         rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: true,
+        idempotency_token: ::std::option::Option::None,
     };
 }
 /// A service error of `DescribeInstances`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
@@ -306,7 +307,7 @@ pub enum DescribeInstancesError {
     /// A code common to every Tencent Cloud action (authentication, throttling, dry run, ...).
     Common(super::common_error::CommonError),
     /// A code this version of the SDK does not know for this action.
-    Unhandled(::hai_sdk::error::Unhandled),
+    Unhandled(::hai_runtime::error::Unhandled),
 }
 impl DescribeInstancesError {
     /// Code, message and RequestId.
@@ -357,8 +358,8 @@ impl ::std::convert::From<ErrorMetadata> for DescribeInstancesError {
                     ::std::result::Result::Ok(common) => Self::Common(common),
                     ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
-                            ::hai_sdk::__private::unhandled(
-                                ::hai_sdk::__private::SEALED,
+                            ::hai_runtime::__private::unhandled(
+                                ::hai_runtime::__private::SEALED,
                                 meta,
                             ),
                         )
@@ -368,13 +369,13 @@ impl ::std::convert::From<ErrorMetadata> for DescribeInstancesError {
         }
     }
 }
-impl ::hai_sdk::ProvideErrorMetadata for DescribeInstancesError {
+impl ::hai_runtime::ProvideErrorMetadata for DescribeInstancesError {
     fn meta(&self) -> &ErrorMetadata {
         DescribeInstancesError::meta(self)
     }
 }
-impl ::hai_sdk::ActionError for DescribeInstancesError {
-    const RESEND_IS_HARMLESS: bool = <DescribeInstancesRequest as ::hai_sdk::Action>::META
+impl ::hai_runtime::ActionError for DescribeInstancesError {
+    const RESEND_IS_HARMLESS: bool = <DescribeInstancesRequest as ::hai_runtime::Action>::META
         .resend_is_harmless();
 }
 impl ::std::fmt::Display for DescribeInstancesError {
@@ -383,7 +384,7 @@ impl ::std::fmt::Display for DescribeInstancesError {
     }
 }
 impl ::std::error::Error for DescribeInstancesError {}
-impl ::hai_sdk::paginator::Paginated for DescribeInstancesRequest {
+impl ::hai_runtime::paginator::Paginated for DescribeInstancesRequest {
     type Item = super::types::Instance;
     type PageSize = i64;
     const DEFAULT_PAGE_SIZE: ::std::option::Option<u64> = ::std::option::Option::Some(
@@ -403,11 +404,11 @@ impl ::hai_sdk::paginator::Paginated for DescribeInstancesRequest {
     }
     fn set_page(&mut self, offset: i128, limit: ::std::option::Option<i128>) {
         self.offset = ::std::option::Option::Some(
-            <i64 as ::hai_sdk::paginator::PageInt>::saturating_from(offset),
+            <i64 as ::hai_runtime::paginator::PageInt>::saturating_from(offset),
         );
         if let ::std::option::Option::Some(limit) = limit {
             self.limit = ::std::option::Option::Some(
-                <i64 as ::hai_sdk::paginator::PageInt>::saturating_from(limit),
+                <i64 as ::hai_runtime::paginator::PageInt>::saturating_from(limit),
             );
         }
     }
@@ -424,11 +425,13 @@ impl ::hai_sdk::paginator::Paginated for DescribeInstancesRequest {
     }
 }
 /// The pages of `DescribeInstances`, a stream; created by the client method `describe_instances_paginator`.
-pub type DescribeInstancesPaginator = ::hai_sdk::paginator::Paginator<
+pub type DescribeInstancesPaginator = ::hai_runtime::paginator::Paginator<
     DescribeInstancesRequest,
 >;
 /// The items of every `DescribeInstances` page, a stream; see `DescribeInstancesPaginator::items`.
-pub type DescribeInstancesItems = ::hai_sdk::paginator::Items<DescribeInstancesRequest>;
+pub type DescribeInstancesItems = ::hai_runtime::paginator::Items<
+    DescribeInstancesRequest,
+>;
 /// Whether a instance in `state` can still reach `target`; a waiter gives up when it cannot.
 ///
 /// | Target | Unreachable from |

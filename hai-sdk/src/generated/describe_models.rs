@@ -3,17 +3,17 @@
 //! `DescribeModels`: Lists the models that inference services can be deployed with. Results are paged with `Offset` (default 0) and `Limit` (default 20, at most 100); with `ServiceId`, only models that service could be redeployed with are returned.
 //!
 //! Rate limit: 20 requests per second.
-use ::hai_sdk::ErrorMetadata;
+use ::hai_runtime::ErrorMetadata;
 /// Parameters of DescribeModels.
 #[derive(
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct DescribeModelsRequest {
     /// IDs of the models to return.
@@ -123,10 +123,10 @@ impl DescribeModelsRequest {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct DescribeModelsResponse {
     /// Number of models that match, across all pages.
@@ -149,19 +149,20 @@ pub struct DescribeModelsResponse {
     #[serde(
         rename = "RequestId",
         default,
-        deserialize_with = "::hai_sdk::__private::null_as_default"
+        deserialize_with = "::hai_runtime::__private::null_as_default"
     )]
     pub request_id: ::std::string::String,
 }
-impl ::hai_sdk::Action for DescribeModelsRequest {
+impl ::hai_runtime::Action for DescribeModelsRequest {
     type Output = DescribeModelsResponse;
     type Error = DescribeModelsError;
-    const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
+    const META: &'static ::hai_runtime::ActionMeta = &::hai_runtime::ActionMeta {
         service: &super::SERVICE,
         name: "DescribeModels",
         rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: true,
+        idempotency_token: ::std::option::Option::None,
     };
 }
 /// A service error of `DescribeModels`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
@@ -177,7 +178,7 @@ pub enum DescribeModelsError {
     /// A code common to every Tencent Cloud action (authentication, throttling, dry run, ...).
     Common(super::common_error::CommonError),
     /// A code this version of the SDK does not know for this action.
-    Unhandled(::hai_sdk::error::Unhandled),
+    Unhandled(::hai_runtime::error::Unhandled),
 }
 impl DescribeModelsError {
     /// Code, message and RequestId.
@@ -218,8 +219,8 @@ impl ::std::convert::From<ErrorMetadata> for DescribeModelsError {
                     ::std::result::Result::Ok(common) => Self::Common(common),
                     ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
-                            ::hai_sdk::__private::unhandled(
-                                ::hai_sdk::__private::SEALED,
+                            ::hai_runtime::__private::unhandled(
+                                ::hai_runtime::__private::SEALED,
                                 meta,
                             ),
                         )
@@ -229,13 +230,13 @@ impl ::std::convert::From<ErrorMetadata> for DescribeModelsError {
         }
     }
 }
-impl ::hai_sdk::ProvideErrorMetadata for DescribeModelsError {
+impl ::hai_runtime::ProvideErrorMetadata for DescribeModelsError {
     fn meta(&self) -> &ErrorMetadata {
         DescribeModelsError::meta(self)
     }
 }
-impl ::hai_sdk::ActionError for DescribeModelsError {
-    const RESEND_IS_HARMLESS: bool = <DescribeModelsRequest as ::hai_sdk::Action>::META
+impl ::hai_runtime::ActionError for DescribeModelsError {
+    const RESEND_IS_HARMLESS: bool = <DescribeModelsRequest as ::hai_runtime::Action>::META
         .resend_is_harmless();
 }
 impl ::std::fmt::Display for DescribeModelsError {
@@ -244,7 +245,7 @@ impl ::std::fmt::Display for DescribeModelsError {
     }
 }
 impl ::std::error::Error for DescribeModelsError {}
-impl ::hai_sdk::paginator::Paginated for DescribeModelsRequest {
+impl ::hai_runtime::paginator::Paginated for DescribeModelsRequest {
     type Item = super::types::ModelDetail;
     type PageSize = i64;
     const DEFAULT_PAGE_SIZE: ::std::option::Option<u64> = ::std::option::Option::Some(
@@ -264,11 +265,11 @@ impl ::hai_sdk::paginator::Paginated for DescribeModelsRequest {
     }
     fn set_page(&mut self, offset: i128, limit: ::std::option::Option<i128>) {
         self.offset = ::std::option::Option::Some(
-            <i64 as ::hai_sdk::paginator::PageInt>::saturating_from(offset),
+            <i64 as ::hai_runtime::paginator::PageInt>::saturating_from(offset),
         );
         if let ::std::option::Option::Some(limit) = limit {
             self.limit = ::std::option::Option::Some(
-                <i64 as ::hai_sdk::paginator::PageInt>::saturating_from(limit),
+                <i64 as ::hai_runtime::paginator::PageInt>::saturating_from(limit),
             );
         }
     }
@@ -285,8 +286,8 @@ impl ::hai_sdk::paginator::Paginated for DescribeModelsRequest {
     }
 }
 /// The pages of `DescribeModels`, a stream; created by the client method `describe_models_paginator`.
-pub type DescribeModelsPaginator = ::hai_sdk::paginator::Paginator<
+pub type DescribeModelsPaginator = ::hai_runtime::paginator::Paginator<
     DescribeModelsRequest,
 >;
 /// The items of every `DescribeModels` page, a stream; see `DescribeModelsPaginator::items`.
-pub type DescribeModelsItems = ::hai_sdk::paginator::Items<DescribeModelsRequest>;
+pub type DescribeModelsItems = ::hai_runtime::paginator::Items<DescribeModelsRequest>;

@@ -3,16 +3,16 @@
 //! `DescribeMuskPrompts`: Lists the prompt tasks of a Musk workflow with their status, outputs and run time; `Offset` and `Limit` are required.
 //!
 //! Rate limit: 20 requests per second.
-use ::hai_sdk::ErrorMetadata;
+use ::hai_runtime::ErrorMetadata;
 /// Parameters of DescribeMuskPrompts.
 #[derive(
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct DescribeMuskPromptsRequest {
     /// ID of the workgroup the workflow belongs to.
@@ -79,10 +79,10 @@ impl DescribeMuskPromptsRequest {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct DescribeMuskPromptsResponse {
     /// Number of prompt tasks that match, across all pages.
@@ -107,19 +107,20 @@ pub struct DescribeMuskPromptsResponse {
     #[serde(
         rename = "RequestId",
         default,
-        deserialize_with = "::hai_sdk::__private::null_as_default"
+        deserialize_with = "::hai_runtime::__private::null_as_default"
     )]
     pub request_id: ::std::string::String,
 }
-impl ::hai_sdk::Action for DescribeMuskPromptsRequest {
+impl ::hai_runtime::Action for DescribeMuskPromptsRequest {
     type Output = DescribeMuskPromptsResponse;
     type Error = DescribeMuskPromptsError;
-    const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
+    const META: &'static ::hai_runtime::ActionMeta = &::hai_runtime::ActionMeta {
         service: &super::SERVICE,
         name: "DescribeMuskPrompts",
         rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: true,
+        idempotency_token: ::std::option::Option::None,
     };
 }
 /// A service error of `DescribeMuskPrompts`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
@@ -135,7 +136,7 @@ pub enum DescribeMuskPromptsError {
     /// A code common to every Tencent Cloud action (authentication, throttling, dry run, ...).
     Common(super::common_error::CommonError),
     /// A code this version of the SDK does not know for this action.
-    Unhandled(::hai_sdk::error::Unhandled),
+    Unhandled(::hai_runtime::error::Unhandled),
 }
 impl DescribeMuskPromptsError {
     /// Code, message and RequestId.
@@ -172,8 +173,8 @@ impl ::std::convert::From<ErrorMetadata> for DescribeMuskPromptsError {
                     ::std::result::Result::Ok(common) => Self::Common(common),
                     ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
-                            ::hai_sdk::__private::unhandled(
-                                ::hai_sdk::__private::SEALED,
+                            ::hai_runtime::__private::unhandled(
+                                ::hai_runtime::__private::SEALED,
                                 meta,
                             ),
                         )
@@ -183,13 +184,13 @@ impl ::std::convert::From<ErrorMetadata> for DescribeMuskPromptsError {
         }
     }
 }
-impl ::hai_sdk::ProvideErrorMetadata for DescribeMuskPromptsError {
+impl ::hai_runtime::ProvideErrorMetadata for DescribeMuskPromptsError {
     fn meta(&self) -> &ErrorMetadata {
         DescribeMuskPromptsError::meta(self)
     }
 }
-impl ::hai_sdk::ActionError for DescribeMuskPromptsError {
-    const RESEND_IS_HARMLESS: bool = <DescribeMuskPromptsRequest as ::hai_sdk::Action>::META
+impl ::hai_runtime::ActionError for DescribeMuskPromptsError {
+    const RESEND_IS_HARMLESS: bool = <DescribeMuskPromptsRequest as ::hai_runtime::Action>::META
         .resend_is_harmless();
 }
 impl ::std::fmt::Display for DescribeMuskPromptsError {
@@ -198,7 +199,7 @@ impl ::std::fmt::Display for DescribeMuskPromptsError {
     }
 }
 impl ::std::error::Error for DescribeMuskPromptsError {}
-impl ::hai_sdk::paginator::Paginated for DescribeMuskPromptsRequest {
+impl ::hai_runtime::paginator::Paginated for DescribeMuskPromptsRequest {
     type Item = super::types::MuskPromptInfo;
     type PageSize = u64;
     const DEFAULT_PAGE_SIZE: ::std::option::Option<u64> = ::std::option::Option::None;
@@ -213,9 +214,13 @@ impl ::hai_sdk::paginator::Paginated for DescribeMuskPromptsRequest {
         self.limit = size;
     }
     fn set_page(&mut self, offset: i128, limit: ::std::option::Option<i128>) {
-        self.offset = <u64 as ::hai_sdk::paginator::PageInt>::saturating_from(offset);
+        self.offset = <u64 as ::hai_runtime::paginator::PageInt>::saturating_from(
+            offset,
+        );
         if let ::std::option::Option::Some(limit) = limit {
-            self.limit = <u64 as ::hai_sdk::paginator::PageInt>::saturating_from(limit);
+            self.limit = <u64 as ::hai_runtime::paginator::PageInt>::saturating_from(
+                limit,
+            );
         }
     }
     fn page_len(page: &DescribeMuskPromptsResponse) -> usize {
@@ -231,10 +236,10 @@ impl ::hai_sdk::paginator::Paginated for DescribeMuskPromptsRequest {
     }
 }
 /// The pages of `DescribeMuskPrompts`, a stream; created by the client method `describe_musk_prompts_paginator`.
-pub type DescribeMuskPromptsPaginator = ::hai_sdk::paginator::Paginator<
+pub type DescribeMuskPromptsPaginator = ::hai_runtime::paginator::Paginator<
     DescribeMuskPromptsRequest,
 >;
 /// The items of every `DescribeMuskPrompts` page, a stream; see `DescribeMuskPromptsPaginator::items`.
-pub type DescribeMuskPromptsItems = ::hai_sdk::paginator::Items<
+pub type DescribeMuskPromptsItems = ::hai_runtime::paginator::Items<
     DescribeMuskPromptsRequest,
 >;

@@ -3,17 +3,17 @@
 //! `DescribeRegions`: Lists the regions where HAI is offered and whether each one is available.
 //!
 //! Rate limit: 20 requests per second.
-use ::hai_sdk::ErrorMetadata;
+use ::hai_runtime::ErrorMetadata;
 /// Parameters of DescribeRegions.
 #[derive(
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct DescribeRegionsRequest {}
 impl DescribeRegionsRequest {
@@ -28,10 +28,10 @@ impl DescribeRegionsRequest {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct DescribeRegionsResponse {
     /// The regions.
@@ -45,19 +45,20 @@ pub struct DescribeRegionsResponse {
     #[serde(
         rename = "RequestId",
         default,
-        deserialize_with = "::hai_sdk::__private::null_as_default"
+        deserialize_with = "::hai_runtime::__private::null_as_default"
     )]
     pub request_id: ::std::string::String,
 }
-impl ::hai_sdk::Action for DescribeRegionsRequest {
+impl ::hai_runtime::Action for DescribeRegionsRequest {
     type Output = DescribeRegionsResponse;
     type Error = DescribeRegionsError;
-    const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
+    const META: &'static ::hai_runtime::ActionMeta = &::hai_runtime::ActionMeta {
         service: &super::SERVICE,
         name: "DescribeRegions",
         rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: true,
+        idempotency_token: ::std::option::Option::None,
     };
 }
 /// A service error of `DescribeRegions`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
@@ -71,7 +72,7 @@ pub enum DescribeRegionsError {
     /// A code common to every Tencent Cloud action (authentication, throttling, dry run, ...).
     Common(super::common_error::CommonError),
     /// A code this version of the SDK does not know for this action.
-    Unhandled(::hai_sdk::error::Unhandled),
+    Unhandled(::hai_runtime::error::Unhandled),
 }
 impl DescribeRegionsError {
     /// Code, message and RequestId.
@@ -108,8 +109,8 @@ impl ::std::convert::From<ErrorMetadata> for DescribeRegionsError {
                     ::std::result::Result::Ok(common) => Self::Common(common),
                     ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
-                            ::hai_sdk::__private::unhandled(
-                                ::hai_sdk::__private::SEALED,
+                            ::hai_runtime::__private::unhandled(
+                                ::hai_runtime::__private::SEALED,
                                 meta,
                             ),
                         )
@@ -119,13 +120,13 @@ impl ::std::convert::From<ErrorMetadata> for DescribeRegionsError {
         }
     }
 }
-impl ::hai_sdk::ProvideErrorMetadata for DescribeRegionsError {
+impl ::hai_runtime::ProvideErrorMetadata for DescribeRegionsError {
     fn meta(&self) -> &ErrorMetadata {
         DescribeRegionsError::meta(self)
     }
 }
-impl ::hai_sdk::ActionError for DescribeRegionsError {
-    const RESEND_IS_HARMLESS: bool = <DescribeRegionsRequest as ::hai_sdk::Action>::META
+impl ::hai_runtime::ActionError for DescribeRegionsError {
+    const RESEND_IS_HARMLESS: bool = <DescribeRegionsRequest as ::hai_runtime::Action>::META
         .resend_is_harmless();
 }
 impl ::std::fmt::Display for DescribeRegionsError {

@@ -3,17 +3,17 @@
 //! `DescribeScenes`: Lists scenes (the categories applications are grouped in), optionally only the given IDs (up to 100).
 //!
 //! Rate limit: 20 requests per second.
-use ::hai_sdk::ErrorMetadata;
+use ::hai_runtime::ErrorMetadata;
 /// Parameters of DescribeScenes.
 #[derive(
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct DescribeScenesRequest {
     /// IDs of the scenes to return, up to 100; all scenes when omitted.
@@ -51,10 +51,10 @@ impl DescribeScenesRequest {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct DescribeScenesResponse {
     /// The scenes.
@@ -68,19 +68,20 @@ pub struct DescribeScenesResponse {
     #[serde(
         rename = "RequestId",
         default,
-        deserialize_with = "::hai_sdk::__private::null_as_default"
+        deserialize_with = "::hai_runtime::__private::null_as_default"
     )]
     pub request_id: ::std::string::String,
 }
-impl ::hai_sdk::Action for DescribeScenesRequest {
+impl ::hai_runtime::Action for DescribeScenesRequest {
     type Output = DescribeScenesResponse;
     type Error = DescribeScenesError;
-    const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
+    const META: &'static ::hai_runtime::ActionMeta = &::hai_runtime::ActionMeta {
         service: &super::SERVICE,
         name: "DescribeScenes",
         rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: true,
+        idempotency_token: ::std::option::Option::None,
     };
 }
 /// A service error of `DescribeScenes`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
@@ -98,7 +99,7 @@ pub enum DescribeScenesError {
     /// A code common to every Tencent Cloud action (authentication, throttling, dry run, ...).
     Common(super::common_error::CommonError),
     /// A code this version of the SDK does not know for this action.
-    Unhandled(::hai_sdk::error::Unhandled),
+    Unhandled(::hai_runtime::error::Unhandled),
 }
 impl DescribeScenesError {
     /// Code, message and RequestId.
@@ -143,8 +144,8 @@ impl ::std::convert::From<ErrorMetadata> for DescribeScenesError {
                     ::std::result::Result::Ok(common) => Self::Common(common),
                     ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
-                            ::hai_sdk::__private::unhandled(
-                                ::hai_sdk::__private::SEALED,
+                            ::hai_runtime::__private::unhandled(
+                                ::hai_runtime::__private::SEALED,
                                 meta,
                             ),
                         )
@@ -154,13 +155,13 @@ impl ::std::convert::From<ErrorMetadata> for DescribeScenesError {
         }
     }
 }
-impl ::hai_sdk::ProvideErrorMetadata for DescribeScenesError {
+impl ::hai_runtime::ProvideErrorMetadata for DescribeScenesError {
     fn meta(&self) -> &ErrorMetadata {
         DescribeScenesError::meta(self)
     }
 }
-impl ::hai_sdk::ActionError for DescribeScenesError {
-    const RESEND_IS_HARMLESS: bool = <DescribeScenesRequest as ::hai_sdk::Action>::META
+impl ::hai_runtime::ActionError for DescribeScenesError {
+    const RESEND_IS_HARMLESS: bool = <DescribeScenesRequest as ::hai_runtime::Action>::META
         .resend_is_harmless();
 }
 impl ::std::fmt::Display for DescribeScenesError {

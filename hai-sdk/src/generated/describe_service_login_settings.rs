@@ -3,16 +3,16 @@
 //! `DescribeServiceLoginSettings`: Returns the login URLs of the services (for example JupyterLab) that run on an instance.
 //!
 //! Rate limit: 20 requests per second.
-use ::hai_sdk::ErrorMetadata;
+use ::hai_runtime::ErrorMetadata;
 /// Parameters of DescribeServiceLoginSettings.
 #[derive(
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct DescribeServiceLoginSettingsRequest {
     /// ID of the instance; see DescribeInstances.
@@ -56,10 +56,10 @@ impl DescribeServiceLoginSettingsRequest {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct DescribeServiceLoginSettingsResponse {
     /// Login settings of each service.
@@ -75,19 +75,20 @@ pub struct DescribeServiceLoginSettingsResponse {
     #[serde(
         rename = "RequestId",
         default,
-        deserialize_with = "::hai_sdk::__private::null_as_default"
+        deserialize_with = "::hai_runtime::__private::null_as_default"
     )]
     pub request_id: ::std::string::String,
 }
-impl ::hai_sdk::Action for DescribeServiceLoginSettingsRequest {
+impl ::hai_runtime::Action for DescribeServiceLoginSettingsRequest {
     type Output = DescribeServiceLoginSettingsResponse;
     type Error = DescribeServiceLoginSettingsError;
-    const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
+    const META: &'static ::hai_runtime::ActionMeta = &::hai_runtime::ActionMeta {
         service: &super::SERVICE,
         name: "DescribeServiceLoginSettings",
         rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: true,
+        idempotency_token: ::std::option::Option::None,
     };
 }
 /// A service error of `DescribeServiceLoginSettings`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
@@ -101,7 +102,7 @@ pub enum DescribeServiceLoginSettingsError {
     /// A code common to every Tencent Cloud action (authentication, throttling, dry run, ...).
     Common(super::common_error::CommonError),
     /// A code this version of the SDK does not know for this action.
-    Unhandled(::hai_sdk::error::Unhandled),
+    Unhandled(::hai_runtime::error::Unhandled),
 }
 impl DescribeServiceLoginSettingsError {
     /// Code, message and RequestId.
@@ -138,8 +139,8 @@ impl ::std::convert::From<ErrorMetadata> for DescribeServiceLoginSettingsError {
                     ::std::result::Result::Ok(common) => Self::Common(common),
                     ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
-                            ::hai_sdk::__private::unhandled(
-                                ::hai_sdk::__private::SEALED,
+                            ::hai_runtime::__private::unhandled(
+                                ::hai_runtime::__private::SEALED,
                                 meta,
                             ),
                         )
@@ -149,13 +150,13 @@ impl ::std::convert::From<ErrorMetadata> for DescribeServiceLoginSettingsError {
         }
     }
 }
-impl ::hai_sdk::ProvideErrorMetadata for DescribeServiceLoginSettingsError {
+impl ::hai_runtime::ProvideErrorMetadata for DescribeServiceLoginSettingsError {
     fn meta(&self) -> &ErrorMetadata {
         DescribeServiceLoginSettingsError::meta(self)
     }
 }
-impl ::hai_sdk::ActionError for DescribeServiceLoginSettingsError {
-    const RESEND_IS_HARMLESS: bool = <DescribeServiceLoginSettingsRequest as ::hai_sdk::Action>::META
+impl ::hai_runtime::ActionError for DescribeServiceLoginSettingsError {
+    const RESEND_IS_HARMLESS: bool = <DescribeServiceLoginSettingsRequest as ::hai_runtime::Action>::META
         .resend_is_harmless();
 }
 impl ::std::fmt::Display for DescribeServiceLoginSettingsError {

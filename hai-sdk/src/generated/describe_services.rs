@@ -3,17 +3,17 @@
 //! `DescribeServices`: Lists inference services with their state, replicas, compute, deployment and billing details. Select by `ServiceIds` or `States`; results are paged with `Offset` and `Limit`.
 //!
 //! Rate limit: 20 requests per second.
-use ::hai_sdk::ErrorMetadata;
+use ::hai_runtime::ErrorMetadata;
 /// Parameters of DescribeServices.
 #[derive(
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct DescribeServicesRequest {
     /// IDs of the inference services to return.
@@ -104,10 +104,10 @@ impl DescribeServicesRequest {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct DescribeServicesResponse {
     /// Number of services that match, across all pages.
@@ -132,19 +132,20 @@ pub struct DescribeServicesResponse {
     #[serde(
         rename = "RequestId",
         default,
-        deserialize_with = "::hai_sdk::__private::null_as_default"
+        deserialize_with = "::hai_runtime::__private::null_as_default"
     )]
     pub request_id: ::std::string::String,
 }
-impl ::hai_sdk::Action for DescribeServicesRequest {
+impl ::hai_runtime::Action for DescribeServicesRequest {
     type Output = DescribeServicesResponse;
     type Error = DescribeServicesError;
-    const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
+    const META: &'static ::hai_runtime::ActionMeta = &::hai_runtime::ActionMeta {
         service: &super::SERVICE,
         name: "DescribeServices",
         rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: true,
+        idempotency_token: ::std::option::Option::None,
     };
 }
 /// A service error of `DescribeServices`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
@@ -158,7 +159,7 @@ pub enum DescribeServicesError {
     /// A code common to every Tencent Cloud action (authentication, throttling, dry run, ...).
     Common(super::common_error::CommonError),
     /// A code this version of the SDK does not know for this action.
-    Unhandled(::hai_sdk::error::Unhandled),
+    Unhandled(::hai_runtime::error::Unhandled),
 }
 impl DescribeServicesError {
     /// Code, message and RequestId.
@@ -197,8 +198,8 @@ impl ::std::convert::From<ErrorMetadata> for DescribeServicesError {
                     ::std::result::Result::Ok(common) => Self::Common(common),
                     ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
-                            ::hai_sdk::__private::unhandled(
-                                ::hai_sdk::__private::SEALED,
+                            ::hai_runtime::__private::unhandled(
+                                ::hai_runtime::__private::SEALED,
                                 meta,
                             ),
                         )
@@ -208,13 +209,13 @@ impl ::std::convert::From<ErrorMetadata> for DescribeServicesError {
         }
     }
 }
-impl ::hai_sdk::ProvideErrorMetadata for DescribeServicesError {
+impl ::hai_runtime::ProvideErrorMetadata for DescribeServicesError {
     fn meta(&self) -> &ErrorMetadata {
         DescribeServicesError::meta(self)
     }
 }
-impl ::hai_sdk::ActionError for DescribeServicesError {
-    const RESEND_IS_HARMLESS: bool = <DescribeServicesRequest as ::hai_sdk::Action>::META
+impl ::hai_runtime::ActionError for DescribeServicesError {
+    const RESEND_IS_HARMLESS: bool = <DescribeServicesRequest as ::hai_runtime::Action>::META
         .resend_is_harmless();
 }
 impl ::std::fmt::Display for DescribeServicesError {
@@ -223,7 +224,7 @@ impl ::std::fmt::Display for DescribeServicesError {
     }
 }
 impl ::std::error::Error for DescribeServicesError {}
-impl ::hai_sdk::paginator::Paginated for DescribeServicesRequest {
+impl ::hai_runtime::paginator::Paginated for DescribeServicesRequest {
     type Item = super::types::ServiceDetail;
     type PageSize = u64;
     const DEFAULT_PAGE_SIZE: ::std::option::Option<u64> = ::std::option::Option::None;
@@ -239,11 +240,11 @@ impl ::hai_sdk::paginator::Paginated for DescribeServicesRequest {
     }
     fn set_page(&mut self, offset: i128, limit: ::std::option::Option<i128>) {
         self.offset = ::std::option::Option::Some(
-            <u64 as ::hai_sdk::paginator::PageInt>::saturating_from(offset),
+            <u64 as ::hai_runtime::paginator::PageInt>::saturating_from(offset),
         );
         if let ::std::option::Option::Some(limit) = limit {
             self.limit = ::std::option::Option::Some(
-                <u64 as ::hai_sdk::paginator::PageInt>::saturating_from(limit),
+                <u64 as ::hai_runtime::paginator::PageInt>::saturating_from(limit),
             );
         }
     }
@@ -260,11 +261,13 @@ impl ::hai_sdk::paginator::Paginated for DescribeServicesRequest {
     }
 }
 /// The pages of `DescribeServices`, a stream; created by the client method `describe_services_paginator`.
-pub type DescribeServicesPaginator = ::hai_sdk::paginator::Paginator<
+pub type DescribeServicesPaginator = ::hai_runtime::paginator::Paginator<
     DescribeServicesRequest,
 >;
 /// The items of every `DescribeServices` page, a stream; see `DescribeServicesPaginator::items`.
-pub type DescribeServicesItems = ::hai_sdk::paginator::Items<DescribeServicesRequest>;
+pub type DescribeServicesItems = ::hai_runtime::paginator::Items<
+    DescribeServicesRequest,
+>;
 /// Whether a service in `state` can still reach `target`; a waiter gives up when it cannot.
 ///
 /// | Target | Unreachable from |

@@ -3,17 +3,17 @@
 //! `DescribeServicesCallInfo`: Returns how to call inference services: their public and VPC endpoints and API keys. Results are paged with `Offset` and `Limit`.
 //!
 //! Rate limit: 20 requests per second.
-use ::hai_sdk::ErrorMetadata;
+use ::hai_runtime::ErrorMetadata;
 /// Parameters of DescribeServicesCallInfo.
 #[derive(
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct DescribeServicesCallInfoRequest {
     /// IDs of the inference services.
@@ -83,10 +83,10 @@ impl DescribeServicesCallInfoRequest {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct DescribeServicesCallInfoResponse {
     /// Call information of each service.
@@ -100,19 +100,20 @@ pub struct DescribeServicesCallInfoResponse {
     #[serde(
         rename = "RequestId",
         default,
-        deserialize_with = "::hai_sdk::__private::null_as_default"
+        deserialize_with = "::hai_runtime::__private::null_as_default"
     )]
     pub request_id: ::std::string::String,
 }
-impl ::hai_sdk::Action for DescribeServicesCallInfoRequest {
+impl ::hai_runtime::Action for DescribeServicesCallInfoRequest {
     type Output = DescribeServicesCallInfoResponse;
     type Error = DescribeServicesCallInfoError;
-    const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
+    const META: &'static ::hai_runtime::ActionMeta = &::hai_runtime::ActionMeta {
         service: &super::SERVICE,
         name: "DescribeServicesCallInfo",
         rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: true,
+        idempotency_token: ::std::option::Option::None,
     };
 }
 /// A service error of `DescribeServicesCallInfo`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
@@ -128,7 +129,7 @@ pub enum DescribeServicesCallInfoError {
     /// A code common to every Tencent Cloud action (authentication, throttling, dry run, ...).
     Common(super::common_error::CommonError),
     /// A code this version of the SDK does not know for this action.
-    Unhandled(::hai_sdk::error::Unhandled),
+    Unhandled(::hai_runtime::error::Unhandled),
 }
 impl DescribeServicesCallInfoError {
     /// Code, message and RequestId.
@@ -171,8 +172,8 @@ impl ::std::convert::From<ErrorMetadata> for DescribeServicesCallInfoError {
                     ::std::result::Result::Ok(common) => Self::Common(common),
                     ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
-                            ::hai_sdk::__private::unhandled(
-                                ::hai_sdk::__private::SEALED,
+                            ::hai_runtime::__private::unhandled(
+                                ::hai_runtime::__private::SEALED,
                                 meta,
                             ),
                         )
@@ -182,13 +183,13 @@ impl ::std::convert::From<ErrorMetadata> for DescribeServicesCallInfoError {
         }
     }
 }
-impl ::hai_sdk::ProvideErrorMetadata for DescribeServicesCallInfoError {
+impl ::hai_runtime::ProvideErrorMetadata for DescribeServicesCallInfoError {
     fn meta(&self) -> &ErrorMetadata {
         DescribeServicesCallInfoError::meta(self)
     }
 }
-impl ::hai_sdk::ActionError for DescribeServicesCallInfoError {
-    const RESEND_IS_HARMLESS: bool = <DescribeServicesCallInfoRequest as ::hai_sdk::Action>::META
+impl ::hai_runtime::ActionError for DescribeServicesCallInfoError {
+    const RESEND_IS_HARMLESS: bool = <DescribeServicesCallInfoRequest as ::hai_runtime::Action>::META
         .resend_is_harmless();
 }
 impl ::std::fmt::Display for DescribeServicesCallInfoError {
@@ -197,7 +198,7 @@ impl ::std::fmt::Display for DescribeServicesCallInfoError {
     }
 }
 impl ::std::error::Error for DescribeServicesCallInfoError {}
-impl ::hai_sdk::paginator::Paginated for DescribeServicesCallInfoRequest {
+impl ::hai_runtime::paginator::Paginated for DescribeServicesCallInfoRequest {
     type Item = super::types::CallInfo;
     type PageSize = u64;
     const DEFAULT_PAGE_SIZE: ::std::option::Option<u64> = ::std::option::Option::None;
@@ -213,11 +214,11 @@ impl ::hai_sdk::paginator::Paginated for DescribeServicesCallInfoRequest {
     }
     fn set_page(&mut self, offset: i128, limit: ::std::option::Option<i128>) {
         self.offset = ::std::option::Option::Some(
-            <u64 as ::hai_sdk::paginator::PageInt>::saturating_from(offset),
+            <u64 as ::hai_runtime::paginator::PageInt>::saturating_from(offset),
         );
         if let ::std::option::Option::Some(limit) = limit {
             self.limit = ::std::option::Option::Some(
-                <u64 as ::hai_sdk::paginator::PageInt>::saturating_from(limit),
+                <u64 as ::hai_runtime::paginator::PageInt>::saturating_from(limit),
             );
         }
     }
@@ -239,10 +240,10 @@ impl ::hai_sdk::paginator::Paginated for DescribeServicesCallInfoRequest {
     }
 }
 /// The pages of `DescribeServicesCallInfo`, a stream; created by the client method `describe_services_call_info_paginator`.
-pub type DescribeServicesCallInfoPaginator = ::hai_sdk::paginator::Paginator<
+pub type DescribeServicesCallInfoPaginator = ::hai_runtime::paginator::Paginator<
     DescribeServicesCallInfoRequest,
 >;
 /// The items of every `DescribeServicesCallInfo` page, a stream; see `DescribeServicesCallInfoPaginator::items`.
-pub type DescribeServicesCallInfoItems = ::hai_sdk::paginator::Items<
+pub type DescribeServicesCallInfoItems = ::hai_runtime::paginator::Items<
     DescribeServicesCallInfoRequest,
 >;

@@ -3,16 +3,16 @@
 //! `GetServicePodLogs`: Returns the most recent log lines of one pod of an inference service.
 //!
 //! Rate limit: 20 requests per second.
-use ::hai_sdk::ErrorMetadata;
+use ::hai_runtime::ErrorMetadata;
 /// Parameters of GetServicePodLogs.
 #[derive(
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct GetServicePodLogsRequest {
     /// ID of the inference service.
@@ -63,10 +63,10 @@ impl GetServicePodLogsRequest {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct GetServicePodLogsResponse {
     /// The log lines, oldest first.
@@ -82,19 +82,20 @@ pub struct GetServicePodLogsResponse {
     #[serde(
         rename = "RequestId",
         default,
-        deserialize_with = "::hai_sdk::__private::null_as_default"
+        deserialize_with = "::hai_runtime::__private::null_as_default"
     )]
     pub request_id: ::std::string::String,
 }
-impl ::hai_sdk::Action for GetServicePodLogsRequest {
+impl ::hai_runtime::Action for GetServicePodLogsRequest {
     type Output = GetServicePodLogsResponse;
     type Error = GetServicePodLogsError;
-    const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
+    const META: &'static ::hai_runtime::ActionMeta = &::hai_runtime::ActionMeta {
         service: &super::SERVICE,
         name: "GetServicePodLogs",
         rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: true,
+        idempotency_token: ::std::option::Option::None,
     };
 }
 /// A service error of `GetServicePodLogs`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
@@ -104,7 +105,7 @@ pub enum GetServicePodLogsError {
     /// A code common to every Tencent Cloud action (authentication, throttling, dry run, ...).
     Common(super::common_error::CommonError),
     /// A code this version of the SDK does not know for this action.
-    Unhandled(::hai_sdk::error::Unhandled),
+    Unhandled(::hai_runtime::error::Unhandled),
 }
 impl GetServicePodLogsError {
     /// Code, message and RequestId.
@@ -133,19 +134,22 @@ impl ::std::convert::From<ErrorMetadata> for GetServicePodLogsError {
             ::std::result::Result::Ok(common) => Self::Common(common),
             ::std::result::Result::Err(meta) => {
                 Self::Unhandled(
-                    ::hai_sdk::__private::unhandled(::hai_sdk::__private::SEALED, meta),
+                    ::hai_runtime::__private::unhandled(
+                        ::hai_runtime::__private::SEALED,
+                        meta,
+                    ),
                 )
             }
         }
     }
 }
-impl ::hai_sdk::ProvideErrorMetadata for GetServicePodLogsError {
+impl ::hai_runtime::ProvideErrorMetadata for GetServicePodLogsError {
     fn meta(&self) -> &ErrorMetadata {
         GetServicePodLogsError::meta(self)
     }
 }
-impl ::hai_sdk::ActionError for GetServicePodLogsError {
-    const RESEND_IS_HARMLESS: bool = <GetServicePodLogsRequest as ::hai_sdk::Action>::META
+impl ::hai_runtime::ActionError for GetServicePodLogsError {
+    const RESEND_IS_HARMLESS: bool = <GetServicePodLogsRequest as ::hai_runtime::Action>::META
         .resend_is_harmless();
 }
 impl ::std::fmt::Display for GetServicePodLogsError {

@@ -3,16 +3,16 @@
 //! `InquirePriceRunInstances`: Quotes the price of creating instances with the given configuration (the parameters of RunInstances plus billing options) without creating anything. With `DryRun` set to `true` the request is only checked and no price is returned.
 //!
 //! Rate limit: 20 requests per second.
-use ::hai_sdk::ErrorMetadata;
+use ::hai_runtime::ErrorMetadata;
 /// Parameters of InquirePriceRunInstances.
 #[derive(
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct InquirePriceRunInstancesRequest {
     /// ID of the application to create the instances from; see DescribeApplications.
@@ -171,10 +171,10 @@ impl InquirePriceRunInstancesRequest {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct InquirePriceRunInstancesResponse {
     /// The price for the requested configuration; empty when `DryRun` was `true`.
@@ -188,24 +188,25 @@ pub struct InquirePriceRunInstancesResponse {
     #[serde(
         rename = "RequestId",
         default,
-        deserialize_with = "::hai_sdk::__private::null_as_default"
+        deserialize_with = "::hai_runtime::__private::null_as_default"
     )]
     pub request_id: ::std::string::String,
 }
-impl ::hai_sdk::Action for InquirePriceRunInstancesRequest {
+impl ::hai_runtime::Action for InquirePriceRunInstancesRequest {
     type Output = InquirePriceRunInstancesResponse;
     type Error = InquirePriceRunInstancesError;
-    const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
+    const META: &'static ::hai_runtime::ActionMeta = &::hai_runtime::ActionMeta {
         service: &super::SERVICE,
         name: "InquirePriceRunInstances",
         rate_limit: ::std::option::Option::Some(20u32),
         idempotent: true,
         read_only: true,
+        idempotency_token: ::std::option::Option::Some("ClientToken"),
     };
     fn fill_idempotency_token(&mut self) {
         if self.client_token.is_none() {
             self.client_token = ::std::option::Option::Some(
-                ::hai_sdk::__private::idempotency_token(),
+                ::hai_runtime::__private::idempotency_token(),
             );
         }
     }
@@ -249,7 +250,7 @@ pub enum InquirePriceRunInstancesError {
     /// A code common to every Tencent Cloud action (authentication, throttling, dry run, ...).
     Common(super::common_error::CommonError),
     /// A code this version of the SDK does not know for this action.
-    Unhandled(::hai_sdk::error::Unhandled),
+    Unhandled(::hai_runtime::error::Unhandled),
 }
 impl InquirePriceRunInstancesError {
     /// Code, message and RequestId.
@@ -340,8 +341,8 @@ impl ::std::convert::From<ErrorMetadata> for InquirePriceRunInstancesError {
                     ::std::result::Result::Ok(common) => Self::Common(common),
                     ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
-                            ::hai_sdk::__private::unhandled(
-                                ::hai_sdk::__private::SEALED,
+                            ::hai_runtime::__private::unhandled(
+                                ::hai_runtime::__private::SEALED,
                                 meta,
                             ),
                         )
@@ -351,13 +352,13 @@ impl ::std::convert::From<ErrorMetadata> for InquirePriceRunInstancesError {
         }
     }
 }
-impl ::hai_sdk::ProvideErrorMetadata for InquirePriceRunInstancesError {
+impl ::hai_runtime::ProvideErrorMetadata for InquirePriceRunInstancesError {
     fn meta(&self) -> &ErrorMetadata {
         InquirePriceRunInstancesError::meta(self)
     }
 }
-impl ::hai_sdk::ActionError for InquirePriceRunInstancesError {
-    const RESEND_IS_HARMLESS: bool = <InquirePriceRunInstancesRequest as ::hai_sdk::Action>::META
+impl ::hai_runtime::ActionError for InquirePriceRunInstancesError {
+    const RESEND_IS_HARMLESS: bool = <InquirePriceRunInstancesRequest as ::hai_runtime::Action>::META
         .resend_is_harmless();
 }
 impl ::std::fmt::Display for InquirePriceRunInstancesError {

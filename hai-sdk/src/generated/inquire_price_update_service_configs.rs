@@ -3,17 +3,17 @@
 //! `InquirePriceUpdateServiceConfigs`: Quotes the price of changing an inference service's configuration (see UpdateServiceConfigs). The published request defines no parameters.
 //!
 //! Rate limit: 20 requests per second.
-use ::hai_sdk::ErrorMetadata;
+use ::hai_runtime::ErrorMetadata;
 /// Parameters of InquirePriceUpdateServiceConfigs.
 #[derive(
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct InquirePriceUpdateServiceConfigsRequest {}
 impl InquirePriceUpdateServiceConfigsRequest {
@@ -28,10 +28,10 @@ impl InquirePriceUpdateServiceConfigsRequest {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct InquirePriceUpdateServiceConfigsResponse {
     /// The price of the service with the new configuration.
@@ -45,19 +45,20 @@ pub struct InquirePriceUpdateServiceConfigsResponse {
     #[serde(
         rename = "RequestId",
         default,
-        deserialize_with = "::hai_sdk::__private::null_as_default"
+        deserialize_with = "::hai_runtime::__private::null_as_default"
     )]
     pub request_id: ::std::string::String,
 }
-impl ::hai_sdk::Action for InquirePriceUpdateServiceConfigsRequest {
+impl ::hai_runtime::Action for InquirePriceUpdateServiceConfigsRequest {
     type Output = InquirePriceUpdateServiceConfigsResponse;
     type Error = InquirePriceUpdateServiceConfigsError;
-    const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
+    const META: &'static ::hai_runtime::ActionMeta = &::hai_runtime::ActionMeta {
         service: &super::SERVICE,
         name: "InquirePriceUpdateServiceConfigs",
         rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: true,
+        idempotency_token: ::std::option::Option::None,
     };
 }
 /// A service error of `InquirePriceUpdateServiceConfigs`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
@@ -79,7 +80,7 @@ pub enum InquirePriceUpdateServiceConfigsError {
     /// A code common to every Tencent Cloud action (authentication, throttling, dry run, ...).
     Common(super::common_error::CommonError),
     /// A code this version of the SDK does not know for this action.
-    Unhandled(::hai_sdk::error::Unhandled),
+    Unhandled(::hai_runtime::error::Unhandled),
 }
 impl InquirePriceUpdateServiceConfigsError {
     /// Code, message and RequestId.
@@ -138,8 +139,8 @@ impl ::std::convert::From<ErrorMetadata> for InquirePriceUpdateServiceConfigsErr
                     ::std::result::Result::Ok(common) => Self::Common(common),
                     ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
-                            ::hai_sdk::__private::unhandled(
-                                ::hai_sdk::__private::SEALED,
+                            ::hai_runtime::__private::unhandled(
+                                ::hai_runtime::__private::SEALED,
                                 meta,
                             ),
                         )
@@ -149,13 +150,13 @@ impl ::std::convert::From<ErrorMetadata> for InquirePriceUpdateServiceConfigsErr
         }
     }
 }
-impl ::hai_sdk::ProvideErrorMetadata for InquirePriceUpdateServiceConfigsError {
+impl ::hai_runtime::ProvideErrorMetadata for InquirePriceUpdateServiceConfigsError {
     fn meta(&self) -> &ErrorMetadata {
         InquirePriceUpdateServiceConfigsError::meta(self)
     }
 }
-impl ::hai_sdk::ActionError for InquirePriceUpdateServiceConfigsError {
-    const RESEND_IS_HARMLESS: bool = <InquirePriceUpdateServiceConfigsRequest as ::hai_sdk::Action>::META
+impl ::hai_runtime::ActionError for InquirePriceUpdateServiceConfigsError {
+    const RESEND_IS_HARMLESS: bool = <InquirePriceUpdateServiceConfigsRequest as ::hai_runtime::Action>::META
         .resend_is_harmless();
 }
 impl ::std::fmt::Display for InquirePriceUpdateServiceConfigsError {

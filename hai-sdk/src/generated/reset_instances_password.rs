@@ -3,15 +3,15 @@
 //! `ResetInstancesPassword`: Resets the login password of one or more instances and returns the ID of the task doing it. Accepts `DryRun`: the common code `DryRunOperation` means the request would have succeeded.
 //!
 //! Rate limit: 20 requests per second.
-use ::hai_sdk::ErrorMetadata;
+use ::hai_runtime::ErrorMetadata;
 /// Parameters of ResetInstancesPassword.
 #[derive(
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct ResetInstancesPasswordRequest {
     /// IDs of the instances; see DescribeInstances.
@@ -38,7 +38,7 @@ impl ::std::fmt::Debug for ResetInstancesPasswordRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ResetInstancesPasswordRequest")
             .field("instance_ids", &self.instance_ids)
-            .field("password", &::hai_sdk::__private::Redacted::of(&self.password))
+            .field("password", &::hai_runtime::__private::Redacted::of(&self.password))
             .field("dry_run", &self.dry_run)
             .finish()
     }
@@ -70,10 +70,10 @@ impl ResetInstancesPasswordRequest {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct ResetInstancesPasswordResponse {
     /// ID of the task that resets the passwords.
@@ -89,19 +89,20 @@ pub struct ResetInstancesPasswordResponse {
     #[serde(
         rename = "RequestId",
         default,
-        deserialize_with = "::hai_sdk::__private::null_as_default"
+        deserialize_with = "::hai_runtime::__private::null_as_default"
     )]
     pub request_id: ::std::string::String,
 }
-impl ::hai_sdk::Action for ResetInstancesPasswordRequest {
+impl ::hai_runtime::Action for ResetInstancesPasswordRequest {
     type Output = ResetInstancesPasswordResponse;
     type Error = ResetInstancesPasswordError;
-    const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
+    const META: &'static ::hai_runtime::ActionMeta = &::hai_runtime::ActionMeta {
         service: &super::SERVICE,
         name: "ResetInstancesPassword",
         rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: false,
+        idempotency_token: ::std::option::Option::None,
     };
 }
 /// A service error of `ResetInstancesPassword`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
@@ -123,7 +124,7 @@ pub enum ResetInstancesPasswordError {
     /// A code common to every Tencent Cloud action (authentication, throttling, dry run, ...).
     Common(super::common_error::CommonError),
     /// A code this version of the SDK does not know for this action.
-    Unhandled(::hai_sdk::error::Unhandled),
+    Unhandled(::hai_runtime::error::Unhandled),
 }
 impl ResetInstancesPasswordError {
     /// Code, message and RequestId.
@@ -176,8 +177,8 @@ impl ::std::convert::From<ErrorMetadata> for ResetInstancesPasswordError {
                     ::std::result::Result::Ok(common) => Self::Common(common),
                     ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
-                            ::hai_sdk::__private::unhandled(
-                                ::hai_sdk::__private::SEALED,
+                            ::hai_runtime::__private::unhandled(
+                                ::hai_runtime::__private::SEALED,
                                 meta,
                             ),
                         )
@@ -187,13 +188,13 @@ impl ::std::convert::From<ErrorMetadata> for ResetInstancesPasswordError {
         }
     }
 }
-impl ::hai_sdk::ProvideErrorMetadata for ResetInstancesPasswordError {
+impl ::hai_runtime::ProvideErrorMetadata for ResetInstancesPasswordError {
     fn meta(&self) -> &ErrorMetadata {
         ResetInstancesPasswordError::meta(self)
     }
 }
-impl ::hai_sdk::ActionError for ResetInstancesPasswordError {
-    const RESEND_IS_HARMLESS: bool = <ResetInstancesPasswordRequest as ::hai_sdk::Action>::META
+impl ::hai_runtime::ActionError for ResetInstancesPasswordError {
+    const RESEND_IS_HARMLESS: bool = <ResetInstancesPasswordRequest as ::hai_runtime::Action>::META
         .resend_is_harmless();
 }
 impl ::std::fmt::Display for ResetInstancesPasswordError {

@@ -36,16 +36,16 @@
 //!   }
 //! }
 //! ```
-use ::hai_sdk::ErrorMetadata;
+use ::hai_runtime::ErrorMetadata;
 /// Parameters of RunInstances.
 #[derive(
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct RunInstancesRequest {
     /// ID of the application to create the instances from; see DescribeApplications.
@@ -167,10 +167,10 @@ impl RunInstancesRequest {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct RunInstancesResponse {
     /// IDs of the new instances.
@@ -184,24 +184,25 @@ pub struct RunInstancesResponse {
     #[serde(
         rename = "RequestId",
         default,
-        deserialize_with = "::hai_sdk::__private::null_as_default"
+        deserialize_with = "::hai_runtime::__private::null_as_default"
     )]
     pub request_id: ::std::string::String,
 }
-impl ::hai_sdk::Action for RunInstancesRequest {
+impl ::hai_runtime::Action for RunInstancesRequest {
     type Output = RunInstancesResponse;
     type Error = RunInstancesError;
-    const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
+    const META: &'static ::hai_runtime::ActionMeta = &::hai_runtime::ActionMeta {
         service: &super::SERVICE,
         name: "RunInstances",
         rate_limit: ::std::option::Option::Some(20u32),
         idempotent: true,
         read_only: false,
+        idempotency_token: ::std::option::Option::Some("ClientToken"),
     };
     fn fill_idempotency_token(&mut self) {
         if self.client_token.is_none() {
             self.client_token = ::std::option::Option::Some(
-                ::hai_sdk::__private::idempotency_token(),
+                ::hai_runtime::__private::idempotency_token(),
             );
         }
     }
@@ -259,7 +260,7 @@ pub enum RunInstancesError {
     /// A code common to every Tencent Cloud action (authentication, throttling, dry run, ...).
     Common(super::common_error::CommonError),
     /// A code this version of the SDK does not know for this action.
-    Unhandled(::hai_sdk::error::Unhandled),
+    Unhandled(::hai_runtime::error::Unhandled),
 }
 impl RunInstancesError {
     /// Code, message and RequestId.
@@ -378,8 +379,8 @@ impl ::std::convert::From<ErrorMetadata> for RunInstancesError {
                     ::std::result::Result::Ok(common) => Self::Common(common),
                     ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
-                            ::hai_sdk::__private::unhandled(
-                                ::hai_sdk::__private::SEALED,
+                            ::hai_runtime::__private::unhandled(
+                                ::hai_runtime::__private::SEALED,
                                 meta,
                             ),
                         )
@@ -389,13 +390,13 @@ impl ::std::convert::From<ErrorMetadata> for RunInstancesError {
         }
     }
 }
-impl ::hai_sdk::ProvideErrorMetadata for RunInstancesError {
+impl ::hai_runtime::ProvideErrorMetadata for RunInstancesError {
     fn meta(&self) -> &ErrorMetadata {
         RunInstancesError::meta(self)
     }
 }
-impl ::hai_sdk::ActionError for RunInstancesError {
-    const RESEND_IS_HARMLESS: bool = <RunInstancesRequest as ::hai_sdk::Action>::META
+impl ::hai_runtime::ActionError for RunInstancesError {
+    const RESEND_IS_HARMLESS: bool = <RunInstancesRequest as ::hai_runtime::Action>::META
         .resend_is_harmless();
 }
 impl ::std::fmt::Display for RunInstancesError {

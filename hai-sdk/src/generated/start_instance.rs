@@ -51,16 +51,16 @@
 //!   }
 //! }
 //! ```
-use ::hai_sdk::ErrorMetadata;
+use ::hai_runtime::ErrorMetadata;
 /// Parameters of StartInstance.
 #[derive(
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct StartInstanceRequest {
     /// ID of the instance to start; see DescribeInstances.
@@ -99,10 +99,10 @@ impl StartInstanceRequest {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct StartInstanceResponse {
     /// ID of the task that starts the instance.
@@ -118,19 +118,20 @@ pub struct StartInstanceResponse {
     #[serde(
         rename = "RequestId",
         default,
-        deserialize_with = "::hai_sdk::__private::null_as_default"
+        deserialize_with = "::hai_runtime::__private::null_as_default"
     )]
     pub request_id: ::std::string::String,
 }
-impl ::hai_sdk::Action for StartInstanceRequest {
+impl ::hai_runtime::Action for StartInstanceRequest {
     type Output = StartInstanceResponse;
     type Error = StartInstanceError;
-    const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
+    const META: &'static ::hai_runtime::ActionMeta = &::hai_runtime::ActionMeta {
         service: &super::SERVICE,
         name: "StartInstance",
         rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: false,
+        idempotency_token: ::std::option::Option::None,
     };
 }
 /// A service error of `StartInstance`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
@@ -164,7 +165,7 @@ pub enum StartInstanceError {
     /// A code common to every Tencent Cloud action (authentication, throttling, dry run, ...).
     Common(super::common_error::CommonError),
     /// A code this version of the SDK does not know for this action.
-    Unhandled(::hai_sdk::error::Unhandled),
+    Unhandled(::hai_runtime::error::Unhandled),
 }
 impl StartInstanceError {
     /// Code, message and RequestId.
@@ -241,8 +242,8 @@ impl ::std::convert::From<ErrorMetadata> for StartInstanceError {
                     ::std::result::Result::Ok(common) => Self::Common(common),
                     ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
-                            ::hai_sdk::__private::unhandled(
-                                ::hai_sdk::__private::SEALED,
+                            ::hai_runtime::__private::unhandled(
+                                ::hai_runtime::__private::SEALED,
                                 meta,
                             ),
                         )
@@ -252,13 +253,13 @@ impl ::std::convert::From<ErrorMetadata> for StartInstanceError {
         }
     }
 }
-impl ::hai_sdk::ProvideErrorMetadata for StartInstanceError {
+impl ::hai_runtime::ProvideErrorMetadata for StartInstanceError {
     fn meta(&self) -> &ErrorMetadata {
         StartInstanceError::meta(self)
     }
 }
-impl ::hai_sdk::ActionError for StartInstanceError {
-    const RESEND_IS_HARMLESS: bool = <StartInstanceRequest as ::hai_sdk::Action>::META
+impl ::hai_runtime::ActionError for StartInstanceError {
+    const RESEND_IS_HARMLESS: bool = <StartInstanceRequest as ::hai_runtime::Action>::META
         .resend_is_harmless();
 }
 impl ::std::fmt::Display for StartInstanceError {

@@ -28,16 +28,16 @@
 //!   }
 //! }
 //! ```
-use ::hai_sdk::ErrorMetadata;
+use ::hai_runtime::ErrorMetadata;
 /// Parameters of StopInstance.
 #[derive(
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct StopInstanceRequest {
     /// ID of the instance to stop; see DescribeInstances.
@@ -92,10 +92,10 @@ impl StopInstanceRequest {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct StopInstanceResponse {
     /// ID of the task that stops the instance.
@@ -111,19 +111,20 @@ pub struct StopInstanceResponse {
     #[serde(
         rename = "RequestId",
         default,
-        deserialize_with = "::hai_sdk::__private::null_as_default"
+        deserialize_with = "::hai_runtime::__private::null_as_default"
     )]
     pub request_id: ::std::string::String,
 }
-impl ::hai_sdk::Action for StopInstanceRequest {
+impl ::hai_runtime::Action for StopInstanceRequest {
     type Output = StopInstanceResponse;
     type Error = StopInstanceError;
-    const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
+    const META: &'static ::hai_runtime::ActionMeta = &::hai_runtime::ActionMeta {
         service: &super::SERVICE,
         name: "StopInstance",
         rate_limit: ::std::option::Option::Some(20u32),
         idempotent: false,
         read_only: false,
+        idempotency_token: ::std::option::Option::None,
     };
 }
 /// A service error of `StopInstance`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
@@ -155,7 +156,7 @@ pub enum StopInstanceError {
     /// A code common to every Tencent Cloud action (authentication, throttling, dry run, ...).
     Common(super::common_error::CommonError),
     /// A code this version of the SDK does not know for this action.
-    Unhandled(::hai_sdk::error::Unhandled),
+    Unhandled(::hai_runtime::error::Unhandled),
 }
 impl StopInstanceError {
     /// Code, message and RequestId.
@@ -228,8 +229,8 @@ impl ::std::convert::From<ErrorMetadata> for StopInstanceError {
                     ::std::result::Result::Ok(common) => Self::Common(common),
                     ::std::result::Result::Err(meta) => {
                         Self::Unhandled(
-                            ::hai_sdk::__private::unhandled(
-                                ::hai_sdk::__private::SEALED,
+                            ::hai_runtime::__private::unhandled(
+                                ::hai_runtime::__private::SEALED,
                                 meta,
                             ),
                         )
@@ -239,13 +240,13 @@ impl ::std::convert::From<ErrorMetadata> for StopInstanceError {
         }
     }
 }
-impl ::hai_sdk::ProvideErrorMetadata for StopInstanceError {
+impl ::hai_runtime::ProvideErrorMetadata for StopInstanceError {
     fn meta(&self) -> &ErrorMetadata {
         StopInstanceError::meta(self)
     }
 }
-impl ::hai_sdk::ActionError for StopInstanceError {
-    const RESEND_IS_HARMLESS: bool = <StopInstanceRequest as ::hai_sdk::Action>::META
+impl ::hai_runtime::ActionError for StopInstanceError {
+    const RESEND_IS_HARMLESS: bool = <StopInstanceRequest as ::hai_runtime::Action>::META
         .resend_is_harmless();
 }
 impl ::std::fmt::Display for StopInstanceError {

@@ -7,10 +7,10 @@
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct ApplicationInfo {
     /// ID of the application, as used by RunInstances.
@@ -101,10 +101,10 @@ pub struct ApplicationInfo {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct CosStorage {
     /// URI of the COS bucket path to mount, e.g. `cos://bucket/path`.
@@ -139,10 +139,10 @@ impl CosStorage {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct CallInfo {
     /// ID of the inference service.
@@ -187,7 +187,7 @@ impl ::std::fmt::Debug for CallInfo {
         f.debug_struct("CallInfo")
             .field("service_id", &self.service_id)
             .field("public_endpoint", &self.public_endpoint)
-            .field("api_key", &::hai_sdk::__private::Redacted::of(&self.api_key))
+            .field("api_key", &::hai_runtime::__private::Redacted::of(&self.api_key))
             .field("vpc_endpoint", &self.vpc_endpoint)
             .finish()
     }
@@ -198,10 +198,10 @@ impl ::std::fmt::Debug for CallInfo {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct ComputeDetail {
     /// ID of the compute bundle, e.g. `96G_A*8`.
@@ -301,10 +301,10 @@ pub struct ComputeDetail {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct ComputeInfo {
     /// Bundle types and node counts to run the service on.
@@ -357,10 +357,10 @@ impl ComputeInfo {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct ComputeResource {
     /// Type of compute bundle, e.g. `96G_A*8`.
@@ -392,10 +392,10 @@ impl ComputeResource {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct ContainerInfo {
     /// Container image to run.
@@ -526,10 +526,10 @@ impl ContainerInfo {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct DeploymentConfig {
     /// Container configuration.
@@ -578,10 +578,10 @@ impl DeploymentConfig {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct EnvParam {
     /// Name of the environment variable.
@@ -635,10 +635,10 @@ impl EnvParam {
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Filter {
     /// Name of the field to filter on; each action lists the names it accepts.
@@ -672,10 +672,10 @@ impl Filter {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct HiCacheInfo {
     /// HiCache level, e.g. `L3`.
@@ -713,10 +713,10 @@ impl HiCacheInfo {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct HttpConfig {
     /// URL path to request, e.g. `/health`.
@@ -768,10 +768,10 @@ impl HttpConfig {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct HyperParam {
     /// HiCache settings.
@@ -803,10 +803,10 @@ impl HyperParam {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct ImageInfo {
     /// Address of the image in a Tencent Container Registry (TCR) repository.
@@ -844,7 +844,7 @@ impl ::std::fmt::Debug for ImageInfo {
             .field("image_registry_username", &self.image_registry_username)
             .field(
                 "image_registry_password",
-                &::hai_sdk::__private::Redacted::of(&self.image_registry_password),
+                &::hai_runtime::__private::Redacted::of(&self.image_registry_password),
             )
             .finish()
     }
@@ -898,10 +898,10 @@ impl ImageInfo {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Instance {
     /// ID of the instance, e.g. `hai-12345678`.
@@ -1111,10 +1111,10 @@ pub struct Instance {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct InstanceChargePrepaid {
     /// Duration, in `TimeUnit`s. Default 1.
@@ -1185,10 +1185,10 @@ impl InstanceChargePrepaid {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct ItemPrice {
     /// Unit price before discount, in CNY.
@@ -1261,10 +1261,10 @@ pub struct ItemPrice {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct ItemPriceDetail {
     /// ID of the instance.
@@ -1304,10 +1304,10 @@ pub struct ItemPriceDetail {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct LoginService {
     /// Name of the login service, e.g. `Jupyter`.
@@ -1325,10 +1325,10 @@ pub struct LoginService {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct LoginSetting {
     /// Name of the service, e.g. `JupyterLab`.
@@ -1354,7 +1354,7 @@ impl ::std::fmt::Debug for LoginSetting {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("LoginSetting")
             .field("service_name", &self.service_name)
-            .field("url", &::hai_sdk::__private::Redacted::of(&self.url))
+            .field("url", &::hai_runtime::__private::Redacted::of(&self.url))
             .finish()
     }
 }
@@ -1364,10 +1364,10 @@ impl ::std::fmt::Debug for LoginSetting {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct ModelDetail {
     /// Name of the model.
@@ -1449,10 +1449,10 @@ pub struct ModelDetail {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct MuskPromptInfo {
     /// ID of the workflow.
@@ -1543,10 +1543,10 @@ pub struct MuskPromptInfo {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct NetworkSetting {
     /// Whether the service can be reached from the internet.
@@ -1633,10 +1633,10 @@ impl NetworkSetting {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct NetworkStatus {
     /// ID of the instance.
@@ -1691,10 +1691,10 @@ pub struct NetworkStatus {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Price {
     /// Price of the instances' compute.
@@ -1725,10 +1725,10 @@ pub struct Price {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct ProbeConfig {
     /// Check by sending an HTTP GET request.
@@ -1857,10 +1857,10 @@ impl ProbeConfig {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct ProbeInfo {
     /// Liveness probe: the container is restarted when it fails.
@@ -1925,10 +1925,10 @@ impl ProbeInfo {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct RegionInfo {
     /// Region ID, e.g. `ap-guangzhou`.
@@ -1974,10 +1974,10 @@ pub struct RegionInfo {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct SceneInfo {
     /// ID of the scene.
@@ -2005,10 +2005,10 @@ pub struct SceneInfo {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct ServiceChargePrepaid {
     /// Duration, in `TimeUnit`s. Default 1.
@@ -2079,10 +2079,10 @@ impl ServiceChargePrepaid {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct ServiceDetail {
     /// ID of the service.
@@ -2246,10 +2246,10 @@ pub struct ServiceDetail {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct ServiceMetaData {
     /// Name of the service.
@@ -2308,10 +2308,10 @@ impl ServiceMetaData {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct ServicePriceDetail {
     /// Price of the service.
@@ -2328,10 +2328,10 @@ pub struct ServicePriceDetail {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct StorageInfo {
     /// Path inside the container where the storage is mounted.
@@ -2376,10 +2376,10 @@ impl StorageInfo {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct SystemDisk {
     /// Disk type: `CLOUD_PREMIUM` (premium cloud disk) or `CLOUD_HSSD` (enhanced SSD). Defaults to a type in stock.
@@ -2450,10 +2450,10 @@ impl SystemDisk {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct TcpSocketConfig {
     /// Port to connect to.
@@ -2486,10 +2486,10 @@ impl TcpSocketConfig {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct TemplateDetail {
     /// ID of the template, as used by CreateInferServiceByTemplate.
@@ -2562,7 +2562,7 @@ pub enum ApplicationState {
     /// `ARREARS`: Suspended for an overdue bill.
     Arrears,
     /// A value this version of the SDK does not know; kept as sent.
-    Unknown(::hai_sdk::UnknownValue),
+    Unknown(::hai_runtime::UnknownValue),
 }
 impl ApplicationState {
     /// Every value known to this version of the SDK, as sent on the wire.
@@ -2591,8 +2591,8 @@ impl ApplicationState {
             "ARREARS" => Self::Arrears,
             other => {
                 Self::Unknown(
-                    ::hai_sdk::__private::unknown_value(
-                        ::hai_sdk::__private::SEALED,
+                    ::hai_runtime::__private::unknown_value(
+                        ::hai_runtime::__private::SEALED,
                         other,
                     ),
                 )
@@ -2616,19 +2616,19 @@ impl ::std::fmt::Display for ApplicationState {
         f.write_str(self.as_str())
     }
 }
-impl ::hai_sdk::__private::serde::Serialize for ApplicationState {
-    fn serialize<S: ::hai_sdk::__private::serde::Serializer>(
+impl ::hai_runtime::__private::serde::Serialize for ApplicationState {
+    fn serialize<S: ::hai_runtime::__private::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::hai_sdk::__private::serde::Deserialize<'de> for ApplicationState {
-    fn deserialize<D: ::hai_sdk::__private::serde::Deserializer<'de>>(
+impl<'de> ::hai_runtime::__private::serde::Deserialize<'de> for ApplicationState {
+    fn deserialize<D: ::hai_runtime::__private::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::hai_sdk::__private::deserialize_str(deserializer, Self::from_wire)
+        ::hai_runtime::__private::deserialize_str(deserializer, Self::from_wire)
     }
 }
 /// How an instance is billed.
@@ -2646,7 +2646,7 @@ pub enum ChargeType {
     /// `POSTPAID_BY_HOUR`: Pay-as-you-go, billed hourly.
     PostpaidByHour,
     /// A value this version of the SDK does not know; kept as sent.
-    Unknown(::hai_sdk::UnknownValue),
+    Unknown(::hai_runtime::UnknownValue),
 }
 impl ChargeType {
     /// Every value known to this version of the SDK, as sent on the wire.
@@ -2669,8 +2669,8 @@ impl ChargeType {
             "POSTPAID_BY_HOUR" => Self::PostpaidByHour,
             other => {
                 Self::Unknown(
-                    ::hai_sdk::__private::unknown_value(
-                        ::hai_sdk::__private::SEALED,
+                    ::hai_runtime::__private::unknown_value(
+                        ::hai_runtime::__private::SEALED,
                         other,
                     ),
                 )
@@ -2694,19 +2694,19 @@ impl ::std::fmt::Display for ChargeType {
         f.write_str(self.as_str())
     }
 }
-impl ::hai_sdk::__private::serde::Serialize for ChargeType {
-    fn serialize<S: ::hai_sdk::__private::serde::Serializer>(
+impl ::hai_runtime::__private::serde::Serialize for ChargeType {
+    fn serialize<S: ::hai_runtime::__private::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::hai_sdk::__private::serde::Deserialize<'de> for ChargeType {
-    fn deserialize<D: ::hai_sdk::__private::serde::Deserializer<'de>>(
+impl<'de> ::hai_runtime::__private::serde::Deserialize<'de> for ChargeType {
+    fn deserialize<D: ::hai_runtime::__private::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::hai_sdk::__private::deserialize_str(deserializer, Self::from_wire)
+        ::hai_runtime::__private::deserialize_str(deserializer, Self::from_wire)
     }
 }
 /// Lifecycle state of an instance.
@@ -2734,7 +2734,7 @@ pub enum InstanceState {
     /// `TERMINATED`: Destroyed.
     Terminated,
     /// A value this version of the SDK does not know; kept as sent.
-    Unknown(::hai_sdk::UnknownValue),
+    Unknown(::hai_runtime::UnknownValue),
 }
 impl InstanceState {
     /// Every value known to this version of the SDK, as sent on the wire.
@@ -2772,8 +2772,8 @@ impl InstanceState {
             "TERMINATED" => Self::Terminated,
             other => {
                 Self::Unknown(
-                    ::hai_sdk::__private::unknown_value(
-                        ::hai_sdk::__private::SEALED,
+                    ::hai_runtime::__private::unknown_value(
+                        ::hai_runtime::__private::SEALED,
                         other,
                     ),
                 )
@@ -2797,19 +2797,19 @@ impl ::std::fmt::Display for InstanceState {
         f.write_str(self.as_str())
     }
 }
-impl ::hai_sdk::__private::serde::Serialize for InstanceState {
-    fn serialize<S: ::hai_sdk::__private::serde::Serializer>(
+impl ::hai_runtime::__private::serde::Serialize for InstanceState {
+    fn serialize<S: ::hai_runtime::__private::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::hai_sdk::__private::serde::Deserialize<'de> for InstanceState {
-    fn deserialize<D: ::hai_sdk::__private::serde::Deserializer<'de>>(
+impl<'de> ::hai_runtime::__private::serde::Deserialize<'de> for InstanceState {
+    fn deserialize<D: ::hai_runtime::__private::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::hai_sdk::__private::deserialize_str(deserializer, Self::from_wire)
+        ::hai_runtime::__private::deserialize_str(deserializer, Self::from_wire)
     }
 }
 /// Outcome of the latest operation on an instance.
@@ -2829,7 +2829,7 @@ pub enum LatestOperationState {
     /// `FAILED`: The operation failed.
     Failed,
     /// A value this version of the SDK does not know; kept as sent.
-    Unknown(::hai_sdk::UnknownValue),
+    Unknown(::hai_runtime::UnknownValue),
 }
 impl LatestOperationState {
     /// Every value known to this version of the SDK, as sent on the wire.
@@ -2851,8 +2851,8 @@ impl LatestOperationState {
             "FAILED" => Self::Failed,
             other => {
                 Self::Unknown(
-                    ::hai_sdk::__private::unknown_value(
-                        ::hai_sdk::__private::SEALED,
+                    ::hai_runtime::__private::unknown_value(
+                        ::hai_runtime::__private::SEALED,
                         other,
                     ),
                 )
@@ -2876,19 +2876,19 @@ impl ::std::fmt::Display for LatestOperationState {
         f.write_str(self.as_str())
     }
 }
-impl ::hai_sdk::__private::serde::Serialize for LatestOperationState {
-    fn serialize<S: ::hai_sdk::__private::serde::Serializer>(
+impl ::hai_runtime::__private::serde::Serialize for LatestOperationState {
+    fn serialize<S: ::hai_runtime::__private::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::hai_sdk::__private::serde::Deserialize<'de> for LatestOperationState {
-    fn deserialize<D: ::hai_sdk::__private::serde::Deserializer<'de>>(
+impl<'de> ::hai_runtime::__private::serde::Deserialize<'de> for LatestOperationState {
+    fn deserialize<D: ::hai_runtime::__private::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::hai_sdk::__private::deserialize_str(deserializer, Self::from_wire)
+        ::hai_runtime::__private::deserialize_str(deserializer, Self::from_wire)
     }
 }
 /// Lifecycle state of an inference service.
@@ -2920,7 +2920,7 @@ pub enum ServiceState {
     /// `RESTORING`: Coming back from suspension.
     Restoring,
     /// A value this version of the SDK does not know; kept as sent.
-    Unknown(::hai_sdk::UnknownValue),
+    Unknown(::hai_runtime::UnknownValue),
 }
 impl ServiceState {
     /// Every value known to this version of the SDK, as sent on the wire.
@@ -2964,8 +2964,8 @@ impl ServiceState {
             "RESTORING" => Self::Restoring,
             other => {
                 Self::Unknown(
-                    ::hai_sdk::__private::unknown_value(
-                        ::hai_sdk::__private::SEALED,
+                    ::hai_runtime::__private::unknown_value(
+                        ::hai_runtime::__private::SEALED,
                         other,
                     ),
                 )
@@ -2989,19 +2989,19 @@ impl ::std::fmt::Display for ServiceState {
         f.write_str(self.as_str())
     }
 }
-impl ::hai_sdk::__private::serde::Serialize for ServiceState {
-    fn serialize<S: ::hai_sdk::__private::serde::Serializer>(
+impl ::hai_runtime::__private::serde::Serialize for ServiceState {
+    fn serialize<S: ::hai_runtime::__private::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::hai_sdk::__private::serde::Deserialize<'de> for ServiceState {
-    fn deserialize<D: ::hai_sdk::__private::serde::Deserializer<'de>>(
+impl<'de> ::hai_runtime::__private::serde::Deserialize<'de> for ServiceState {
+    fn deserialize<D: ::hai_runtime::__private::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::hai_sdk::__private::deserialize_str(deserializer, Self::from_wire)
+        ::hai_runtime::__private::deserialize_str(deserializer, Self::from_wire)
     }
 }
 /// How an instance is stopped.
@@ -3017,7 +3017,7 @@ pub enum StopMode {
     /// `STOP_CHARGE`: Stop the instance and release its compute resources, so compute is no longer billed.
     StopCharge,
     /// A value this version of the SDK does not know; kept as sent.
-    Unknown(::hai_sdk::UnknownValue),
+    Unknown(::hai_runtime::UnknownValue),
 }
 impl StopMode {
     /// Every value known to this version of the SDK, as sent on the wire.
@@ -3035,8 +3035,8 @@ impl StopMode {
             "STOP_CHARGE" => Self::StopCharge,
             other => {
                 Self::Unknown(
-                    ::hai_sdk::__private::unknown_value(
-                        ::hai_sdk::__private::SEALED,
+                    ::hai_runtime::__private::unknown_value(
+                        ::hai_runtime::__private::SEALED,
                         other,
                     ),
                 )
@@ -3060,18 +3060,18 @@ impl ::std::fmt::Display for StopMode {
         f.write_str(self.as_str())
     }
 }
-impl ::hai_sdk::__private::serde::Serialize for StopMode {
-    fn serialize<S: ::hai_sdk::__private::serde::Serializer>(
+impl ::hai_runtime::__private::serde::Serialize for StopMode {
+    fn serialize<S: ::hai_runtime::__private::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::hai_sdk::__private::serde::Deserialize<'de> for StopMode {
-    fn deserialize<D: ::hai_sdk::__private::serde::Deserializer<'de>>(
+impl<'de> ::hai_runtime::__private::serde::Deserialize<'de> for StopMode {
+    fn deserialize<D: ::hai_runtime::__private::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::hai_sdk::__private::deserialize_str(deserializer, Self::from_wire)
+        ::hai_runtime::__private::deserialize_str(deserializer, Self::from_wire)
     }
 }

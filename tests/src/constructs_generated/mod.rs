@@ -6,7 +6,7 @@ pub mod common_error;
 /// Shapes and enums shared by several actions.
 pub mod types;
 /// `Call`: request, response and error types.
-pub mod call_action;
+pub mod call;
 /// `Client`: request, response and error types.
 pub mod client_action;
 /// `CommonError`: request, response and error types.
@@ -18,7 +18,7 @@ pub mod describe_instances_2;
 /// `Describe_Instances`: request, response and error types.
 pub mod describe_instances_3;
 /// `Error`: request, response and error types.
-pub mod error_action;
+pub mod error;
 /// `Lib`: request, response and error types.
 pub mod lib_action;
 /// `Mod`: request, response and error types.
@@ -26,7 +26,7 @@ pub mod mod_action;
 /// `PutEverything`: request, response and error types.
 pub mod put_everything;
 /// `Retry`: request, response and error types.
-pub mod retry_action;
+pub mod retry;
 /// `RunWorkflow`: request, response and error types.
 pub mod run_workflow;
 /// `Self`: request, response and error types.
@@ -39,12 +39,58 @@ pub mod types_action;
 pub mod use_reserved_names;
 /// `UseStdNames`: request, response and error types.
 pub mod use_std_names;
-/// Client methods, one per action.
-pub mod client;
-pub use client::ConstructsClientExt;
-::hai_sdk::__require_runtime_interface!(2);
+mod client;
+/// A client of `constructs` API `2024-05-01`: one method per action. Cheap to clone. Build one with `Client::from_env()` or `Client::builder()`, or from a shared `Config` with `Client::new(&config)`, so that the clients of several services share credentials, connections and limits.
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+pub struct Client {
+    config: ::hai_runtime::Config,
+}
+/// Configures a [`Client`]: the runtime's configuration builder, building this client.
+pub type ClientBuilder = ::hai_runtime::ConfigBuilder<Client>;
+impl ::hai_runtime::FromConfig for Client {
+    fn from_config(config: ::hai_runtime::Config) -> Self {
+        Client { config }
+    }
+}
+impl ::std::convert::AsRef<::hai_runtime::Config> for Client {
+    fn as_ref(&self) -> &::hai_runtime::Config {
+        &self.config
+    }
+}
+impl Client {
+    /// A client over `config`, sharing its credentials cache, connection pool and rate limiter with every other client built from it.
+    pub fn new(config: &::hai_runtime::Config) -> Self {
+        Client {
+            config: ::std::clone::Clone::clone(config),
+        }
+    }
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ::hai_runtime::ConfigBuilder::new()
+    }
+    /// A client configured from the environment: credentials from the default provider chain (looked up at the first call), region from `TENCENTCLOUD_REGION`, endpoint overrides from `TENCENTCLOUD_ENDPOINT_URL_<SERVICE>` and `TENCENTCLOUD_ENDPOINT_URL`.
+    pub fn from_env() -> ::std::result::Result<Self, ::hai_runtime::BuildError> {
+        ::hai_runtime::ConfigBuilder::new().from_env().build()
+    }
+    /// The configuration this client shares.
+    pub fn config(&self) -> &::hai_runtime::Config {
+        &self.config
+    }
+    /// The configured region, if any.
+    pub fn region(&self) -> ::std::option::Option<&str> {
+        self.config.region()
+    }
+    /// Prepares a call of any action; await the result to send it.
+    pub fn call<A: ::hai_runtime::Action>(
+        &self,
+        input: A,
+    ) -> ::hai_runtime::Call<'_, A> {
+        self.config.call(input)
+    }
+}
+::hai_runtime::__require_runtime_interface!(3);
 /// The `constructs` service, API version `2024-05-01`. A made-up service with every construct of Tencent's api.json format the generator must handle.
-pub const SERVICE: ::hai_sdk::ServiceMeta = ::hai_sdk::ServiceMeta {
+pub const SERVICE: ::hai_runtime::ServiceMeta = ::hai_runtime::ServiceMeta {
     name: "constructs",
     version: "2024-05-01",
     host: "constructs.tencentcloudapi.com",

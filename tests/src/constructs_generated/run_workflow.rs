@@ -3,15 +3,15 @@
 //! `RunWorkflow`: Runs a workflow whose tasks and configurations contain themselves.
 //!
 //! Rate limit: 5 requests per second.
-use ::hai_sdk::ErrorMetadata;
+use ::hai_runtime::ErrorMetadata;
 #[derive(
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct RunWorkflowRequest {
     /// Required.
@@ -45,10 +45,10 @@ impl RunWorkflowRequest {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct RunWorkflowResponse {
     #[serde(
@@ -67,19 +67,20 @@ pub struct RunWorkflowResponse {
     #[serde(
         rename = "RequestId",
         default,
-        deserialize_with = "::hai_sdk::__private::null_as_default"
+        deserialize_with = "::hai_runtime::__private::null_as_default"
     )]
     pub request_id: ::std::string::String,
 }
-impl ::hai_sdk::Action for RunWorkflowRequest {
+impl ::hai_runtime::Action for RunWorkflowRequest {
     type Output = RunWorkflowResponse;
     type Error = RunWorkflowError;
-    const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
+    const META: &'static ::hai_runtime::ActionMeta = &::hai_runtime::ActionMeta {
         service: &super::SERVICE,
         name: "RunWorkflow",
         rate_limit: ::std::option::Option::Some(5u32),
         idempotent: false,
         read_only: false,
+        idempotency_token: ::std::option::Option::None,
     };
 }
 /// A service error of `RunWorkflow`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
@@ -89,7 +90,7 @@ pub enum RunWorkflowError {
     /// A code common to every Tencent Cloud action (authentication, throttling, dry run, ...).
     Common(super::common_error::CommonError),
     /// A code this version of the SDK does not know for this action.
-    Unhandled(::hai_sdk::error::Unhandled),
+    Unhandled(::hai_runtime::error::Unhandled),
 }
 impl RunWorkflowError {
     /// Code, message and RequestId.
@@ -118,19 +119,22 @@ impl ::std::convert::From<ErrorMetadata> for RunWorkflowError {
             ::std::result::Result::Ok(common) => Self::Common(common),
             ::std::result::Result::Err(meta) => {
                 Self::Unhandled(
-                    ::hai_sdk::__private::unhandled(::hai_sdk::__private::SEALED, meta),
+                    ::hai_runtime::__private::unhandled(
+                        ::hai_runtime::__private::SEALED,
+                        meta,
+                    ),
                 )
             }
         }
     }
 }
-impl ::hai_sdk::ProvideErrorMetadata for RunWorkflowError {
+impl ::hai_runtime::ProvideErrorMetadata for RunWorkflowError {
     fn meta(&self) -> &ErrorMetadata {
         RunWorkflowError::meta(self)
     }
 }
-impl ::hai_sdk::ActionError for RunWorkflowError {
-    const RESEND_IS_HARMLESS: bool = <RunWorkflowRequest as ::hai_sdk::Action>::META
+impl ::hai_runtime::ActionError for RunWorkflowError {
+    const RESEND_IS_HARMLESS: bool = <RunWorkflowRequest as ::hai_runtime::Action>::META
         .resend_is_harmless();
 }
 impl ::std::fmt::Display for RunWorkflowError {

@@ -6,10 +6,10 @@
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Action2 {
     /// Optional.
@@ -43,10 +43,10 @@ impl Action2 {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct AllTypes {
     /// An enum over a string member.
@@ -445,10 +445,10 @@ impl AllTypes {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Box {
     /// Optional.
@@ -495,10 +495,10 @@ impl Box {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Call2 {
     /// Optional.
@@ -531,10 +531,10 @@ impl Call2 {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Client2 {
     /// Optional.
@@ -567,10 +567,10 @@ impl Client2 {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Clone {
     /// Optional.
@@ -617,10 +617,10 @@ impl Clone {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct CommonError2 {
     /// Optional.
@@ -653,10 +653,10 @@ impl CommonError2 {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Copy {
     /// Optional.
@@ -703,10 +703,10 @@ impl Copy {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Debug {
     /// Optional.
@@ -753,10 +753,10 @@ impl Debug {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Default {
     /// Optional.
@@ -803,10 +803,10 @@ impl Default {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Drop {
     /// Optional.
@@ -853,10 +853,10 @@ impl Drop {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Eq {
     /// Optional.
@@ -903,10 +903,10 @@ impl Eq {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Err {
     /// Optional.
@@ -953,10 +953,10 @@ impl Err {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Error2 {
     /// Optional.
@@ -989,10 +989,10 @@ impl Error2 {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct ErrorMetadata2 {
     /// Optional.
@@ -1025,10 +1025,10 @@ impl ErrorMetadata2 {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Fn {
     /// Optional.
@@ -1075,10 +1075,10 @@ impl Fn {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct From {
     /// Optional.
@@ -1125,10 +1125,10 @@ impl From {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Hash {
     /// Optional.
@@ -1175,10 +1175,10 @@ impl Hash {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct InstanceInfo {
     #[serde(
@@ -1193,10 +1193,10 @@ pub struct InstanceInfo {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct InstanceInfo2 {
     #[serde(
@@ -1211,10 +1211,10 @@ pub struct InstanceInfo2 {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct InstanceInfo3 {
     #[serde(
@@ -1253,10 +1253,10 @@ pub struct InstanceInfo3 {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Into {
     /// Optional.
@@ -1303,10 +1303,10 @@ impl Into {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct IntoIterator {
     /// Optional.
@@ -1353,10 +1353,10 @@ impl IntoIterator {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Iterator {
     /// Optional.
@@ -1403,10 +1403,10 @@ impl Iterator {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct JobConfig {
     /// Optional.
@@ -1455,10 +1455,10 @@ impl JobConfig {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct JobStep {
     /// Required.
@@ -1493,10 +1493,10 @@ impl JobStep {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Node {
     /// Optional.
@@ -1562,10 +1562,10 @@ impl Node {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct None {
     /// Optional.
@@ -1612,10 +1612,10 @@ impl None {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Ok {
     /// Optional.
@@ -1662,10 +1662,10 @@ impl Ok {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Option {
     /// Optional.
@@ -1698,10 +1698,10 @@ impl Option {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct PartialEq {
     /// Optional.
@@ -1748,10 +1748,10 @@ impl PartialEq {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Result {
     /// Optional.
@@ -1798,10 +1798,10 @@ impl Result {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Self_ {
     /// Optional.
@@ -1848,10 +1848,10 @@ impl Self_ {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Send {
     /// Optional.
@@ -1898,10 +1898,10 @@ impl Send {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Service2 {
     /// Optional.
@@ -1934,10 +1934,10 @@ impl Service2 {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Sized {
     /// Optional.
@@ -1984,10 +1984,10 @@ impl Sized {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Some {
     /// Optional.
@@ -2034,10 +2034,10 @@ impl Some {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct String {
     /// Optional.
@@ -2084,10 +2084,10 @@ impl String {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Sync {
     /// Optional.
@@ -2134,10 +2134,10 @@ impl Sync {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct ToOwned {
     /// Optional.
@@ -2184,10 +2184,10 @@ impl ToOwned {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct ToString {
     /// Optional.
@@ -2234,10 +2234,10 @@ impl ToString {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct UseStdNamesError {
     /// Optional.
@@ -2270,10 +2270,10 @@ impl UseStdNamesError {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Vec {
     /// Optional.
@@ -2320,10 +2320,10 @@ impl Vec {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct WorkflowTask {
     /// Optional.
@@ -2396,7 +2396,7 @@ pub enum Color {
     /// `Unknown`
     UnknownValue,
     /// A value this version of the SDK does not know; kept as sent.
-    Unknown(::hai_sdk::UnknownValue),
+    Unknown(::hai_runtime::UnknownValue),
 }
 impl Color {
     /// Every value known to this version of the SDK, as sent on the wire.
@@ -2418,8 +2418,8 @@ impl Color {
             "Unknown" => Self::UnknownValue,
             other => {
                 Self::Unknown(
-                    ::hai_sdk::__private::unknown_value(
-                        ::hai_sdk::__private::SEALED,
+                    ::hai_runtime::__private::unknown_value(
+                        ::hai_runtime::__private::SEALED,
                         other,
                     ),
                 )
@@ -2443,18 +2443,18 @@ impl ::std::fmt::Display for Color {
         f.write_str(self.as_str())
     }
 }
-impl ::hai_sdk::__private::serde::Serialize for Color {
-    fn serialize<S: ::hai_sdk::__private::serde::Serializer>(
+impl ::hai_runtime::__private::serde::Serialize for Color {
+    fn serialize<S: ::hai_runtime::__private::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::hai_sdk::__private::serde::Deserialize<'de> for Color {
-    fn deserialize<D: ::hai_sdk::__private::serde::Deserializer<'de>>(
+impl<'de> ::hai_runtime::__private::serde::Deserialize<'de> for Color {
+    fn deserialize<D: ::hai_runtime::__private::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::hai_sdk::__private::deserialize_str(deserializer, Self::from_wire)
+        ::hai_runtime::__private::deserialize_str(deserializer, Self::from_wire)
     }
 }

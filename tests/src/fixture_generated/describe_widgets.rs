@@ -38,17 +38,17 @@
 //!   }
 //! }
 //! ```
-use ::hai_sdk::ErrorMetadata;
+use ::hai_runtime::ErrorMetadata;
 /// Parameters of DescribeWidgets.
 #[derive(
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct DescribeWidgetsRequest {
     /// Filters, ANDed.
@@ -118,10 +118,10 @@ impl DescribeWidgetsRequest {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct DescribeWidgetsResponse {
     /// Number of matching widgets.
@@ -142,19 +142,20 @@ pub struct DescribeWidgetsResponse {
     #[serde(
         rename = "RequestId",
         default,
-        deserialize_with = "::hai_sdk::__private::null_as_default"
+        deserialize_with = "::hai_runtime::__private::null_as_default"
     )]
     pub request_id: ::std::string::String,
 }
-impl ::hai_sdk::Action for DescribeWidgetsRequest {
+impl ::hai_runtime::Action for DescribeWidgetsRequest {
     type Output = DescribeWidgetsResponse;
     type Error = DescribeWidgetsError;
-    const META: &'static ::hai_sdk::ActionMeta = &::hai_sdk::ActionMeta {
+    const META: &'static ::hai_runtime::ActionMeta = &::hai_runtime::ActionMeta {
         service: &super::SERVICE,
         name: "DescribeWidgets",
         rate_limit: ::std::option::Option::Some(10u32),
         idempotent: false,
         read_only: false,
+        idempotency_token: ::std::option::Option::None,
     };
 }
 /// A service error of `DescribeWidgets`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
@@ -164,7 +165,7 @@ pub enum DescribeWidgetsError {
     /// A code common to every Tencent Cloud action (authentication, throttling, dry run, ...).
     Common(super::common_error::CommonError),
     /// A code this version of the SDK does not know for this action.
-    Unhandled(::hai_sdk::error::Unhandled),
+    Unhandled(::hai_runtime::error::Unhandled),
 }
 impl DescribeWidgetsError {
     /// Code, message and RequestId.
@@ -193,19 +194,22 @@ impl ::std::convert::From<ErrorMetadata> for DescribeWidgetsError {
             ::std::result::Result::Ok(common) => Self::Common(common),
             ::std::result::Result::Err(meta) => {
                 Self::Unhandled(
-                    ::hai_sdk::__private::unhandled(::hai_sdk::__private::SEALED, meta),
+                    ::hai_runtime::__private::unhandled(
+                        ::hai_runtime::__private::SEALED,
+                        meta,
+                    ),
                 )
             }
         }
     }
 }
-impl ::hai_sdk::ProvideErrorMetadata for DescribeWidgetsError {
+impl ::hai_runtime::ProvideErrorMetadata for DescribeWidgetsError {
     fn meta(&self) -> &ErrorMetadata {
         DescribeWidgetsError::meta(self)
     }
 }
-impl ::hai_sdk::ActionError for DescribeWidgetsError {
-    const RESEND_IS_HARMLESS: bool = <DescribeWidgetsRequest as ::hai_sdk::Action>::META
+impl ::hai_runtime::ActionError for DescribeWidgetsError {
+    const RESEND_IS_HARMLESS: bool = <DescribeWidgetsRequest as ::hai_runtime::Action>::META
         .resend_is_harmless();
 }
 impl ::std::fmt::Display for DescribeWidgetsError {
@@ -214,7 +218,7 @@ impl ::std::fmt::Display for DescribeWidgetsError {
     }
 }
 impl ::std::error::Error for DescribeWidgetsError {}
-impl ::hai_sdk::paginator::Paginated for DescribeWidgetsRequest {
+impl ::hai_runtime::paginator::Paginated for DescribeWidgetsRequest {
     type Item = super::types::Widget;
     type PageSize = u64;
     const DEFAULT_PAGE_SIZE: ::std::option::Option<u64> = ::std::option::Option::Some(
@@ -232,11 +236,11 @@ impl ::hai_sdk::paginator::Paginated for DescribeWidgetsRequest {
     }
     fn set_page(&mut self, offset: i128, limit: ::std::option::Option<i128>) {
         self.offset = ::std::option::Option::Some(
-            <i64 as ::hai_sdk::paginator::PageInt>::saturating_from(offset),
+            <i64 as ::hai_runtime::paginator::PageInt>::saturating_from(offset),
         );
         if let ::std::option::Option::Some(limit) = limit {
             self.limit = ::std::option::Option::Some(
-                <u64 as ::hai_sdk::paginator::PageInt>::saturating_from(limit),
+                <u64 as ::hai_runtime::paginator::PageInt>::saturating_from(limit),
             );
         }
     }
@@ -253,11 +257,11 @@ impl ::hai_sdk::paginator::Paginated for DescribeWidgetsRequest {
     }
 }
 /// The pages of `DescribeWidgets`, a stream; created by the client method `describe_widgets_paginator`.
-pub type DescribeWidgetsPaginator = ::hai_sdk::paginator::Paginator<
+pub type DescribeWidgetsPaginator = ::hai_runtime::paginator::Paginator<
     DescribeWidgetsRequest,
 >;
 /// The items of every `DescribeWidgets` page, a stream; see `DescribeWidgetsPaginator::items`.
-pub type DescribeWidgetsItems = ::hai_sdk::paginator::Items<DescribeWidgetsRequest>;
+pub type DescribeWidgetsItems = ::hai_runtime::paginator::Items<DescribeWidgetsRequest>;
 /// Whether a widget in `state` can still reach `target`; a waiter gives up when it cannot.
 ///
 /// | Target | Unreachable from |

@@ -9,12 +9,58 @@ pub mod types;
 pub mod create_widget;
 /// `DescribeWidgets`: request, response and error types.
 pub mod describe_widgets;
-/// Client methods, one per action.
-pub mod client;
-pub use client::DemoClientExt;
-::hai_sdk::__require_runtime_interface!(2);
+mod client;
+/// A client of `demo` API `2020-01-01`: one method per action. Cheap to clone. Build one with `Client::from_env()` or `Client::builder()`, or from a shared `Config` with `Client::new(&config)`, so that the clients of several services share credentials, connections and limits.
+#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+pub struct Client {
+    config: ::hai_runtime::Config,
+}
+/// Configures a [`Client`]: the runtime's configuration builder, building this client.
+pub type ClientBuilder = ::hai_runtime::ConfigBuilder<Client>;
+impl ::hai_runtime::FromConfig for Client {
+    fn from_config(config: ::hai_runtime::Config) -> Self {
+        Client { config }
+    }
+}
+impl ::std::convert::AsRef<::hai_runtime::Config> for Client {
+    fn as_ref(&self) -> &::hai_runtime::Config {
+        &self.config
+    }
+}
+impl Client {
+    /// A client over `config`, sharing its credentials cache, connection pool and rate limiter with every other client built from it.
+    pub fn new(config: &::hai_runtime::Config) -> Self {
+        Client {
+            config: ::std::clone::Clone::clone(config),
+        }
+    }
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ::hai_runtime::ConfigBuilder::new()
+    }
+    /// A client configured from the environment: credentials from the default provider chain (looked up at the first call), region from `TENCENTCLOUD_REGION`, endpoint overrides from `TENCENTCLOUD_ENDPOINT_URL_<SERVICE>` and `TENCENTCLOUD_ENDPOINT_URL`.
+    pub fn from_env() -> ::std::result::Result<Self, ::hai_runtime::BuildError> {
+        ::hai_runtime::ConfigBuilder::new().from_env().build()
+    }
+    /// The configuration this client shares.
+    pub fn config(&self) -> &::hai_runtime::Config {
+        &self.config
+    }
+    /// The configured region, if any.
+    pub fn region(&self) -> ::std::option::Option<&str> {
+        self.config.region()
+    }
+    /// Prepares a call of any action; await the result to send it.
+    pub fn call<A: ::hai_runtime::Action>(
+        &self,
+        input: A,
+    ) -> ::hai_runtime::Call<'_, A> {
+        self.config.call(input)
+    }
+}
+::hai_runtime::__require_runtime_interface!(3);
 /// The `demo` service, API version `2020-01-01`. A made-up service that exercises the generator's corner cases.
-pub const SERVICE: ::hai_sdk::ServiceMeta = ::hai_sdk::ServiceMeta {
+pub const SERVICE: ::hai_runtime::ServiceMeta = ::hai_runtime::ServiceMeta {
     name: "demo",
     version: "2020-01-01",
     host: "demo.tencentcloudapi.com",

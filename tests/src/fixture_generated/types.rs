@@ -6,10 +6,10 @@
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Filter {
     /// Filter name.
@@ -43,10 +43,10 @@ impl Filter {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Tag {
     /// Tag key.
@@ -92,10 +92,10 @@ impl Tag {
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::hai_sdk::__private::serde::Serialize,
-    ::hai_sdk::__private::serde::Deserialize
+    ::hai_runtime::__private::serde::Serialize,
+    ::hai_runtime::__private::serde::Deserialize
 )]
-#[serde(crate = "::hai_sdk::__private::serde")]
+#[serde(crate = "::hai_runtime::__private::serde")]
 #[non_exhaustive]
 pub struct Widget {
     /// ID.
@@ -186,7 +186,7 @@ pub enum WidgetType {
     /// `UNKNOWN`: A value named like the fallback variant.
     UnknownValue,
     /// A value this version of the SDK does not know; kept as sent.
-    Unknown(::hai_sdk::UnknownValue),
+    Unknown(::hai_runtime::UnknownValue),
 }
 impl WidgetType {
     /// Every value known to this version of the SDK, as sent on the wire.
@@ -215,8 +215,8 @@ impl WidgetType {
             "UNKNOWN" => Self::UnknownValue,
             other => {
                 Self::Unknown(
-                    ::hai_sdk::__private::unknown_value(
-                        ::hai_sdk::__private::SEALED,
+                    ::hai_runtime::__private::unknown_value(
+                        ::hai_runtime::__private::SEALED,
                         other,
                     ),
                 )
@@ -240,18 +240,18 @@ impl ::std::fmt::Display for WidgetType {
         f.write_str(self.as_str())
     }
 }
-impl ::hai_sdk::__private::serde::Serialize for WidgetType {
-    fn serialize<S: ::hai_sdk::__private::serde::Serializer>(
+impl ::hai_runtime::__private::serde::Serialize for WidgetType {
+    fn serialize<S: ::hai_runtime::__private::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::hai_sdk::__private::serde::Deserialize<'de> for WidgetType {
-    fn deserialize<D: ::hai_sdk::__private::serde::Deserializer<'de>>(
+impl<'de> ::hai_runtime::__private::serde::Deserialize<'de> for WidgetType {
+    fn deserialize<D: ::hai_runtime::__private::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::hai_sdk::__private::deserialize_str(deserializer, Self::from_wire)
+        ::hai_runtime::__private::deserialize_str(deserializer, Self::from_wire)
     }
 }

@@ -296,16 +296,17 @@ mod constructs {
             "",
             500,
         ));
-        // Actions named like the tree's or the runtime's modules get `_action`.
+        // Actions named like the tree's own modules get `_action`; the runtime's module names
+        // are free (the tree has a `Client` of its own), and `Call` keeps its module.
         let metas = [
             <c::types_action::TypesRequest as hai_sdk::Action>::META.name,
             <c::client_action::ClientRequest as hai_sdk::Action>::META.name,
             <c::common_error_action::CommonErrorRequest as hai_sdk::Action>::META.name,
-            <c::retry_action::RetryRequest as hai_sdk::Action>::META.name,
-            <c::error_action::ErrorRequest as hai_sdk::Action>::META.name,
+            <c::retry::RetryRequest as hai_sdk::Action>::META.name,
+            <c::error::ErrorRequest as hai_sdk::Action>::META.name,
             <c::lib_action::LibRequest as hai_sdk::Action>::META.name,
             <c::mod_action::ModRequest as hai_sdk::Action>::META.name,
-            <c::call_action::CallRequest as hai_sdk::Action>::META.name,
+            <c::call::CallRequest as hai_sdk::Action>::META.name,
             <c::type_action::TypeRequest as hai_sdk::Action>::META.name,
             <c::self_::SelfRequest as hai_sdk::Action>::META.name,
         ];
@@ -324,6 +325,11 @@ mod constructs {
                 "Self"
             ]
         );
+        // `Call`'s client method yields to the client's own `call`.
+        let _ = |client: &c::Client| {
+            let _: hai_sdk::Call<'_, c::call::CallRequest> =
+                client.call_action(c::call::CallRequest::new());
+        };
     }
 
     #[test]
@@ -352,9 +358,9 @@ mod paging_and_waiting {
     use std::time::Duration;
 
     use futures_util::TryStreamExt;
-    use hai_sdk::{Client, Credentials, WaitError, WaiterConfig};
+    use hai_sdk::{Credentials, WaitError, WaiterConfig};
     use hai_tests::demo::describe_widgets::DescribeWidgetsRequest;
-    use hai_tests::demo::DemoClientExt;
+    use hai_tests::demo::Client;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::TcpListener;
 
@@ -445,14 +451,14 @@ mod paging_and_waiting {
         ])
         .await;
         let client = client(&url);
-        let ids: Vec<String> =
-            DemoClientExt::describe_widgets_paginator(&client, DescribeWidgetsRequest::new())
-                .page_size(2u64)
-                .items()
-                .map_ok(|w| w.widget_id.unwrap())
-                .try_collect()
-                .await
-                .unwrap();
+        let ids: Vec<String> = client
+            .describe_widgets_paginator(DescribeWidgetsRequest::new())
+            .page_size(2u64)
+            .items()
+            .map_ok(|w| w.widget_id.unwrap())
+            .try_collect()
+            .await
+            .unwrap();
         assert_eq!(ids, ["w-1", "w-2", "w-3"]);
         assert_eq!(
             *bodies.lock().unwrap(),

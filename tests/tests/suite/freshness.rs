@@ -9,8 +9,7 @@ fn generated_trees_are_fresh() {
         .expect("workspace root");
     let mut stale = Vec::new();
     for t in xtask::default_targets() {
-        let files =
-            xtask::generate_files(&root.join(t.spec), root, t.methods).expect("spec generates");
+        let files = xtask::generate_files(&root.join(t.spec), root).expect("spec generates");
         for s in hai_codegen::check_tree(&root.join(t.out), &files).expect("output dir readable") {
             stale.push(format!("{}/{} ({})", t.out, s.path, s.kind));
         }
@@ -28,8 +27,8 @@ fn generation_is_deterministic() {
         .parent()
         .expect("workspace root");
     for t in xtask::default_targets() {
-        let a = xtask::generate_files(&root.join(t.spec), root, t.methods.clone()).unwrap();
-        let b = xtask::generate_files(&root.join(t.spec), root, t.methods).unwrap();
+        let a = xtask::generate_files(&root.join(t.spec), root).unwrap();
+        let b = xtask::generate_files(&root.join(t.spec), root).unwrap();
         assert_eq!(a, b, "{}", t.spec);
     }
 }
@@ -40,7 +39,7 @@ fn every_generated_file_has_the_header() {
         .parent()
         .expect("workspace root");
     for t in xtask::default_targets() {
-        let files = xtask::generate_files(&root.join(t.spec), root, t.methods).unwrap();
+        let files = xtask::generate_files(&root.join(t.spec), root).unwrap();
         for f in files {
             let first = f.contents.lines().next().unwrap_or_default();
             assert!(

@@ -48,6 +48,7 @@ impl Action for DescribeThingsRequest {
         rate_limit: Some(20),
         idempotent: true,
         read_only: false,
+        idempotency_token: None,
     };
 }
 
@@ -74,6 +75,7 @@ impl Action for DescribeGlobalThingsRequest {
         rate_limit: None,
         idempotent: false,
         read_only: true,
+        idempotency_token: None,
     };
 }
 

@@ -1,4 +1,5 @@
-//! The client: configuration shared by clones, and [`Call`], the future of one action.
+//! [`Config`]: the configuration and connection state the clients of every service share,
+//! and [`Call`], the future of one action.
 
 mod builder;
 mod endpoint;
@@ -7,7 +8,7 @@ pub(crate) mod probe;
 mod sign;
 mod transport;
 
-pub use builder::{BuildError, ClientBuilder};
+pub use builder::{BuildError, ConfigBuilder, FromConfig};
 
 use std::fmt;
 use std::future::{Future, IntoFuture};
@@ -45,10 +46,16 @@ impl Language {
     }
 }
 
-/// A Tencent Cloud API client. Cheap to clone: clones share the connection pool, the rate
-/// limiter, the credentials provider and the signing-key cache.
+/// What the clients of every Tencent Cloud service share: the credentials provider with its
+/// cache, the transport and its connection pool, the region, the endpoint rules, retry and
+/// timeout settings and the rate limiter. Cheap to clone: clones share all of it.
+///
+/// A generated service `Client` is built from one (`Client::new(&config)`), so an
+/// application calling several services fetches credentials once and keeps one pool. It can
+/// also send any generated action itself ([`call`](Self::call)), or any action by its
+/// metadata with a JSON body ([`call_json`](Self::call_json)).
 #[derive(Clone)]
-pub struct Client {
+pub struct Config {
     inner: Arc<ClientInner>,
 }
 
@@ -71,10 +78,10 @@ pub(crate) struct ClientInner {
     pub(crate) clock: Option<Arc<dyn crate::credentials::Clock>>,
 }
 
-impl fmt::Debug for Client {
+impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let i = &*self.inner;
-        f.debug_struct("Client")
+        f.debug_struct("Config")
             .field("region", &i.region.as_ref().map(|r| &*r.0))
             .field("credentials", &i.credentials)
             .field(
@@ -91,19 +98,25 @@ impl fmt::Debug for Client {
     }
 }
 
-impl Client {
-    /// Starts configuring a client.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::new()
+impl AsRef<Config> for Config {
+    fn as_ref(&self) -> &Config {
+        self
+    }
+}
+
+impl Config {
+    /// Starts a configuration.
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::new()
     }
 
     /// A client configured from the environment: credentials from the default provider chain
     /// (`TENCENTCLOUD_SECRET_ID`/`_SECRET_KEY`/`_SESSION_TOKEN`, profile file, CVM role, TKE
     /// OIDC; looked up at the first call), region from `TENCENTCLOUD_REGION`, endpoint
-    /// overrides from `TENCENTCLOUD_ENDPOINT_URL_<SERVICE>` (e.g. `_HAI`) and
+    /// overrides from `TENCENTCLOUD_ENDPOINT_URL_<SERVICE>` (e.g. `_CVM`) and
     /// `TENCENTCLOUD_ENDPOINT_URL`.
-    pub fn from_env() -> Result<Client, BuildError> {
-        ClientBuilder::new().from_env().build()
+    pub fn from_env() -> Result<Config, BuildError> {
+        ConfigBuilder::new().from_env().build()
     }
 
     /// The configured region, if any.
@@ -135,7 +148,7 @@ pub(crate) struct CallOptions {
 /// One call of action `A`, with per-call options; `.await` it to send.
 #[must_use = "a call does nothing until it is awaited"]
 pub struct Call<'a, A: Action> {
-    client: &'a Client,
+    client: &'a Config,
     input: A,
     options: CallOptions,
 }
@@ -184,7 +197,7 @@ impl<A: Action> Call<'_, A> {
     }
 }
 
-impl Client {
+impl Config {
     /// Runs an action through the same execute path as every generated one, for actions
     /// the runtime itself calls (STS) with metadata made at run time. Returns the decoded
     /// `Response` object.

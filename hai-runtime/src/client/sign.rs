@@ -171,7 +171,7 @@ mod tests {
         sign(&SigningInput {
             secret_id: creds.secret_id(),
             secret_key: creds.secret_key(),
-            service: "hai",
+            service: "cvm",
             host,
             content_type: CONTENT_TYPE,
             method: "POST",
@@ -188,16 +188,16 @@ mod tests {
         let a = Credentials::new("AKIDa", "keyA", None);
         let b = Credentials::new("AKIDb", "keyB", Some("tok".into()));
         let cases: [(&Credentials, &str, &[u8], u64); 6] = [
-            (&a, "hai.tencentcloudapi.com", b"{}", 1_700_000_000),
-            (&a, "hai.tencentcloudapi.com", b"{\"x\":1}", 1_700_000_001),
+            (&a, "cvm.tencentcloudapi.com", b"{}", 1_700_000_000),
+            (&a, "cvm.tencentcloudapi.com", b"{\"x\":1}", 1_700_000_001),
             (&a, "127.0.0.1:8080", b"", 1_700_000_002),
             // next UTC day: the cached key must not be reused
-            (&a, "hai.tencentcloudapi.com", b"{}", 1_700_006_400 + 86_400),
-            (&b, "hai.tencentcloudapi.com", b"{}", 1_700_000_000),
-            (&a, "hai.tencentcloudapi.com", b"{}", 1_700_000_000),
+            (&a, "cvm.tencentcloudapi.com", b"{}", 1_700_006_400 + 86_400),
+            (&b, "cvm.tencentcloudapi.com", b"{}", 1_700_000_000),
+            (&a, "cvm.tencentcloudapi.com", b"{}", 1_700_000_000),
         ];
         for (creds, host, body, ts) in cases {
-            let got = cache.sign(creds, "hai", host, body, ts).unwrap();
+            let got = cache.sign(creds, "cvm", host, body, ts).unwrap();
             assert_eq!(
                 got.authorization.to_str().unwrap(),
                 reference(creds, host, body, ts)

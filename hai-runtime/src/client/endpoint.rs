@@ -189,6 +189,7 @@ mod tests {
         rate_limit: Some(20),
         idempotent: false,
         read_only: false,
+        idempotency_token: None,
     };
 
     fn vars(list: &[(&str, &str)]) -> impl Iterator<Item = (String, String)> {

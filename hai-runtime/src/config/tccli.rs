@@ -4,7 +4,7 @@
 //!   `role-arn` and `role-session-name`, and `type` (`cvm-role` to use the CVM instance role);
 //! - `<profile>.configure`: a JSON object whose `_sys_param` holds `region`, `output`
 //!   (`json`, `table`, `text`) and `language`, plus one object per service with its
-//!   `endpoint` and `version` (`"hai": {"endpoint": "hai.tencentcloudapi.com", ...}`),
+//!   `endpoint` and `version` (`"cvm": {"endpoint": "cvm.tencentcloudapi.com", ...}`),
 //!   optionally `waiter` (`timeout`, `interval` in seconds) and `sts` (`endpoint`).
 //!
 //! The profile is `TCCLI_PROFILE`, else `default`. Older tccli versions wrote `region` and
@@ -139,7 +139,7 @@ impl fmt::Debug for TccliCredential {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct TccliService {
-    /// `endpoint`: a host (`hai.tencentcloudapi.com`), used over HTTPS.
+    /// `endpoint`: a host (`cvm.tencentcloudapi.com`), used over HTTPS.
     pub endpoint: Option<String>,
     /// `version`: the API version tccli calls.
     pub version: Option<String>,
@@ -155,7 +155,7 @@ pub struct TccliConfigure {
     pub output: Option<String>,
     /// `language`: `zh-CN` or `en-US`.
     pub language: Option<String>,
-    /// Per-service entries by service name (`hai`, `cvm`, ...).
+    /// Per-service entries by service name (`cvm`, `hai`, ...).
     pub services: BTreeMap<String, TccliService>,
     /// `waiter.timeout`, seconds.
     pub waiter_timeout: Option<f64>,
@@ -394,7 +394,7 @@ mod tests {
             (
                 "default.configure",
                 r#"{"_sys_param": {"region": "ap-guangzhou", "output": "table", "arrayCount": 10},
-                    "hai": {"endpoint": "hai.tencentcloudapi.com", "version": "2023-08-12"},
+                    "cvm": {"endpoint": "cvm.tencentcloudapi.com", "version": "2017-03-12"},
                     "waiter": {"timeout": 60, "interval": 2}}"#,
             ),
         ]);
@@ -408,8 +408,8 @@ mod tests {
         assert_eq!(conf.region.as_deref(), Some("ap-guangzhou"));
         assert_eq!(conf.output.as_deref(), Some("table"));
         assert_eq!(
-            conf.services["hai"].endpoint.as_deref(),
-            Some("hai.tencentcloudapi.com")
+            conf.services["cvm"].endpoint.as_deref(),
+            Some("cvm.tencentcloudapi.com")
         );
         assert_eq!(conf.waiter_timeout, Some(60.0));
         assert_eq!(conf.waiter_interval, Some(2.0));

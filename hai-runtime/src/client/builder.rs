@@ -1,7 +1,8 @@
-//! [`ClientBuilder`]: every setting is checked here, so a built client cannot fail on
-//! configuration later (except an endpoint variable that is only read for its service).
+//! [`ConfigBuilder`]: every setting is checked here, so a built configuration cannot fail
+//! on it later (except an endpoint variable that is only read for its service).
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,7 +11,7 @@ use reqwest::header::HeaderValue;
 use super::endpoint::{Endpoint, EndpointConfig, Endpoints};
 use super::sign::SigningCache;
 use super::transport::{BuildFailure, Transport, Trust};
-use super::{Client, ClientInner, Language};
+use super::{ClientInner, Config, Language};
 use crate::credentials::{DefaultChain, ProvideCredentials};
 use crate::error::{Error, ErrorMetadata};
 use crate::rate_limit::RateLimiter;
@@ -25,9 +26,23 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default timeout of a whole call: all attempts, backoff and rate-limit waits.
 pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(120);
 
-/// Configures a [`Client`].
+/// A client that is built from a [`Config`]: the runtime's own and every generated service's
+/// `Client`, so that `builder()...build()` yields either.
+pub trait FromConfig: Sized {
+    /// Wraps the finished configuration.
+    fn from_config(config: Config) -> Self;
+}
+
+impl FromConfig for Config {
+    fn from_config(config: Config) -> Self {
+        config
+    }
+}
+
+/// Configures a [`Config`], or a service client built from one (`C`): a generated
+/// service's `ClientBuilder` is this builder for its `Client`.
 #[must_use]
-pub struct ClientBuilder {
+pub struct ConfigBuilder<C = Config> {
     region: Option<String>,
     credentials: Option<Arc<dyn ProvideCredentials>>,
     endpoint: Option<String>,
@@ -45,11 +60,12 @@ pub struct ClientBuilder {
     classifier: Option<RetryClassifier>,
     read_env: bool,
     clock: Option<Arc<dyn crate::credentials::Clock>>,
+    client: PhantomData<fn() -> C>,
 }
 
-impl fmt::Debug for ClientBuilder {
+impl<C> fmt::Debug for ConfigBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
+        f.debug_struct("ConfigBuilder")
             .field("region", &self.region)
             .field("credentials", &self.credentials)
             .field("endpoint", &self.endpoint)
@@ -67,13 +83,13 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-impl Default for ClientBuilder {
+impl<C> Default for ConfigBuilder<C> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl ClientBuilder {
+impl<C> ConfigBuilder<C> {
     /// Defaults: no region, no credentials, global endpoint, 10 s connect timeout, 60 s per
     /// attempt, 120 s per call, [`RetryPolicy::default`], rate limiting on, 8 MiB response
     /// bound.
@@ -96,6 +112,7 @@ impl ClientBuilder {
             classifier: None,
             read_env: true,
             clock: None,
+            client: PhantomData,
         }
     }
 
@@ -110,7 +127,7 @@ impl ClientBuilder {
     }
 
     /// The region, e.g. `ap-guangzhou`, sent as `X-TC-Region`. Services whose spec says a
-    /// region is required (HAI among them) refuse to send a call without one.
+    /// region is required refuse to send a call without one.
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
@@ -128,7 +145,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Use the regional host (`hai.<region>.tencentcloudapi.com`) instead of the global one.
+    /// Use the regional host (`<service>.<region>.tencentcloudapi.com`) instead of the global one.
     pub fn regional_endpoint(mut self, yes: bool) -> Self {
         self.regional_endpoint = yes;
         self
@@ -216,9 +233,9 @@ impl ClientBuilder {
     /// ```no_run
     /// # fn f() -> Result<(), Box<dyn std::error::Error>> {
     /// let pem = std::fs::read("/etc/company/root-ca.pem")?;
-    /// let client = hai_sdk::Client::builder()
+    /// let client = hai_runtime::Config::builder()
     ///     .add_root_certificate(pem)
-    ///     .credentials(hai_sdk::Credentials::new("AKID...", "...", None))
+    ///     .credentials(hai_runtime::Credentials::new("AKID...", "...", None))
     ///     .region("ap-guangzhou")
     ///     .build()?;
     /// # Ok(()) }
@@ -257,8 +274,15 @@ impl ClientBuilder {
         self
     }
 
-    /// Checks the settings and builds the client.
-    pub fn build(self) -> Result<Client, BuildError> {
+    /// Checks the settings and builds the configuration, wrapped in the client `C`.
+    pub fn build(self) -> Result<C, BuildError>
+    where
+        C: FromConfig,
+    {
+        self.build_config().map(C::from_config)
+    }
+
+    fn build_config(self) -> Result<Config, BuildError> {
         let credentials = self.credentials.ok_or(BuildError::MissingCredentials)?;
         let region = match self.region {
             Some(r) => {
@@ -310,7 +334,7 @@ impl ClientBuilder {
             }
         };
 
-        Ok(Client {
+        Ok(Config {
             inner: Arc::new(ClientInner {
                 http,
                 credentials,

@@ -120,7 +120,7 @@ fn jitter(base: Duration, attempt: u32, cap: Duration) -> Duration {
     Duration::from_nanos(fastrand::u64(0..=nanos))
 }
 
-/// What a [retry classifier](crate::ClientBuilder::retry_classifier) wants done with a failure.
+/// What a [retry classifier](crate::ConfigBuilder::retry_classifier) wants done with a failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RetryDecision {

@@ -8,7 +8,7 @@ use crate::error::ActionError;
 /// Static facts about one Tencent Cloud service at one API version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ServiceMeta {
-    /// Short name, e.g. `hai`; selects `TENCENTCLOUD_ENDPOINT_URL_<NAME>`.
+    /// Short name, e.g. `cvm`; selects `TENCENTCLOUD_ENDPOINT_URL_<NAME>`.
     pub name: &'static str,
     /// API version, sent as `X-TC-Version`.
     pub version: &'static str,
@@ -36,6 +36,9 @@ pub struct ActionMeta {
     /// Whether the action only reads; like `idempotent`, it allows retrying transient
     /// failures.
     pub read_only: bool,
+    /// Wire name of the input's idempotency token (`ClientToken`), if it has one: a call that
+    /// leaves it empty gets a fresh token, kept across the call's retries.
+    pub idempotency_token: Option<&'static str>,
 }
 
 impl ActionMeta {

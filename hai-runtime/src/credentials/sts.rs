@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::cache::{Cache, Clock, SystemClock, DEFAULT_REFRESH_MARGIN};
 use super::{Credentials, CredentialsError, ProvideCredentials, ProvideCredentialsFuture};
 use crate::action::{ActionMeta, ServiceMeta};
-use crate::client::{CallOptions, Client};
+use crate::client::{CallOptions, Config};
 use crate::error::shown::{Shown, REQUEST_ID_SHOWN};
 use crate::error::Error;
 
@@ -100,6 +100,7 @@ static ASSUME_ROLE: ActionMeta = ActionMeta {
     rate_limit: None,
     idempotent: true,
     read_only: false,
+    idempotency_token: None,
 };
 static ASSUME_ROLE_WITH_WEB_IDENTITY: ActionMeta = ActionMeta {
     service: &STS,
@@ -107,6 +108,7 @@ static ASSUME_ROLE_WITH_WEB_IDENTITY: ActionMeta = ActionMeta {
     rate_limit: None,
     idempotent: true,
     read_only: false,
+    idempotency_token: None,
 };
 
 /// An STS caller bound to one configuration.
@@ -184,7 +186,7 @@ impl StsClient {
             _ => self.metas[1],
         };
         let payload = serde_json::to_vec(body).map_err(|e| fetch(e.to_string()))?;
-        let builder = Client::builder()
+        let builder = Config::builder()
             .region(region)
             .endpoint(self.config.endpoint.clone())
             .endpoint_from_env(false)

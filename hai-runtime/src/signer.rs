@@ -32,7 +32,7 @@ pub struct SigningInput<'a> {
     pub secret_id: &'a str,
     /// SecretKey of the caller.
     pub secret_key: &'a str,
-    /// Signing service name from the spec (e.g. `hai`), never derived from the host.
+    /// Signing service name from the spec (e.g. `cvm`), never derived from the host.
     pub service: &'a str,
     /// The `Host` header value verbatim (with `:port` if the request carries one).
     pub host: &'a str,

@@ -72,6 +72,7 @@ mod tests {
         rate_limit: Some(20),
         idempotent: false,
         read_only: false,
+        idempotency_token: None,
     };
     const UNLIMITED: ActionMeta = ActionMeta {
         service: &SVC,
@@ -79,6 +80,7 @@ mod tests {
         rate_limit: None,
         idempotent: false,
         read_only: false,
+        idempotency_token: None,
     };
 
     #[tokio::test(start_paused = true)]

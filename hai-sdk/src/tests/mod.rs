@@ -1,0 +1,2 @@
+mod paginator;
+mod waiters;
