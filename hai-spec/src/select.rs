@@ -159,10 +159,12 @@ fn reachable(spec: &Spec, actions: &UniqueMap<crate::Action>) -> BTreeSet<String
 }
 
 /// Actions whose names are close to `name`: equal ignoring case, or within an edit
-/// distance of a third of its length (at least 2), best first.
+/// distance (ignoring case) of a quarter of its length, at least 2, best first. A looser
+/// bound drowns the likely match in names sharing only the verb (`DescribeRegions` ->
+/// `DescribeServices`).
 fn suggestions<'a>(name: &str, actions: impl Iterator<Item = &'a String>) -> Vec<String> {
     let len = name.chars().count();
-    let limit = (len / 3).max(2);
+    let limit = (len / 4).max(2);
     let folded = name.to_ascii_lowercase();
     let mut close: Vec<(usize, usize, &str)> = actions
         // Edit distance is at least the difference in length; skipping those candidates

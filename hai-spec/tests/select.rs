@@ -318,10 +318,11 @@ fn unknown_names_are_refused_with_close_matches_best_first() {
     let u = unknown(&spec, &["describeregions"]);
     assert_eq!(u.len(), 1);
     assert_eq!(u[0].name, "describeregions");
-    assert_eq!(u[0].suggestions[0], "DescribeRegions");
+    // Not also DescribeServices or DescribeScenes, which share only the verb.
+    assert_eq!(u[0].suggestions, ["DescribeRegions"]);
 
     let u = unknown(&spec, &["DescribeRegion"]);
-    assert_eq!(u[0].suggestions[0], "DescribeRegions");
+    assert_eq!(u[0].suggestions, ["DescribeRegions"]);
     assert!(u[0].suggestions.len() <= hai_spec::MAX_SUGGESTIONS);
 
     let u = unknown(&spec, &["describeinstance"]);
