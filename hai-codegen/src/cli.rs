@@ -14,7 +14,8 @@ hai-codegen: a typed Rust client for one Tencent Cloud service, for the hai-sdk 
 usage:
   hai-codegen (--api-json FILE [--errors FILE] [--overlay FILE] | --spec FILE)
               (--out DIR | --single-file FILE)
-              [--runtime PATH] [--trait NAME | --inherent] [--label TEXT] [--check]
+              [--actions NAME,...] [--runtime PATH] [--trait NAME | --inherent]
+              [--label TEXT] [--check]
 
 input (one of):
   --api-json FILE     Tencent's api.json of one service version; tccli ships every one as
@@ -32,6 +33,10 @@ output (one of):
   --single-file FILE  the same tree as one file for include!(...) (no inner attributes)
 
 options:
+  --actions NAME,...  generate only these actions (wire names: DescribeInstances,StopInstances)
+                      and what they use, to compile less of a large service; may be given
+                      again, the lists add up. An unknown name is an error suggesting close
+                      matches. Default: every action
   --runtime PATH      path of the runtime crate in generated code (default ::hai_sdk), e.g.
                       crate::sdk for a crate that re-exports it as `pub use hai_sdk as sdk;`
   --trait NAME        name of the client-method trait (default <Service>ClientExt: CvmClientExt)
@@ -97,6 +102,10 @@ pub enum Output {
 
 /// A parsed command line.
 #[derive(Debug, Clone)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "made once per run; boxing Args would only burden every match on it"
+)]
 pub enum Command {
     /// `--help`.
     Help,
@@ -167,6 +176,21 @@ pub fn parse_args(args: &[String]) -> Result<Command, UsageError> {
             "--trait" => once(&mut trait_name, value("a name")?)?,
             "--label" => once(&mut options.label, value("a text")?)?,
             "--runtime" => options.runtime = value("a path")?,
+            "--actions" => {
+                let list = value("a comma-separated list of action names")?;
+                let names: Vec<String> = list
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                if names.is_empty() {
+                    return Err(UsageError(format!(
+                        "{a} needs at least one action name, got `{list}`"
+                    )));
+                }
+                options.actions.get_or_insert_with(Vec::new).extend(names);
+            }
             "--inherent" => inherent = true,
             "--check" => check = true,
             other => {

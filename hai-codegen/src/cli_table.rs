@@ -26,6 +26,7 @@ pub fn generate_cli_table(
         label: Some(label.to_owned()),
         client_methods: ClientMethods::Inherent,
         runtime: runtime.to_owned(),
+        actions: None,
     };
     let model = ir::Model::build(spec, &options)?;
     let modules: BTreeMap<&str, (&str, &str)> = model
