@@ -14,7 +14,7 @@ hai-codegen: a typed Rust client for one Tencent Cloud service, on the hai-runti
 usage:
   hai-codegen (--api-json FILE [--errors FILE] [--overlay FILE] | --spec FILE)
               (--out DIR | --single-file FILE)
-              [--runtime PATH] [--label TEXT] [--check]
+              [--actions NAME,...] [--runtime PATH] [--label TEXT] [--check]
 
 input (one of):
   --api-json FILE     Tencent's api.json of one service version; tccli ships every one as
@@ -32,6 +32,10 @@ output (one of):
   --single-file FILE  the same tree as one file for include!(...) (no inner attributes)
 
 options:
+  --actions NAME,...  generate only these actions (wire names: DescribeInstances,StopInstances)
+                      and what they use, to compile less of a large service; may be given
+                      again, the lists add up. An unknown name is an error suggesting close
+                      matches. Default: every action
   --runtime PATH      path of the runtime crate in generated code (default ::hai_runtime),
                       e.g. crate::rt for a crate that re-exports it as `pub use hai_runtime as rt;`
   --label TEXT        text after `from` in each file's header (default: the input's file
@@ -93,6 +97,10 @@ pub enum Output {
 
 /// A parsed command line.
 #[derive(Debug, Clone)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "made once per run; boxing Args would only burden every match on it"
+)]
 pub enum Command {
     /// `--help`.
     Help,
@@ -160,6 +168,21 @@ pub fn parse_args(args: &[String]) -> Result<Command, UsageError> {
             "--single-file" => once(&mut single, value("a file")?)?,
             "--label" => once(&mut options.label, value("a text")?)?,
             "--runtime" => options.runtime = value("a path")?,
+            "--actions" => {
+                let list = value("a comma-separated list of action names")?;
+                let names: Vec<String> = list
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                if names.is_empty() {
+                    return Err(UsageError(format!(
+                        "{a} needs at least one action name, got `{list}`"
+                    )));
+                }
+                options.actions.get_or_insert_with(Vec::new).extend(names);
+            }
             "--check" => check = true,
             other => {
                 return Err(UsageError(format!(

@@ -25,6 +25,7 @@ pub fn generate_cli_table(
     let options = Options {
         label: Some(label.to_owned()),
         runtime: runtime.to_owned(),
+        actions: None,
     };
     let model = ir::Model::build(spec, &options)?;
     let modules: BTreeMap<&str, (&str, &str)> = model

@@ -700,7 +700,7 @@ fn client_module(model: &Model) -> TokenStream {
         .zip(&bodies)
         .map(|((d, s), b)| quote!(#d pub #s { #b }));
     quote! {
-        //! The client's methods: one per action, paginators and waiters.
+        //! The methods of `Client`.
         impl super::Client {
             #( #methods )*
         }

@@ -24,6 +24,9 @@
 //! and in the crate, `pub mod cvm { include!(concat!(env!("OUT_DIR"), "/cvm.rs")); }`. The
 //! `hai-codegen` command ([`cli`]) does the same from the command line.
 //!
+//! [`Options::actions`] (`--actions` on the command line) generates only the named actions
+//! and what they use, for a program that calls a few actions of a large service.
+//!
 //! Pipeline: spec -> `ir` (names resolved, sanitised and checked) -> tokens (`quote`, one
 //! emitter per fragment in `emit`) -> source (`prettyplease`). Output is deterministic: the
 //! same spec text always yields the same bytes.
@@ -130,6 +133,12 @@ pub struct Options {
     /// such as `crate::sdk` or `::my_cloud::sdk`. No `self` or `super`: the path must mean
     /// the same in every generated module.
     pub runtime: String,
+    /// Generate only these actions (wire names, `StopInstance`; repeats and order do not
+    /// matter) and the shapes, error codes, paginators and waiters they need, since compile
+    /// time grows with every action generated. `None`: every action. An unknown name is an
+    /// `options.actions` error listing the close matches. With a selection, the headers
+    /// name the actions, so output for another selection differs from it.
+    pub actions: Option<Vec<String>>,
 }
 
 impl Default for Options {
@@ -137,6 +146,7 @@ impl Default for Options {
         Self {
             label: None,
             runtime: DEFAULT_RUNTIME.to_owned(),
+            actions: None,
         }
     }
 }
@@ -177,8 +187,9 @@ impl fmt::Display for CodegenError {
 impl std::error::Error for CodegenError {}
 
 /// Generates the module tree for `spec`: `mod.rs` (the tree root), `types.rs`, `client.rs`,
-/// `common_error.rs` and one file per action. `spec_text` is hashed into the headers: pass
-/// the exact text the spec was read from (or [`hai_spec::to_text`] of a built spec).
+/// `common_error.rs` and one file per action ([`Options::actions`] narrows them). `spec_text`
+/// is hashed into the headers: pass the exact text the spec was read from (or
+/// [`hai_spec::to_text`] of a built spec), also with a selection.
 pub fn generate(
     spec: &hai_spec::Spec,
     spec_text: &str,
@@ -217,13 +228,27 @@ fn prepare(
     spec_text: &str,
     options: &Options,
 ) -> Result<(ir::Model, String), CodegenError> {
+    let selected;
+    let (spec, selection) = match &options.actions {
+        None => (spec, String::new()),
+        Some(names) => {
+            selected = hai_spec::select_actions(spec, names).map_err(|e| match e {
+                // A spec built in code and never validated: the fault is in the spec.
+                hai_spec::SelectError::Invalid(e) => CodegenError::new(e.path, e.message),
+                other => CodegenError::new("options.actions", other.to_string()),
+            })?;
+            let kept: Vec<&str> = selected.actions.keys().map(String::as_str).collect();
+            (&selected, format!("; actions: {}", kept.join(", ")))
+        }
+    };
     let model = ir::Model::build(spec, options)?;
     let label = match &options.label {
         Some(label) => check_label(label)?.to_owned(),
         None => format!("{}-{}", spec.service.name, spec.service.version),
     };
+    // The hash stays that of the text given: the selection is named beside it instead.
     let hash = hex(&Sha256::digest(spec_text.as_bytes()));
-    let header = format!("{HEADER_PREFIX}{label} (sha256 {hash}). Do not edit.\n\n");
+    let header = format!("{HEADER_PREFIX}{label} (sha256 {hash}{selection}). Do not edit.\n\n");
     Ok((model, header))
 }
 

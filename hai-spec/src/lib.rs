@@ -270,6 +270,11 @@
 //! the codes specific to this service. A code may be in both. Codes are
 //! `Word(.Word)*` with each word `[A-Za-z][A-Za-z0-9_]*`.
 //!
+//! # Selecting actions
+//!
+//! [`select_actions`] narrows a valid spec to the actions a program calls and what they
+//! need, so the generator compiles only that part of a large service.
+//!
 //! # Errors
 //!
 //! [`SpecError::path`] is a dotted path into the document: object keys joined by
@@ -284,12 +289,14 @@
 
 pub mod model;
 pub mod overlay;
+mod select;
 pub mod tencent;
 mod types;
 mod unique;
 mod validate;
 
 pub use model::*;
+pub use select::{select_actions, SelectError, UnknownAction, MAX_SUGGESTIONS};
 pub use types::TypeRef;
 pub use unique::UniqueMap;
 
