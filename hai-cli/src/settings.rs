@@ -6,8 +6,8 @@ use std::time::Duration;
 use clap::ArgMatches;
 use hai_sdk::config::tccli::{TccliConfigure, TccliFiles};
 use hai_sdk::credentials::{
-    AssumeRoleProvider, CredentialsError, CvmRoleProvider, DefaultChain, EnvironmentProvider,
-    ProvideCredentials, ProvideCredentialsFuture, TccliProvider,
+    AssumeRoleProvider, ChainProvider, CvmRoleProvider, DefaultChain, ProvideCredentials,
+    TccliProvider,
 };
 use hai_sdk::{Credentials, Language};
 
@@ -181,17 +181,23 @@ fn credentials(
         }
         (None, None) if m.get_flag("use-cvm-role") => Box::new(CvmRoleProvider::builder().build()),
         (None, None) => {
-            let mut chain: Vec<Box<dyn ProvideCredentials>> = Vec::new();
+            // tccli's order, from the SDK's own providers: the environment, the profile's
+            // files, then the rest of the default chain (its tccli entry is ours already).
+            let defaults = DefaultChain::builder().providers();
+            let mut chain = ChainProvider::new();
             if use_env {
-                chain.push(Box::new(EnvironmentProvider::from_env()));
+                chain = chain.with(defaults.environment);
             }
             if let Some(f) = files {
-                chain.push(Box::new(TccliProvider::new(f.clone()).sts(sts.clone())));
+                chain = chain.with(TccliProvider::new(f.clone()).sts(sts.clone()));
             }
             if use_env {
-                chain.push(Box::new(DefaultChain::new()));
+                chain = chain
+                    .with(defaults.profile)
+                    .with(defaults.cvm_role)
+                    .with(defaults.tke_oidc);
             }
-            Box::new(Chain(chain))
+            Box::new(chain)
         }
     };
     Ok(Some(match role {
@@ -203,28 +209,6 @@ fn credentials(
         ),
         None => source,
     }))
-}
-
-/// The first provider that is configured wins; an error of a configured one is final.
-#[derive(Debug)]
-struct Chain(Vec<Box<dyn ProvideCredentials>>);
-
-impl ProvideCredentials for Chain {
-    fn provide_credentials(&self) -> ProvideCredentialsFuture<'_> {
-        ProvideCredentialsFuture::new(async move {
-            let mut skipped = Vec::new();
-            for p in &self.0 {
-                match p.provide_credentials().await {
-                    Err(CredentialsError::NotConfigured { provider, reason }) => {
-                        skipped.push((provider, reason))
-                    }
-                    Err(CredentialsError::NoneFound(list)) => skipped.extend(list),
-                    other => return other,
-                }
-            }
-            Err(CredentialsError::NoneFound(skipped))
-        })
-    }
 }
 
 impl Settings {

@@ -16,11 +16,14 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::marker::PhantomData;
+
 use bytes::Bytes;
 use reqwest::header::HeaderValue;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use crate::action::Action;
+use crate::action::{Action, ActionMeta};
 use crate::credentials::ProvideCredentials;
 use crate::error::{BuildRequestError, BuildRequestErrorKind, DecodeError, Error};
 use crate::rate_limit::RateLimiter;
@@ -132,6 +135,27 @@ impl Config {
             options: CallOptions::default(),
         }
     }
+
+    /// Prepares an untyped call: the action of `meta` (a generated action's
+    /// `<Request as Action>::META`, or metadata of your own) with `body` as its request, the
+    /// `Response` object decoded as `T` (`serde_json::Value` keeps everything). Signing,
+    /// retries by the metadata's idempotency, deadlines, the response bound and error
+    /// classification are those of a typed call; service errors are typed as the common
+    /// codes. When the metadata names an idempotency token and `body` is an object without
+    /// one (or with `null` or `""`), a fresh token is set, the same for every retry.
+    pub fn call_json<T: DeserializeOwned + Send>(
+        &self,
+        meta: &'static ActionMeta,
+        body: serde_json::Value,
+    ) -> JsonCall<'_, T> {
+        JsonCall {
+            client: self,
+            meta,
+            body,
+            options: CallOptions::default(),
+            output: PhantomData,
+        }
+    }
 }
 
 /// Per-call overrides of the client's settings.
@@ -198,9 +222,9 @@ impl<A: Action> Call<'_, A> {
 }
 
 impl Config {
-    /// Runs an action through the same execute path as every generated one, for actions
-    /// the runtime itself calls (STS) with metadata made at run time. Returns the decoded
-    /// `Response` object.
+    /// Runs an action through the same execute path as every generated one, for untyped
+    /// calls and the actions the runtime itself calls (STS). Returns the decoded `Response`
+    /// object.
     pub(crate) async fn execute_raw<T: serde::de::DeserializeOwned + Send>(
         &self,
         meta: &'static crate::action::ActionMeta,
@@ -219,6 +243,95 @@ impl Config {
             };
         execute::execute(&self.inner, meta, Bytes::from(body), options, &mut decode).await?;
         output.ok_or_else(|| Error::Decode(not_decoded(name)))
+    }
+}
+
+/// One untyped call (see [`Config::call_json`]), with per-call options; `.await` it to send.
+#[must_use = "a call does nothing until it is awaited"]
+pub struct JsonCall<'a, T> {
+    client: &'a Config,
+    meta: &'static ActionMeta,
+    body: serde_json::Value,
+    options: CallOptions,
+    output: PhantomData<fn() -> T>,
+}
+
+impl<T> fmt::Debug for JsonCall<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The body may hold secrets (passwords): only its shape is shown.
+        f.debug_struct("JsonCall")
+            .field("action", &self.meta.name)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T> JsonCall<'_, T> {
+    /// Also retry failures after which the request may have taken effect; see
+    /// [`Call::retry_transient`].
+    pub fn retry_transient(mut self, yes: bool) -> Self {
+        self.options.retry_transient = Some(yes);
+        self
+    }
+
+    /// Replaces the configured retry policy for this call.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry_policy = Some(policy);
+        self
+    }
+
+    /// Replaces the timeout of each attempt for this call (`None`: no timeout).
+    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Replaces the call timeout for this call (`None`: no bound beyond the attempts').
+    pub fn call_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.options.call_timeout = Some(timeout);
+        self
+    }
+}
+
+impl<'a, T: DeserializeOwned + Send + 'a> IntoFuture for JsonCall<'a, T> {
+    type Output = Result<T, Error<crate::error::ErrorMetadata>>;
+    type IntoFuture = CallFuture<'a, T, crate::error::ErrorMetadata>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let JsonCall {
+                client,
+                meta,
+                mut body,
+                options,
+                ..
+            } = self;
+            if let (Some(member), serde_json::Value::Object(map)) =
+                (meta.idempotency_token, &mut body)
+            {
+                let unset = match map.get(member) {
+                    None | Some(serde_json::Value::Null) => true,
+                    Some(serde_json::Value::String(s)) => s.is_empty(),
+                    Some(_) => false,
+                };
+                if unset {
+                    map.insert(
+                        member.to_owned(),
+                        serde_json::Value::String(crate::__private::idempotency_token()),
+                    );
+                }
+            }
+            let bytes = serde_json::to_vec(&body).map_err(|e| {
+                Error::Build(BuildRequestError::new(
+                    meta.name,
+                    BuildRequestErrorKind::Serialize,
+                    format!("request does not serialise: {e}"),
+                    Some(Box::new(e)),
+                ))
+            })?;
+            drop(body);
+            client.execute_raw(meta, bytes, &options).await
+        })
     }
 }
 

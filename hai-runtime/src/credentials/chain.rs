@@ -26,9 +26,112 @@ use super::{CredentialsError, ProvideCredentials, ProvideCredentialsFuture};
 /// one to fix. When every provider is unconfigured, [`CredentialsError::NoneFound`] lists
 /// each one and why.
 #[derive(Debug)]
-pub struct DefaultChain {
+pub struct DefaultChain(ChainProvider);
+
+/// Providers tried in order, the rule of [`DefaultChain`] over any list: a provider with
+/// nothing configured is skipped, the first that yields credentials wins and is used alone
+/// from then on, any other error stops the search. When none is configured,
+/// [`CredentialsError::NoneFound`] lists each provider once (the lists of nested chains are
+/// merged, so a chain that contains a [`DefaultChain`] does not repeat its names).
+///
+/// ```
+/// use hai_runtime::credentials::{ChainProvider, DefaultChain, EnvironmentProvider, TccliProvider};
+///
+/// // tccli's order: the environment, then tccli's files, then the rest of the default chain.
+/// let defaults = DefaultChain::builder().providers();
+/// let chain = ChainProvider::new()
+///     .with(defaults.environment)
+///     .with(TccliProvider::from_env())
+///     .with(defaults.profile)
+///     .with(defaults.cvm_role)
+///     .with(defaults.tke_oidc);
+/// assert_eq!(chain.len(), 5);
+/// ```
+#[derive(Debug, Default)]
+pub struct ChainProvider {
     providers: Vec<Box<dyn ProvideCredentials>>,
     winner: OnceLock<usize>,
+}
+
+/// The providers of the [`DefaultChain`], configured by one [`DefaultChainBuilder`], to be
+/// composed in another order or with others through [`ChainProvider`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct DefaultProviders {
+    /// `TENCENTCLOUD_SECRET_ID`, `_SECRET_KEY`, `_SESSION_TOKEN`.
+    pub environment: EnvironmentProvider,
+    /// `~/.tencentcloud/credentials` and the machine-wide file.
+    pub profile: ProfileProvider,
+    /// The CVM instance role from the metadata service.
+    pub cvm_role: CvmRoleProvider,
+    /// TKE's OIDC web identity.
+    pub tke_oidc: TkeOidcProvider,
+    /// tccli's `~/.tccli/<$TCCLI_PROFILE or default>.credential`.
+    pub tccli: TccliProvider,
+}
+
+impl ChainProvider {
+    /// An empty chain (it finds nothing until providers are added).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends a provider.
+    pub fn with(mut self, provider: impl ProvideCredentials) -> Self {
+        self.providers.push(Box::new(provider));
+        self
+    }
+
+    /// Appends a provider already boxed.
+    pub fn with_boxed(mut self, provider: Box<dyn ProvideCredentials>) -> Self {
+        self.providers.push(provider);
+        self
+    }
+
+    /// How many providers the chain holds.
+    pub fn len(&self) -> usize {
+        self.providers.len()
+    }
+
+    /// Whether the chain holds no provider.
+    pub fn is_empty(&self) -> bool {
+        self.providers.is_empty()
+    }
+
+    async fn provide(&self) -> super::Result {
+        if let Some(&i) = self.winner.get() {
+            return self.providers[i].provide_credentials().await;
+        }
+        let mut skipped: Vec<(&'static str, String)> = Vec::with_capacity(self.providers.len());
+        let mut skip = |provider: &'static str, reason: String| {
+            if !skipped.iter().any(|(p, r)| *p == provider && *r == reason) {
+                skipped.push((provider, reason));
+            }
+        };
+        for (i, p) in self.providers.iter().enumerate() {
+            match p.provide_credentials().await {
+                Ok(c) => {
+                    let _ = self.winner.set(i);
+                    tracing::debug!(provider = c.provider_name(), "credentials found");
+                    return Ok(c);
+                }
+                Err(CredentialsError::NotConfigured { provider, reason }) => skip(provider, reason),
+                Err(CredentialsError::NoneFound(list)) => {
+                    for (provider, reason) in list {
+                        skip(provider, reason);
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(CredentialsError::NoneFound(skipped))
+    }
+}
+
+impl ProvideCredentials for ChainProvider {
+    fn provide_credentials(&self) -> ProvideCredentialsFuture<'_> {
+        ProvideCredentialsFuture::new(self.provide())
+    }
 }
 
 /// Options of a [`DefaultChain`], mainly so tests can inject the environment, paths and
@@ -73,32 +176,11 @@ impl DefaultChain {
             clock: Arc::new(SystemClock),
         }
     }
-
-    async fn provide(&self) -> super::Result {
-        if let Some(&i) = self.winner.get() {
-            return self.providers[i].provide_credentials().await;
-        }
-        let mut skipped = Vec::with_capacity(self.providers.len());
-        for (i, p) in self.providers.iter().enumerate() {
-            match p.provide_credentials().await {
-                Ok(c) => {
-                    let _ = self.winner.set(i);
-                    tracing::debug!(provider = c.provider_name(), "credentials found");
-                    return Ok(c);
-                }
-                Err(CredentialsError::NotConfigured { provider, reason }) => {
-                    skipped.push((provider, reason));
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        Err(CredentialsError::NoneFound(skipped))
-    }
 }
 
 impl ProvideCredentials for DefaultChain {
     fn provide_credentials(&self) -> ProvideCredentialsFuture<'_> {
-        ProvideCredentialsFuture::new(self.provide())
+        self.0.provide_credentials()
     }
 }
 
@@ -146,6 +228,19 @@ impl DefaultChainBuilder {
     }
     /// Builds the chain; nothing is read or fetched until first use.
     pub fn build(self) -> DefaultChain {
+        let p = self.providers();
+        DefaultChain(
+            ChainProvider::new()
+                .with(p.environment)
+                .with(p.profile)
+                .with(p.cvm_role)
+                .with(p.tke_oidc)
+                .with(p.tccli),
+        )
+    }
+
+    /// The chain's providers with these options, to compose a chain of another order.
+    pub fn providers(self) -> DefaultProviders {
         let mut profile = ProfileProvider::builder()
             .env(self.env.clone())
             .system_file(self.system_file)
@@ -169,15 +264,12 @@ impl DefaultChainBuilder {
             .sts(self.sts)
             .refresh_margin(self.margin)
             .clock(self.clock);
-        DefaultChain {
-            providers: vec![
-                Box::new(EnvironmentProvider::with_env(self.env)),
-                Box::new(profile.build()),
-                Box::new(cvm.build()),
-                Box::new(tke.build()),
-                Box::new(tccli),
-            ],
-            winner: OnceLock::new(),
+        DefaultProviders {
+            environment: EnvironmentProvider::with_env(self.env),
+            profile: profile.build(),
+            cvm_role: cvm.build(),
+            tke_oidc: tke.build(),
+            tccli,
         }
     }
 }

@@ -18,7 +18,7 @@ mod tccli;
 mod tke;
 
 pub use cache::{CachingProvider, Clock, SystemClock, DEFAULT_REFRESH_MARGIN};
-pub use chain::{DefaultChain, DefaultChainBuilder};
+pub use chain::{ChainProvider, DefaultChain, DefaultChainBuilder, DefaultProviders};
 pub use cvm::{CvmRoleProvider, CvmRoleProviderBuilder, DEFAULT_METADATA_URL};
 pub use env::{Env, EnvironmentProvider};
 pub use profile::{ProfileProvider, ProfileProviderBuilder, DEFAULT_SYSTEM_CREDENTIALS_FILE};

@@ -351,74 +351,20 @@ mod constructs {
 }
 
 /// The fixture's generated paginator (an `int64` offset with a `uint64` limit) and its widget
-/// waiter (selected through a filter, with a string state), called through the extension
-/// trait against a loopback server that answers canned bodies in turn.
+/// waiter (selected through a filter, with a string state), called through the generated
+/// client against a loopback server that answers canned bodies in turn.
 mod paging_and_waiting {
-    use std::sync::{Arc, Mutex};
     use std::time::Duration;
 
     use futures_util::TryStreamExt;
     use hai_sdk::{Credentials, WaitError, WaiterConfig};
     use hai_tests::demo::describe_widgets::DescribeWidgetsRequest;
     use hai_tests::demo::Client;
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    use tokio::net::TcpListener;
 
-    type Bodies = Arc<Mutex<Vec<serde_json::Value>>>;
-
-    /// Answers the n-th request with `answers[n]` (the last one afterwards); records bodies.
-    async fn serve(answers: Vec<serde_json::Value>) -> (String, Bodies) {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let bodies: Bodies = Arc::default();
-        let seen = bodies.clone();
-        tokio::spawn(async move {
-            while let Ok((mut stream, _)) = listener.accept().await {
-                let (seen, answers) = (seen.clone(), answers.clone());
-                tokio::spawn(async move {
-                    let mut buf = Vec::new();
-                    loop {
-                        let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
-                            let mut chunk = [0u8; 4096];
-                            match stream.read(&mut chunk).await {
-                                Ok(0) | Err(_) => return,
-                                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                            }
-                            continue;
-                        };
-                        let head = String::from_utf8_lossy(&buf[..end]).to_lowercase();
-                        let len: usize = head
-                            .lines()
-                            .find_map(|l| l.strip_prefix("content-length:"))
-                            .map_or(0, |v| v.trim().parse().unwrap());
-                        while buf.len() < end + 4 + len {
-                            let mut chunk = [0u8; 4096];
-                            match stream.read(&mut chunk).await {
-                                Ok(0) | Err(_) => return,
-                                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                            }
-                        }
-                        let body: serde_json::Value =
-                            serde_json::from_slice(&buf[end + 4..end + 4 + len]).unwrap();
-                        buf.drain(..end + 4 + len);
-                        let n = {
-                            let mut seen = seen.lock().unwrap();
-                            seen.push(body);
-                            seen.len() - 1
-                        };
-                        let answer = answers[n.min(answers.len() - 1)].to_string();
-                        let reply = format!(
-                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}",
-                            answer.len()
-                        );
-                        if stream.write_all(reply.as_bytes()).await.is_err() {
-                            return;
-                        }
-                    }
-                });
-            }
-        });
-        (url, bodies)
+    /// The shared loopback server: its URL and a way to read the bodies it received.
+    async fn serve(answers: Vec<serde_json::Value>) -> (String, crate::support::Loopback) {
+        let server = crate::support::loopback(answers).await;
+        (server.url.clone(), server)
     }
 
     fn client(url: &str) -> Client {
@@ -461,7 +407,7 @@ mod paging_and_waiting {
             .unwrap();
         assert_eq!(ids, ["w-1", "w-2", "w-3"]);
         assert_eq!(
-            *bodies.lock().unwrap(),
+            bodies.bodies(),
             [
                 serde_json::json!({"Offset": 0, "Limit": 2}),
                 serde_json::json!({"Offset": 2, "Limit": 2})
@@ -485,9 +431,9 @@ mod paging_and_waiting {
             .await
             .unwrap();
         assert_eq!(w.state.as_deref(), Some("READY"));
-        for body in bodies.lock().unwrap().iter() {
+        for body in bodies.bodies() {
             assert_eq!(
-                *body,
+                body,
                 serde_json::json!({"Filters": [{"Name": "widget-id", "Values": ["w-1"]}]})
             );
         }

@@ -18,6 +18,7 @@ mod prompts;
 mod properties;
 mod rate_limit;
 mod services;
+mod shared_config;
 mod signature_hints;
 mod stop_instance;
 mod stop_instance_types;

@@ -197,3 +197,110 @@ pub fn code<T: std::fmt::Debug, E: hai_sdk::ProvideErrorMetadata + std::fmt::Deb
             .to_owned(),
     }
 }
+
+/// What a [`loopback`] server saw of one request.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    /// Header names lower-cased, values as sent.
+    pub headers: std::collections::BTreeMap<String, String>,
+    /// The JSON body.
+    pub body: serde_json::Value,
+}
+
+impl Recorded {
+    /// The service named in the TC3 credential scope (`.../<service>/tc3_request`).
+    pub fn signed_service(&self) -> Option<&str> {
+        let auth = self.headers.get("authorization")?;
+        let scope = auth.split("Credential=").nth(1)?.split(',').next()?;
+        scope.split('/').nth(2)
+    }
+}
+
+/// A keep-alive HTTP/1.1 server on 127.0.0.1 for runtime tests that need no emulator.
+pub struct Loopback {
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// Every request, in arrival order.
+    pub requests: std::sync::Arc<std::sync::Mutex<Vec<Recorded>>>,
+    /// How many connections were accepted.
+    pub connections: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Loopback {
+    /// The bodies received so far.
+    pub fn bodies(&self) -> Vec<serde_json::Value> {
+        self.requests
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|r| r.body.clone())
+            .collect()
+    }
+}
+
+/// Starts a [`Loopback`] answering the n-th request with `answers[n]` (the last one
+/// afterwards), with `200 OK` and keep-alive.
+pub async fn loopback(answers: Vec<serde_json::Value>) -> Loopback {
+    use std::sync::atomic::Ordering;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let server = Loopback {
+        url,
+        requests: Default::default(),
+        connections: Default::default(),
+    };
+    let (seen, connections) = (server.requests.clone(), server.connections.clone());
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            connections.fetch_add(1, Ordering::SeqCst);
+            let (seen, answers) = (seen.clone(), answers.clone());
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                loop {
+                    let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
+                        match stream.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                        continue;
+                    };
+                    let head = String::from_utf8_lossy(&buf[..end]).into_owned();
+                    let headers: std::collections::BTreeMap<String, String> = head
+                        .split("\r\n")
+                        .skip(1)
+                        .filter_map(|l| l.split_once(':'))
+                        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+                        .collect();
+                    let len: usize = headers
+                        .get("content-length")
+                        .map_or(0, |v| v.parse().unwrap());
+                    while buf.len() < end + 4 + len {
+                        match stream.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    let body = serde_json::from_slice(&buf[end + 4..end + 4 + len]).unwrap();
+                    buf.drain(..end + 4 + len);
+                    let n = {
+                        let mut seen = seen.lock().unwrap();
+                        seen.push(Recorded { headers, body });
+                        seen.len() - 1
+                    };
+                    let answer = answers[n.min(answers.len() - 1)].to_string();
+                    let reply = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}",
+                        answer.len()
+                    );
+                    if stream.write_all(reply.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    server
+}
