@@ -5,7 +5,7 @@
 //! the line they were read from; values come out trimmed.
 #![no_main]
 
-use hai_sdk::__fuzz;
+use hai_runtime::__fuzz;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

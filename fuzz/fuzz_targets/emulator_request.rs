@@ -13,7 +13,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use hai_emulator::__fuzz::{self, Pipeline, Request};
 use hai_emulator::{DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY};
-use hai_sdk::signer::{self, Payload, SigningInput};
+use hai_runtime::signer::{self, Payload, SigningInput};
 use libfuzzer_sys::fuzz_target;
 
 /// Loading the spec takes milliseconds; do it once per process.

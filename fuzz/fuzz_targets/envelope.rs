@@ -5,7 +5,7 @@
 //! error, whatever the member's shape; a failed call must never look like a success.
 #![no_main]
 
-use hai_sdk::__fuzz::{self, ProbeOutcome};
+use hai_runtime::__fuzz::{self, ProbeOutcome};
 use hai_sdk::describe_instances::DescribeInstancesRequest;
 use libfuzzer_sys::fuzz_target;
 

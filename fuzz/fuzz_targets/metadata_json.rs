@@ -4,7 +4,7 @@
 //! that are accepted carry the JSON's non-empty id and key, a token and an expiry.
 #![no_main]
 
-use hai_sdk::__fuzz;
+use hai_runtime::__fuzz;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,5 +1,5 @@
 // A tree generated for another (here an older) runtime interface names the mismatch instead
 // of failing on whatever item changed.
-::hai_sdk::__require_runtime_interface!(1);
+::hai_runtime::__require_runtime_interface!(1);
 
 fn main() {}

@@ -2,7 +2,7 @@
 //!
 //! Downloads `tccli` (which ships one api.json per service and version) into
 //! `target/tencent-check/`, imports each api.json, generates it into a crate of a scratch
-//! workspace (`target/tencent-check/ws`, one crate per api.json, each depending on hai-sdk by
+//! workspace (`target/tencent-check/ws`, one crate per api.json, each depending on hai-runtime by
 //! path) and runs one `cargo check` over that workspace. Prints one line per api.json and the
 //! totals. Not part of CI: it downloads and takes minutes.
 
@@ -71,7 +71,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<ExitCode, String> {
     let ws = base.join("ws");
     let crates_dir = ws.join("crates");
     fs::create_dir_all(&crates_dir).map_err(|e| format!("{}: {e}", crates_dir.display()))?;
-    let sdk = root.join("hai-sdk");
+    let sdk = root.join("hai-runtime");
     let mut outcomes: BTreeMap<String, Outcome> = BTreeMap::new();
     let gen_started = Instant::now();
     // One worker per core; each api.json is independent.
@@ -237,7 +237,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<ExitCode, String> {
     }
     let total = outcomes.len();
     if !status.success() && compiled == generated && unattributed == 0 {
-        // cargo failed without a diagnostic in any generated crate (e.g. hai-sdk itself).
+        // cargo failed without a diagnostic in any generated crate (e.g. hai-runtime itself).
         unattributed += 1;
     }
     println!(
@@ -359,7 +359,7 @@ fn generate_one(s: &Service, crates_dir: &Path, sdk: &Path, root: &Path) -> Outc
     let src = dir.join("src");
     let manifest = format!(
         "[package]\nname = \"{}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-         [dependencies]\nhai-sdk = {{ path = \"{}\" }}\n",
+         [dependencies]\nhai-runtime = {{ path = \"{}\" }}\n",
         s.crate_name(),
         sdk.display().to_string().replace('\\', "/")
     );
