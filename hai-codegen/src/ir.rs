@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use hai_spec::{Shape, Spec, TypeRef};
+use hai_spec::{ResolvedShape, ResolvedSpec, Shape, Spec, TypeRef};
 
 use crate::names::{camel, code_variant, is_valid_ident, snake};
 use crate::{ClientMethods, CodegenError, Options};
@@ -294,10 +294,6 @@ fn checked_ident(ident: String, path: &str, what: &str) -> Result<String, Codege
     Ok(ident)
 }
 
-fn parse_type(text: &str, path: &str) -> Result<TypeRef, CodegenError> {
-    TypeRef::parse(text).map_err(|m| CodegenError::new(path, m))
-}
-
 /// Hands out identifiers in one namespace: a name already taken gets the first free numeric
 /// suffix (`name` + `sep` + 2, 3, ...), so collisions are resolved in order of appearance.
 struct Namer {
@@ -328,8 +324,14 @@ impl Namer {
 
 impl Model {
     pub fn build(spec: &Spec, options: &Options) -> Result<Model, CodegenError> {
+        // Every type is read as validation parsed it. The spec is validated here because
+        // a `Spec` proves nothing by itself (it may be built or changed in code).
+        let resolved = spec
+            .resolve()
+            .map_err(|e| CodegenError::new(e.path, e.message))?;
         let mut b = Builder {
             spec,
+            resolved: &resolved,
             places: BTreeMap::new(),
             types: Namer::new(RESERVED_TYPES, ""),
         };
@@ -395,6 +397,8 @@ fn code_variants<'c>(
 
 struct Builder<'a> {
     spec: &'a Spec,
+    /// The spec's types, parsed by validation.
+    resolved: &'a ResolvedSpec<'a>,
     /// shape name -> (module, Rust type name) for structures and enums.
     places: BTreeMap<String, (String, String)>,
     /// Rust type names: unique across the tree.
@@ -422,7 +426,7 @@ impl<'a> Builder<'a> {
 
     fn structs(&self) -> Result<Vec<StructIr>, CodegenError> {
         let (input_reach, output_reach) = self.reachability()?;
-        let by_value = self.by_value_edges()?;
+        let by_value = self.by_value_edges();
         let mut structs = Vec::new();
         for (shape_name, shape) in self.spec.shapes.iter() {
             let Shape::Structure(st) = shape else {
@@ -434,12 +438,12 @@ impl<'a> Builder<'a> {
             let output = output_reach.contains(shape_name);
             let mut fields = Vec::new();
             let mut idents = Namer::new(&[], "_");
-            for (i, m) in st.members.iter().enumerate() {
+            for (i, rm) in self.resolved.members(shape_name).iter().enumerate() {
+                let (m, tref) = (rm.member, &rm.ty);
                 let mpath = format!("{path}.members[{i}]");
                 let ident = idents.claim(checked_ident(snake(&m.name), &mpath, "member name")?);
-                let tref = parse_type(&m.ty, &format!("{mpath}.type"))?;
-                let ty = self.ty(&tref, &format!("{mpath}.type"))?;
-                let boxed = matches!(&tref, TypeRef::Shape(t)
+                let ty = self.ty(tref, &format!("{mpath}.type"))?;
+                let boxed = matches!(tref, TypeRef::Shape(t)
                     if by_value.contains_key(t.as_str()) && reaches(&by_value, t, shape_name));
                 let request_id = output && m.name == "RequestId" && matches!(tref, TypeRef::String);
                 let optional = !request_id && (output || !m.required);
@@ -585,19 +589,9 @@ impl<'a> Builder<'a> {
 
     /// The shape name of a list's structure elements (`list<X>` or a named list of `X`).
     fn element_shape(&self, shape: &str, member: &str) -> Option<String> {
-        let st = self.spec.structure(shape)?;
-        let m = st.members.iter().find(|m| m.name == member)?;
-        let t = TypeRef::parse(&m.ty).ok()?;
-        let inner = match t {
-            TypeRef::List(inner) => *inner,
-            TypeRef::Shape(n) => match self.spec.shapes.get(&n)? {
-                Shape::List(l) => l.member_type().ok()?,
-                _ => return None,
-            },
-            _ => return None,
-        };
-        match inner {
-            TypeRef::Shape(n) if self.spec.structure(&n).is_some() => Some(n),
+        let m = self.resolved.member(shape, member)?;
+        match self.resolved.list_element(&m.ty)? {
+            TypeRef::Shape(n) if self.spec.structure(n).is_some() => Some(n.clone()),
             _ => None,
         }
     }
@@ -896,13 +890,9 @@ impl<'a> Builder<'a> {
             TypeRef::Float64 => Ty::F64,
             TypeRef::List(inner) => Ty::Vec(Box::new(self.ty(inner, path)?)),
             TypeRef::Map(inner) => Ty::Map(Box::new(self.ty(inner, path)?)),
-            TypeRef::Shape(name) => match self.spec.shapes.get(name) {
-                Some(Shape::List(l)) => {
-                    Ty::Vec(Box::new(self.ty(&parse_type(&l.member, path)?, path)?))
-                }
-                Some(Shape::Map(m)) => {
-                    Ty::Map(Box::new(self.ty(&parse_type(&m.value, path)?, path)?))
-                }
+            TypeRef::Shape(name) => match self.resolved.shape(name) {
+                Some(ResolvedShape::List(_, t)) => Ty::Vec(Box::new(self.ty(t, path)?)),
+                Some(ResolvedShape::Map(_, t)) => Ty::Map(Box::new(self.ty(t, path)?)),
                 Some(_) => {
                     let (module, name) = self.places[name].clone();
                     Ty::Named { module, name }
@@ -922,12 +912,9 @@ impl<'a> Builder<'a> {
         match t {
             TypeRef::List(i) | TypeRef::Map(i) => self.mentioned(i, path, out),
             TypeRef::Shape(n) => {
-                match self.spec.shapes.get(n) {
-                    Some(Shape::List(l)) => {
-                        self.mentioned(&parse_type(&l.member, path)?, path, out)?
-                    }
-                    Some(Shape::Map(m)) => {
-                        self.mentioned(&parse_type(&m.value, path)?, path, out)?
+                match self.resolved.shape(n) {
+                    Some(ResolvedShape::List(_, t) | ResolvedShape::Map(_, t)) => {
+                        self.mentioned(t, path, out)?
                     }
                     Some(_) => out.push(n.clone()),
                     None => return Err(CodegenError::new(path, format!("unknown shape \"{n}\""))),
@@ -954,34 +941,30 @@ impl<'a> Builder<'a> {
             if !seen.insert(name.clone()) {
                 continue;
             }
-            if let Some(Shape::Structure(st)) = self.spec.shapes.get(&name) {
-                for (i, m) in st.members.iter().enumerate() {
-                    let path = format!("shapes.{name}.members[{i}].type");
-                    self.mentioned(&parse_type(&m.ty, &path)?, &path, &mut stack)?;
-                }
+            for (i, m) in self.resolved.members(&name).iter().enumerate() {
+                let path = format!("shapes.{name}.members[{i}].type");
+                self.mentioned(&m.ty, &path, &mut stack)?;
             }
         }
         Ok(())
     }
 
     /// structure -> structures it holds directly by value (not through a list or map).
-    fn by_value_edges(&self) -> Result<BTreeMap<&str, Vec<String>>, CodegenError> {
+    fn by_value_edges(&self) -> BTreeMap<&str, Vec<String>> {
         let mut edges = BTreeMap::new();
-        for (name, shape) in self.spec.shapes.iter() {
-            if let Shape::Structure(st) = shape {
-                let mut out = Vec::new();
-                for (i, m) in st.members.iter().enumerate() {
-                    let path = format!("shapes.{name}.members[{i}].type");
-                    if let TypeRef::Shape(t) = parse_type(&m.ty, &path)? {
-                        if matches!(self.spec.shapes.get(&t), Some(Shape::Structure(_))) {
-                            out.push(t);
-                        }
-                    }
-                }
-                edges.insert(name.as_str(), out);
+        for (name, shape) in self.resolved.shapes() {
+            if let ResolvedShape::Structure(_, members) = shape {
+                let out = members
+                    .iter()
+                    .filter_map(|m| match &m.ty {
+                        TypeRef::Shape(t) if self.spec.structure(t).is_some() => Some(t.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                edges.insert(name, out);
             }
         }
-        Ok(edges)
+        edges
     }
 }
 
