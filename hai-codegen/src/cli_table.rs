@@ -4,18 +4,19 @@
 //! spec's order). The table is data, not a parser: the tool builds its argument parser from
 //! it at run time, so the generated file stays small and needs no argument-parsing crate here.
 
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
-
-use hai_spec::{Shape, Spec, TypeRef};
+use hai_spec::Spec;
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::quote;
 use sha2::{Digest, Sha256};
 
-use crate::{ir, ClientMethods, CodegenError, GeneratedFile, Options, HEADER_PREFIX};
+use crate::ir::{self, WireTy};
+use crate::{ClientMethods, CodegenError, GeneratedFile, Options, HEADER_PREFIX};
 
 /// Generates `commands.rs` of the command-line tool for `spec`. `spec_text` is hashed into
 /// the header (pass the exact text the spec was read from); `label` names the spec in it;
 /// `runtime` is the path of the SDK crate whose typed actions the dispatch names
-/// (`::hai_sdk`).
+/// (`::hai_sdk`). The table is emitted from the same model as the client, so its actions,
+/// structures and members are the client's.
 pub fn generate_cli_table(
     spec: &Spec,
     spec_text: &str,
@@ -28,106 +29,9 @@ pub fn generate_cli_table(
         runtime: runtime.to_owned(),
     };
     let model = ir::Model::build(spec, &options)?;
-    let modules: BTreeMap<&str, (&str, &str)> = model
-        .actions
-        .iter()
-        .map(|a| (a.wire.as_str(), (a.module.as_str(), a.input.as_str())))
-        .collect();
-
-    // Structures in name order; each gets an index the types refer to.
-    let structs: Vec<&str> = spec
-        .shapes
-        .iter()
-        .filter(|(_, s)| matches!(s, Shape::Structure(_)))
-        .map(|(n, _)| n.as_str())
-        .collect();
-    let index: BTreeMap<&str, usize> = structs.iter().enumerate().map(|(i, n)| (*n, i)).collect();
-
-    let mut out = String::new();
-    out.push_str("use super::super::table::{ActionDef, MemberDef, StructDef, Ty};\n");
-    let _ = writeln!(
-        out,
-        "/// Every action of {} {}, in name order.",
-        spec.service.name, spec.service.version
-    );
-    out.push_str("pub static ACTIONS: &[ActionDef] = &[\n");
-    for (wire, action) in spec.actions.iter() {
-        let path = format!("actions.{wire}");
-        let input = *index.get(action.input.as_str()).ok_or_else(|| {
-            CodegenError::new(&path, format!("input `{}` is no structure", action.input))
-        })?;
-        let output = *index.get(action.output.as_str()).ok_or_else(|| {
-            CodegenError::new(&path, format!("output `{}` is no structure", action.output))
-        })?;
-        let example = action
-            .examples
-            .first()
-            .map(|e| serde_json::to_string_pretty(&e.request).unwrap_or_default());
-        let _ = writeln!(
-            out,
-            "ActionDef {{ name: {}, kebab: {}, doc: {}, input: {input}, output: {output}, example: {} }},",
-            lit(wire),
-            lit(&heck_kebab(wire)),
-            lit(&action.doc),
-            opt_lit(example.as_deref()),
-        );
-    }
-    out.push_str("];\n");
-    out.push_str("/// Every structure, in name order; `Ty::Struct` holds an index into it.\n");
-    out.push_str("pub static STRUCTS: &[StructDef] = &[\n");
-    for name in &structs {
-        let Some(Shape::Structure(s)) = spec.shapes.get(*name) else {
-            continue;
-        };
-        let _ = write!(out, "StructDef {{ name: {}, members: &[", lit(name));
-        for (i, m) in s.members.iter().enumerate() {
-            let path = format!("shapes.{name}.members[{i}]");
-            let ty = m
-                .type_ref()
-                .map_err(|e| CodegenError::new(&path, e))
-                .and_then(|t| ty_text(spec, &index, &t, &path))?;
-            let _ = write!(
-                out,
-                "MemberDef {{ name: {}, kebab: {}, ty: {ty}, required: {}, doc: {}, default: {}, example: {} }},",
-                lit(&m.name),
-                lit(&heck_kebab(&m.name)),
-                m.required,
-                lit(&m.doc),
-                opt_lit(m.default.as_ref().map(|v| v.to_string()).as_deref()),
-                opt_lit(m.example.as_ref().map(|v| v.to_string()).as_deref()),
-            );
-        }
-        out.push_str("] },\n");
-    }
-    out.push_str("];\n");
-
-    out.push_str(
-        "/// Sends `body` as action number `action` of [`ACTIONS`] through the SDK's typed\n\
-         /// action (its metadata, rate limit and retry rules) and returns the `Response` object.\n",
-    );
-    let runtime = runtime.trim();
-    out.push_str(&format!(
-        "pub async fn send(client: &{runtime}::Client, action: usize, body: super::super::json::Json, options: &super::super::call::CallSettings) -> ::std::result::Result<super::super::json::Json, super::super::call::CallError> {{\n    match action {{\n"
-    ));
-    for (i, wire) in spec.actions.keys().enumerate() {
-        let (module, input) = modules
-            .get(wire.as_str())
-            .ok_or_else(|| CodegenError::new(format!("actions.{wire}"), "action has no module"))?;
-        let _ = writeln!(
-            out,
-            "        {i} => super::super::call::send::<{runtime}::{module}::{input}>(client, body, options).await,"
-        );
-    }
-    out.push_str(
-        "        _ => ::std::result::Result::Err(super::super::call::CallError::NoSuchAction),\n    }\n}\n",
-    );
-
-    let file: syn::File = syn::parse_str(&out)
+    let file: syn::File = syn::parse2(table(&model))
         .map_err(|e| CodegenError::new("cli", format!("generated table does not parse: {e}")))?;
-    let hash: String = Sha256::digest(spec_text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hash = crate::hex(&Sha256::digest(spec_text.as_bytes()));
     let mut contents = format!("{HEADER_PREFIX}{label} (sha256 {hash}). Do not edit.\n\n");
     contents.push_str(&prettyplease::unparse(&file));
     Ok(GeneratedFile {
@@ -136,54 +40,131 @@ pub fn generate_cli_table(
     })
 }
 
+/// The whole file: `ACTIONS`, `STRUCTS` and the `send` dispatch.
+fn table(model: &ir::Model) -> TokenStream {
+    let actions_doc = format!(
+        " Every action of {} {}, in name order.",
+        model.service.name, model.service.version
+    );
+    let actions = model.actions.iter().map(action_def);
+    let structs = model.structs.iter().map(struct_def);
+    let runtime = &model.runtime.tokens;
+    let arms = model.actions.iter().enumerate().map(|(i, a)| {
+        let i = Literal::usize_unsuffixed(i);
+        let module = ident(&a.module);
+        let input = ident(&a.input);
+        quote! {
+            #i => super::super::call::send::<#runtime::#module::#input>(client, body, options).await,
+        }
+    });
+    quote! {
+        use super::super::table::{ActionDef, MemberDef, StructDef, Ty};
+        #[doc = #actions_doc]
+        pub static ACTIONS: &[ActionDef] = &[#(#actions),*];
+        /// Every structure, in name order; `Ty::Struct` holds an index into it.
+        pub static STRUCTS: &[StructDef] = &[#(#structs),*];
+        /// Sends `body` as action number `action` of [`ACTIONS`] through the SDK's typed
+        /// action (its metadata, rate limit and retry rules) and returns the `Response` object.
+        pub async fn send(
+            client: &#runtime::Client,
+            action: usize,
+            body: super::super::json::Json,
+            options: &super::super::call::CallSettings,
+        ) -> ::std::result::Result<super::super::json::Json, super::super::call::CallError> {
+            match action {
+                #(#arms)*
+                _ => ::std::result::Result::Err(super::super::call::CallError::NoSuchAction),
+            }
+        }
+    }
+}
+
+fn action_def(a: &ir::ActionIr) -> TokenStream {
+    let ir::ActionIr {
+        wire, kebab, doc, ..
+    } = a;
+    let input = Literal::usize_unsuffixed(a.input_struct);
+    let output = Literal::usize_unsuffixed(a.output_struct);
+    let example = opt_str(a.examples.first().map(|e| e.request.as_str()));
+    quote! {
+        ActionDef {
+            name: #wire,
+            kebab: #kebab,
+            doc: #doc,
+            input: #input,
+            output: #output,
+            example: #example,
+        }
+    }
+}
+
+fn struct_def(s: &ir::StructIr) -> TokenStream {
+    let name = &s.wire;
+    let members = s.fields.iter().map(|f| {
+        let ir::FieldIr {
+            wire,
+            kebab,
+            required,
+            doc,
+            ..
+        } = f;
+        let ty = ty(&f.wire_ty);
+        let default = opt_str(f.default.as_ref().map(ToString::to_string).as_deref());
+        let example = opt_str(f.example.as_ref().map(ToString::to_string).as_deref());
+        quote! {
+            MemberDef {
+                name: #wire,
+                kebab: #kebab,
+                ty: #ty,
+                required: #required,
+                doc: #doc,
+                default: #default,
+                example: #example,
+            }
+        }
+    });
+    quote! {
+        StructDef { name: #name, members: &[#(#members),*] }
+    }
+}
+
 /// The `Ty` expression of a member type.
-fn ty_text(
-    spec: &Spec,
-    index: &BTreeMap<&str, usize>,
-    t: &TypeRef,
-    path: &str,
-) -> Result<String, CodegenError> {
-    Ok(match t {
-        TypeRef::String => "Ty::String".into(),
-        TypeRef::Boolean => "Ty::Bool".into(),
-        TypeRef::Int64 => "Ty::Int".into(),
-        TypeRef::UInt64 => "Ty::UInt".into(),
-        TypeRef::Float64 => "Ty::Float".into(),
-        TypeRef::List(inner) => format!("Ty::List(&{})", ty_text(spec, index, inner, path)?),
-        TypeRef::Map(inner) => format!("Ty::Map(&{})", ty_text(spec, index, inner, path)?),
-        TypeRef::Shape(name) => match spec.shapes.get(name) {
-            Some(Shape::Structure(_)) => format!("Ty::Struct({})", index[name.as_str()]),
-            Some(Shape::Enum(e)) => {
-                let values: Vec<String> = e.values.iter().map(|v| lit(&v.value)).collect();
-                format!("Ty::Enum(&[{}])", values.join(", "))
-            }
-            Some(Shape::List(l)) => {
-                let inner = l.member_type().map_err(|e| CodegenError::new(path, e))?;
-                format!("Ty::List(&{})", ty_text(spec, index, &inner, path)?)
-            }
-            Some(Shape::Map(m)) => {
-                let inner = m.value_type().map_err(|e| CodegenError::new(path, e))?;
-                format!("Ty::Map(&{})", ty_text(spec, index, &inner, path)?)
-            }
-            None => return Err(CodegenError::new(path, format!("unknown shape `{name}`"))),
-        },
-    })
+fn ty(t: &WireTy) -> TokenStream {
+    match t {
+        WireTy::String => quote!(Ty::String),
+        WireTy::Bool => quote!(Ty::Bool),
+        WireTy::Int64 => quote!(Ty::Int),
+        WireTy::UInt64 => quote!(Ty::UInt),
+        WireTy::Float64 => quote!(Ty::Float),
+        WireTy::List(inner) => {
+            let inner = ty(inner);
+            quote!(Ty::List(&#inner))
+        }
+        WireTy::Map(inner) => {
+            let inner = ty(inner);
+            quote!(Ty::Map(&#inner))
+        }
+        WireTy::Struct(i) => {
+            let i = Literal::usize_unsuffixed(*i);
+            quote!(Ty::Struct(#i))
+        }
+        WireTy::Enum(values) => quote!(Ty::Enum(&[#(#values),*])),
+    }
 }
 
-/// `InstanceId` -> `instance-id`, `GPUCount` -> `gpu-count`.
-fn heck_kebab(wire: &str) -> String {
-    heck::ToKebabCase::to_kebab_case(wire)
-}
-
-/// A Rust string literal (Debug escaping is valid literal syntax).
-fn lit(s: &str) -> String {
-    format!("{s:?}")
-}
-
-fn opt_lit(s: Option<&str>) -> String {
+/// `Some("...")` or `None`, by absolute path.
+fn opt_str(s: Option<&str>) -> TokenStream {
     match s {
-        Some(s) => format!("Some({})", lit(s)),
-        None => "None".into(),
+        Some(s) => quote!(::std::option::Option::Some(#s)),
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+/// An IR identifier (checked when the model was built); `r#type` stays raw.
+fn ident(s: &str) -> Ident {
+    match s.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(s, Span::call_site()),
     }
 }
 

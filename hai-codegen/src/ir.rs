@@ -127,10 +127,16 @@ pub struct ServiceIr {
 
 pub struct ActionIr {
     pub wire: String,
+    /// `stop-instance` for `StopInstance`: the command-line alias.
+    pub kebab: String,
     pub module: String,
     pub doc: String,
     pub input: String,
     pub output: String,
+    /// Index of the input structure in `Model::structs`.
+    pub input_struct: usize,
+    /// Index of the output structure in `Model::structs`.
+    pub output_struct: usize,
     pub error_enum: String,
     pub errors: Vec<CodeIr>,
     pub rate_limit: Option<u32>,
@@ -232,6 +238,8 @@ pub struct CodeIr {
 }
 
 pub struct StructIr {
+    /// The shape's name in the spec.
+    pub wire: String,
     pub name: String,
     pub module: String,
     pub doc: String,
@@ -244,9 +252,13 @@ pub struct StructIr {
 
 pub struct FieldIr {
     pub wire: String,
+    /// `instance-id` for `InstanceId`: the command-line option alias.
+    pub kebab: String,
     pub ident: String,
     pub doc: String,
     pub ty: Ty,
+    /// The type as the wire sees it (for the command table).
+    pub wire_ty: WireTy,
     pub required: bool,
     /// Held as `Option<T>`.
     pub optional: bool,
@@ -272,6 +284,20 @@ pub enum Ty {
     Map(Box<Ty>),
 }
 
+/// A member type as JSON on the wire has it: named lists and maps are lists and maps of
+/// their element types, a structure is its index in `Model::structs`, an enum its values.
+pub enum WireTy {
+    String,
+    Bool,
+    Int64,
+    UInt64,
+    Float64,
+    List(Box<WireTy>),
+    Map(Box<WireTy>),
+    Struct(usize),
+    Enum(Vec<String>),
+}
+
 pub struct EnumIr {
     pub name: String,
     pub doc: String,
@@ -292,6 +318,11 @@ fn checked_ident(ident: String, path: &str, what: &str) -> Result<String, Codege
         ));
     }
     Ok(ident)
+}
+
+/// `InstanceId` -> `instance-id`, `GPUCount` -> `gpu-count`: command-line names.
+fn kebab(wire: &str) -> String {
+    heck::ToKebabCase::to_kebab_case(wire)
 }
 
 /// Hands out identifiers in one namespace: a name already taken gets the first free numeric
@@ -334,6 +365,7 @@ impl Model {
             resolved: &resolved,
             places: BTreeMap::new(),
             types: Namer::new(RESERVED_TYPES, ""),
+            struct_indices: struct_indices(spec),
         };
         b.place_shapes()?;
         let structs = b.structs()?;
@@ -377,6 +409,16 @@ impl Model {
     }
 }
 
+/// Structure name -> its index among the structures in name order (`Model::structs`).
+fn struct_indices(spec: &Spec) -> BTreeMap<&str, usize> {
+    spec.shapes
+        .iter()
+        .filter(|(_, shape)| matches!(shape, Shape::Structure(_)))
+        .enumerate()
+        .map(|(i, (name, _))| (name.as_str(), i))
+        .collect()
+}
+
 /// Error codes -> variants, numbered on collision; `Common` and `Unhandled` are taken.
 fn code_variants<'c>(
     codes: impl Iterator<Item = (&'c str, String)>,
@@ -399,6 +441,8 @@ struct Builder<'a> {
     spec: &'a Spec,
     /// The spec's types, parsed by validation.
     resolved: &'a ResolvedSpec<'a>,
+    /// structure name -> index in `Model::structs`.
+    struct_indices: BTreeMap<&'a str, usize>,
     /// shape name -> (module, Rust type name) for structures and enums.
     places: BTreeMap<String, (String, String)>,
     /// Rust type names: unique across the tree.
@@ -443,15 +487,18 @@ impl<'a> Builder<'a> {
                 let mpath = format!("{path}.members[{i}]");
                 let ident = idents.claim(checked_ident(snake(&m.name), &mpath, "member name")?);
                 let ty = self.ty(tref, &format!("{mpath}.type"))?;
+                let wire_ty = self.wire_ty(tref, &format!("{mpath}.type"))?;
                 let boxed = matches!(tref, TypeRef::Shape(t)
                     if by_value.contains_key(t.as_str()) && reaches(&by_value, t, shape_name));
                 let request_id = output && m.name == "RequestId" && matches!(tref, TypeRef::String);
                 let optional = !request_id && (output || !m.required);
                 fields.push(FieldIr {
                     wire: m.name.clone(),
+                    kebab: kebab(&m.name),
                     ident,
                     doc: m.doc.clone(),
                     ty,
+                    wire_ty,
                     required: m.required,
                     optional,
                     boxed,
@@ -462,6 +509,7 @@ impl<'a> Builder<'a> {
                 });
             }
             structs.push(StructIr {
+                wire: shape_name.clone(),
                 name,
                 module,
                 doc: st.doc.clone(),
@@ -542,10 +590,13 @@ impl<'a> Builder<'a> {
             actions.push(ActionIr {
                 client_token,
                 wire: wire.clone(),
+                kebab: kebab(wire),
                 module,
                 doc: action.doc.clone(),
                 input: self.places[&action.input].1.clone(),
                 output: self.places[&action.output].1.clone(),
+                input_struct: self.index(&action.input, &format!("{path}.input"))?,
+                output_struct: self.index(&action.output, &format!("{path}.output"))?,
                 error_enum,
                 errors,
                 rate_limit: action.rate_limit,
@@ -900,6 +951,37 @@ impl<'a> Builder<'a> {
                 None => return Err(CodegenError::new(path, format!("unknown shape \"{name}\""))),
             },
         })
+    }
+
+    /// The wire form of a type: named lists and maps expanded, a structure by its index, an
+    /// enum by its values.
+    fn wire_ty(&self, t: &TypeRef, path: &str) -> Result<WireTy, CodegenError> {
+        Ok(match t {
+            TypeRef::String => WireTy::String,
+            TypeRef::Boolean => WireTy::Bool,
+            TypeRef::Int64 => WireTy::Int64,
+            TypeRef::UInt64 => WireTy::UInt64,
+            TypeRef::Float64 => WireTy::Float64,
+            TypeRef::List(inner) => WireTy::List(Box::new(self.wire_ty(inner, path)?)),
+            TypeRef::Map(inner) => WireTy::Map(Box::new(self.wire_ty(inner, path)?)),
+            TypeRef::Shape(name) => match self.resolved.shape(name) {
+                Some(ResolvedShape::List(_, t)) => WireTy::List(Box::new(self.wire_ty(t, path)?)),
+                Some(ResolvedShape::Map(_, t)) => WireTy::Map(Box::new(self.wire_ty(t, path)?)),
+                Some(ResolvedShape::Structure(..)) => WireTy::Struct(self.index(name, path)?),
+                Some(ResolvedShape::Enum(e)) => {
+                    WireTy::Enum(e.values.iter().map(|v| v.value.clone()).collect())
+                }
+                None => return Err(CodegenError::new(path, format!("unknown shape \"{name}\""))),
+            },
+        })
+    }
+
+    /// The index of a structure in `Model::structs`.
+    fn index(&self, shape: &str, path: &str) -> Result<usize, CodegenError> {
+        self.struct_indices
+            .get(shape)
+            .copied()
+            .ok_or_else(|| CodegenError::new(path, format!("\"{shape}\" is not a structure")))
     }
 
     /// Every shape a type reference mentions, through named lists and maps.
