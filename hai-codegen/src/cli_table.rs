@@ -170,6 +170,18 @@ fn ident(s: &str) -> Ident {
 
 #[cfg(test)]
 mod tests {
+    use std::path::{Path, PathBuf};
+
+    use hai_spec::{ResolvedShape, ResolvedSpec, TypeRef};
+    use quote::ToTokens;
+    use syn::{Expr, Item, Lit};
+
+    use crate::{ir, ClientMethods, Options, Source};
+
+    fn root() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    }
+
     #[test]
     fn the_hai_table_generates_and_names_every_action() {
         let path = hai_spec::hai_spec_path();
@@ -187,5 +199,306 @@ mod tests {
             .contents
             .contains("::hai_sdk::stop_instance::StopInstanceRequest"));
         assert!(file.contents.contains("kebab: \"stop-instance\""));
+    }
+
+    /// The checked-in table is what the generator makes of the checked-in spec (as
+    /// `cargo xtask regen` labels it), and it parses.
+    #[test]
+    fn the_checked_in_table_is_fresh_and_parses() {
+        let label = format!("hai-spec/{}", hai_spec::HAI_SPEC_FILE);
+        let text = std::fs::read_to_string(root().join(&label)).unwrap();
+        let spec = hai_spec::parse(&text).unwrap();
+        let fresh = super::generate_cli_table(&spec, &text, &label, "::hai_sdk").unwrap();
+        let path = root().join("hai-cli/src/generated").join(&fresh.path);
+        let checked_in = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("\r\n", "\n");
+        syn::parse_file(&checked_in).expect("the checked-in table parses");
+        assert!(
+            checked_in == fresh.contents,
+            "{} is stale: run `cargo xtask regen`",
+            path.display()
+        );
+    }
+
+    /// The elements of `pub static NAME: &[..] = &[..];`.
+    fn elements<'f>(file: &'f syn::File, name: &str) -> Vec<&'f Expr> {
+        let value = file
+            .items
+            .iter()
+            .find_map(|item| match item {
+                Item::Static(s) if s.ident == name => Some(&*s.expr),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no static {name}"));
+        array(value)
+    }
+
+    /// The elements of `&[..]`.
+    fn array(e: &Expr) -> Vec<&Expr> {
+        match e {
+            Expr::Reference(r) => match &*r.expr {
+                Expr::Array(a) => a.elems.iter().collect(),
+                other => panic!("not an array: {}", other.to_token_stream()),
+            },
+            other => panic!("not a reference: {}", other.to_token_stream()),
+        }
+    }
+
+    /// Field `name` of a struct expression.
+    fn field<'e>(e: &'e Expr, name: &str) -> &'e Expr {
+        let Expr::Struct(s) = e else {
+            panic!("not a struct: {}", e.to_token_stream())
+        };
+        s.fields
+            .iter()
+            .find(|f| f.member.to_token_stream().to_string() == name)
+            .map(|f| &f.expr)
+            .unwrap_or_else(|| panic!("no field {name}"))
+    }
+
+    fn lit(e: &Expr) -> &Lit {
+        match e {
+            Expr::Lit(l) => &l.lit,
+            other => panic!("not a literal: {}", other.to_token_stream()),
+        }
+    }
+
+    fn string(e: &Expr) -> String {
+        match lit(e) {
+            Lit::Str(s) => s.value(),
+            other => panic!("not a string: {}", other.to_token_stream()),
+        }
+    }
+
+    fn index(e: &Expr) -> usize {
+        match lit(e) {
+            Lit::Int(i) => i.base10_parse().unwrap(),
+            other => panic!("not an integer: {}", other.to_token_stream()),
+        }
+    }
+
+    /// `::std::option::Option::Some("..")` -> `Some(..)`, `::std::option::Option::None` -> `None`.
+    fn opt_string(e: &Expr) -> Option<String> {
+        match e {
+            Expr::Call(c) => {
+                assert_eq!(
+                    c.func.to_token_stream().to_string().replace(' ', ""),
+                    "::std::option::Option::Some"
+                );
+                Some(string(&c.args[0]))
+            }
+            Expr::Path(p) => {
+                assert_eq!(
+                    p.to_token_stream().to_string().replace(' ', ""),
+                    "::std::option::Option::None"
+                );
+                None
+            }
+            other => panic!("not an option: {}", other.to_token_stream()),
+        }
+    }
+
+    /// `Ty::Name(arg)` -> (`Name`, `arg`).
+    fn ty_parts(e: &Expr) -> (String, Option<&Expr>) {
+        match e {
+            Expr::Path(p) => (p.path.segments[1].ident.to_string(), None),
+            Expr::Call(c) => {
+                let Expr::Path(p) = &*c.func else {
+                    panic!("not a Ty: {}", e.to_token_stream())
+                };
+                (p.path.segments[1].ident.to_string(), Some(&c.args[0]))
+            }
+            other => panic!("not a Ty: {}", other.to_token_stream()),
+        }
+    }
+
+    /// Checks a `Ty` expression against the member type the spec resolves, independently of
+    /// the model: structures by the name of the `STRUCTS` entry they point at.
+    fn check_ty(resolved: &ResolvedSpec<'_>, structs: &[&Expr], t: &TypeRef, e: &Expr, at: &str) {
+        let (kind, arg) = ty_parts(e);
+        let inner = |t: &TypeRef| {
+            let Some(Expr::Reference(r)) = arg else {
+                panic!("{at}: {kind} without &Ty")
+            };
+            check_ty(resolved, structs, t, &r.expr, at)
+        };
+        match t {
+            TypeRef::String => assert_eq!(kind, "String", "{at}"),
+            TypeRef::Boolean => assert_eq!(kind, "Bool", "{at}"),
+            TypeRef::Int64 => assert_eq!(kind, "Int", "{at}"),
+            TypeRef::UInt64 => assert_eq!(kind, "UInt", "{at}"),
+            TypeRef::Float64 => assert_eq!(kind, "Float", "{at}"),
+            TypeRef::List(t) => {
+                assert_eq!(kind, "List", "{at}");
+                inner(t)
+            }
+            TypeRef::Map(t) => {
+                assert_eq!(kind, "Map", "{at}");
+                inner(t)
+            }
+            TypeRef::Shape(name) => match resolved.shape(name).expect("resolved") {
+                ResolvedShape::List(_, t) => {
+                    assert_eq!(kind, "List", "{at}");
+                    inner(t)
+                }
+                ResolvedShape::Map(_, t) => {
+                    assert_eq!(kind, "Map", "{at}");
+                    inner(t)
+                }
+                ResolvedShape::Structure(..) => {
+                    assert_eq!(kind, "Struct", "{at}");
+                    let i = index(arg.expect("an index"));
+                    assert_eq!(string(field(structs[i], "name")), *name, "{at}");
+                }
+                ResolvedShape::Enum(en) => {
+                    assert_eq!(kind, "Enum", "{at}");
+                    let values: Vec<String> = array(arg.expect("values"))
+                        .into_iter()
+                        .map(string)
+                        .collect();
+                    let want: Vec<&str> = en.values.iter().map(|v| v.value.as_str()).collect();
+                    assert_eq!(values, want, "{at}");
+                }
+            },
+        }
+    }
+
+    /// The table of `source` parses, and its actions, structures and members are the
+    /// model's and the spec's, one to one and in the same order.
+    fn check_table(source: &Source, runtime: &str) -> (usize, usize) {
+        let spec = source.spec();
+        let file = super::generate_cli_table(spec, source.text(), "t.json", runtime).unwrap();
+        let parsed = syn::parse_file(&file.contents).expect("the table parses");
+        let options = Options {
+            label: Some("t.json".into()),
+            client_methods: ClientMethods::Inherent,
+            runtime: runtime.into(),
+        };
+        let model = ir::Model::build(spec, &options).unwrap();
+        let resolved = spec.resolve().unwrap();
+        let actions = elements(&parsed, "ACTIONS");
+        let structs = elements(&parsed, "STRUCTS");
+
+        assert_eq!(actions.len(), model.actions.len());
+        assert_eq!(actions.len(), spec.actions.len());
+        for ((def, a), (wire, action)) in
+            actions.iter().zip(&model.actions).zip(spec.actions.iter())
+        {
+            assert_eq!(string(field(def, "name")), a.wire);
+            assert_eq!(a.wire, *wire);
+            assert_eq!(string(field(def, "kebab")), a.kebab);
+            assert_eq!(string(field(def, "doc")), action.doc);
+            let input = index(field(def, "input"));
+            let output = index(field(def, "output"));
+            assert_eq!((input, output), (a.input_struct, a.output_struct), "{wire}");
+            assert_eq!(string(field(structs[input], "name")), action.input);
+            assert_eq!(string(field(structs[output], "name")), action.output);
+            let example = action
+                .examples
+                .first()
+                .map(|e| serde_json::to_string_pretty(&e.request).unwrap());
+            assert_eq!(opt_string(field(def, "example")), example, "{wire}");
+        }
+
+        let shapes: Vec<(&str, &[hai_spec::ResolvedMember<'_>])> = resolved
+            .shapes()
+            .filter_map(|(n, s)| match s {
+                ResolvedShape::Structure(_, members) => Some((n, members.as_slice())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(structs.len(), model.structs.len());
+        assert_eq!(structs.len(), shapes.len());
+        let mut members_total = 0;
+        for ((def, st), (name, members)) in structs.iter().zip(&model.structs).zip(&shapes) {
+            assert_eq!(string(field(def, "name")), st.wire);
+            assert_eq!(st.wire, *name);
+            let defs = array(field(def, "members"));
+            assert_eq!(defs.len(), st.fields.len(), "{name}");
+            assert_eq!(defs.len(), members.len(), "{name}");
+            for ((m, f), rm) in defs.iter().zip(&st.fields).zip(*members) {
+                let at = format!("{name}.{}", f.wire);
+                assert_eq!(string(field(m, "name")), f.wire);
+                assert_eq!(f.wire, rm.member.name);
+                assert_eq!(string(field(m, "kebab")), f.kebab, "{at}");
+                assert_eq!(
+                    field(m, "required").to_token_stream().to_string(),
+                    rm.member.required.to_string(),
+                    "{at}"
+                );
+                assert_eq!(string(field(m, "doc")), rm.member.doc, "{at}");
+                let json = |v: &Option<serde_json::Value>| v.as_ref().map(ToString::to_string);
+                assert_eq!(
+                    opt_string(field(m, "default")),
+                    json(&rm.member.default),
+                    "{at}"
+                );
+                assert_eq!(
+                    opt_string(field(m, "example")),
+                    json(&rm.member.example),
+                    "{at}"
+                );
+                check_ty(&resolved, &structs, &rm.ty, field(m, "ty"), &at);
+                members_total += 1;
+            }
+        }
+
+        // `send`: one arm per action, in order, naming the action's typed input, then `_`.
+        let arms = parsed
+            .items
+            .iter()
+            .find_map(|item| match item {
+                Item::Fn(f) if f.sig.ident == "send" => {
+                    f.block.stmts.iter().find_map(|s| match s {
+                        syn::Stmt::Expr(Expr::Match(m), _) => Some(&m.arms),
+                        _ => None,
+                    })
+                }
+                _ => None,
+            })
+            .expect("fn send with a match");
+        assert_eq!(arms.len(), model.actions.len() + 1);
+        for (i, (arm, a)) in arms.iter().zip(&model.actions).enumerate() {
+            assert_eq!(arm.pat.to_token_stream().to_string(), i.to_string());
+            // Token text without blanks; prettyplease may end the generic list with a comma.
+            let body = arm.body.to_token_stream().to_string().replace(' ', "");
+            let body = body.replace(",>", ">");
+            let typed = format!(
+                "send::<{runtime}::{}::{}>(client,body,options)",
+                a.module, a.input
+            );
+            assert!(body.contains(&typed), "{body} lacks {typed}");
+        }
+        assert!(matches!(arms[arms.len() - 1].pat, syn::Pat::Wild(_)));
+        (actions.len(), members_total)
+    }
+
+    #[test]
+    fn the_table_is_the_models_actions_structures_and_members() {
+        let fixtures = root().join("tests/fixtures");
+        let hai = Source::from_spec_file(&hai_spec::hai_spec_path()).unwrap();
+        let (actions, members) = check_table(&hai, "::hai_sdk");
+        assert_eq!(actions, hai.spec().actions.len());
+        assert!(members > 100, "{members}");
+
+        // Tencent's api.json of every construct, imported as the generator imports it
+        // (with and without its overlay), under another runtime path.
+        let api = fixtures.join("constructs.api.json");
+        let overlay = fixtures.join("constructs.overlay.json");
+        for overlay in [None, Some(overlay.as_path())] {
+            let constructs = Source::from_tencent_files(&api, None, overlay).unwrap();
+            let (actions, _) = check_table(&constructs, "crate::sdk");
+            assert_eq!(actions, constructs.spec().actions.len());
+        }
+        let widgets = Source::from_tencent_files(
+            &fixtures.join("widgets.api.json"),
+            Some(&fixtures.join("widgets.errors.json")),
+            None,
+        )
+        .unwrap();
+        check_table(&widgets, "::hai_sdk");
+        let demo = Source::from_spec_file(&fixtures.join("demo-spec.json")).unwrap();
+        check_table(&demo, "::hai_sdk");
     }
 }
