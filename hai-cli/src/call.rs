@@ -1,14 +1,11 @@
-//! One call of any action: the request body built from the command line, sent through the
-//! SDK's typed action (so its metadata, rate limit, retry rules and idempotency token
-//! apply), the `Response` object kept as JSON.
+//! One call of any action: the request body built from the command line, sent by the
+//! runtime's untyped call with the action's generated metadata (so its rate limit, retry
+//! rules and idempotency token apply), the `Response` object kept as JSON.
 
 use std::time::Duration;
 
-use hai_sdk::{Action, ProvideErrorMetadata};
-use serde::de::DeserializeOwned;
-use serde::{Serialize, Serializer};
-
 use crate::json::Json;
+use crate::table::ACTIONS;
 
 /// Per-call settings from the command line.
 #[derive(Debug, Clone, Default)]
@@ -35,51 +32,16 @@ pub enum CallError {
     Other(String),
 }
 
-/// The request of action `A` as a JSON body the command line built.
-struct Raw<A> {
-    body: Json,
-    _action: std::marker::PhantomData<fn() -> A>,
-}
-
-impl<A> Serialize for Raw<A> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.body.serialize(s)
-    }
-}
-
-impl<A: Action + DeserializeOwned> Action for Raw<A> {
-    type Output = Json;
-    type Error = A::Error;
-    const META: &'static hai_sdk::ActionMeta = A::META;
-
-    fn fill_idempotency_token(&mut self) {
-        if self.body.get("ClientToken").is_some() {
-            return;
-        }
-        // The typed request knows whether the action has a token and how to make one.
-        let Ok(mut typed) = serde_json::from_str::<A>(&self.body.to_compact()) else {
-            return;
-        };
-        typed.fill_idempotency_token();
-        if let Ok(value) = serde_json::to_value(&typed) {
-            if let Some(serde_json::Value::String(token)) = value.get("ClientToken") {
-                self.body.set("ClientToken", Json::Str(token.clone()));
-            }
-        }
-    }
-}
-
-/// Sends `body` as action `A` and returns the `Response` object.
-pub async fn send<A: Action + DeserializeOwned>(
+/// Sends `body` as action number `action` of the table and returns the `Response` object.
+pub async fn send(
     client: &hai_sdk::Client,
+    action: usize,
     body: Json,
     settings: &CallSettings,
 ) -> Result<Json, CallError> {
-    let raw = Raw::<A> {
-        body,
-        _action: std::marker::PhantomData,
-    };
-    let mut call = client.call(raw);
+    let def = ACTIONS.get(action).ok_or(CallError::NoSuchAction)?;
+    let body = serde_json::to_value(&body).map_err(|e| CallError::Other(e.to_string()))?;
+    let mut call = client.config().call_json::<Json>(def.meta, body);
     if let Some(t) = settings.timeout {
         call = call.timeout(Some(t));
     }

@@ -60,11 +60,6 @@ impl Json {
         serde_json::from_str(text)
     }
 
-    /// Compact JSON text (the request body).
-    pub fn to_compact(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
-    }
-
     /// The text of a string, or the JSON of anything else (as Python's `str()` would show
     /// a scalar: `True`, `None`, ...).
     pub fn python_str(&self) -> String {
@@ -422,6 +417,6 @@ mod tests {
     #[test]
     fn a_repeated_key_keeps_its_first_place_and_last_value() {
         let v = Json::parse(r#"{"a":1,"b":2,"a":3}"#).unwrap();
-        assert_eq!(v.to_compact(), r#"{"a":3,"b":2}"#);
+        assert_eq!(serde_json::to_string(&v).unwrap(), r#"{"a":3,"b":2}"#);
     }
 }

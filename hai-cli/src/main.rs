@@ -219,7 +219,7 @@ fn run(matches: &ArgMatches, dotted: &args::Dotted) -> Result<(), Failure> {
             w.poll(&client, index, action, &body, &call_settings)
                 .await?
         } else {
-            generated::commands::send(&client, index, body.clone(), &call_settings).await?
+            call::send(&client, index, body.clone(), &call_settings).await?
         };
         if flag("wait") {
             wait(&client, action, &body).await?;
@@ -299,7 +299,7 @@ async fn call_all(
     let mut items = Vec::new();
     loop {
         body.set("Offset", Json::UInt(offset));
-        let mut page = generated::commands::send(client, index, body.clone(), settings).await?;
+        let mut page = call::send(client, index, body.clone(), settings).await?;
         let got = match page.get(list.name) {
             Some(Json::Array(a)) => a.clone(),
             _ => Vec::new(),
@@ -413,7 +413,7 @@ impl Waiter {
     ) -> Result<Json, Failure> {
         let started = Instant::now();
         loop {
-            let answer = generated::commands::send(client, index, body.clone(), settings).await?;
+            let answer = call::send(client, index, body.clone(), settings).await?;
             let shaped = answer.reshape(action.output);
             let value = self
                 .expr

@@ -18,6 +18,9 @@ pub struct ActionDef {
     pub output: usize,
     /// The first example request of the spec, as JSON.
     pub example: Option<&'static str>,
+    /// The typed action's metadata (name, service, rate limit, idempotency and its token
+    /// member): what the untyped call sends by.
+    pub meta: &'static hai_sdk::ActionMeta,
 }
 
 /// One structure of the spec.

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use hai_spec::{Shape, Spec, TypeRef};
+use hai_spec::{ResolvedShape, ResolvedSpec, Shape, Spec, TypeRef};
 
 use crate::names::{camel, code_variant, is_valid_ident, snake};
 use crate::{CodegenError, Options};
@@ -104,12 +104,18 @@ pub struct ServiceIr {
 
 pub struct ActionIr {
     pub wire: String,
+    /// `stop-instance` for `StopInstance`: the command-line alias.
+    pub kebab: String,
     pub module: String,
     /// The client method: the module's name unless that is one of [`CLIENT_METHODS`].
     pub method: String,
     pub doc: String,
     pub input: String,
     pub output: String,
+    /// Index of the input structure in `Model::structs`.
+    pub input_struct: usize,
+    /// Index of the output structure in `Model::structs`.
+    pub output_struct: usize,
     pub error_enum: String,
     pub errors: Vec<CodeIr>,
     pub rate_limit: Option<u32>,
@@ -211,6 +217,8 @@ pub struct CodeIr {
 }
 
 pub struct StructIr {
+    /// The shape's name in the spec.
+    pub wire: String,
     pub name: String,
     pub module: String,
     pub doc: String,
@@ -223,9 +231,13 @@ pub struct StructIr {
 
 pub struct FieldIr {
     pub wire: String,
+    /// `instance-id` for `InstanceId`: the command-line option alias.
+    pub kebab: String,
     pub ident: String,
     pub doc: String,
     pub ty: Ty,
+    /// The type as the wire sees it (for the command table).
+    pub wire_ty: WireTy,
     pub required: bool,
     /// Held as `Option<T>`.
     pub optional: bool,
@@ -251,6 +263,20 @@ pub enum Ty {
     Map(Box<Ty>),
 }
 
+/// A member type as JSON on the wire has it: named lists and maps are lists and maps of
+/// their element types, a structure is its index in `Model::structs`, an enum its values.
+pub enum WireTy {
+    String,
+    Bool,
+    Int64,
+    UInt64,
+    Float64,
+    List(Box<WireTy>),
+    Map(Box<WireTy>),
+    Struct(usize),
+    Enum(Vec<String>),
+}
+
 pub struct EnumIr {
     pub name: String,
     pub doc: String,
@@ -273,8 +299,9 @@ fn checked_ident(ident: String, path: &str, what: &str) -> Result<String, Codege
     Ok(ident)
 }
 
-fn parse_type(text: &str, path: &str) -> Result<TypeRef, CodegenError> {
-    TypeRef::parse(text).map_err(|m| CodegenError::new(path, m))
+/// `InstanceId` -> `instance-id`, `GPUCount` -> `gpu-count`: command-line names.
+fn kebab(wire: &str) -> String {
+    heck::ToKebabCase::to_kebab_case(wire)
 }
 
 /// Hands out identifiers in one namespace: a name already taken gets the first free numeric
@@ -307,10 +334,17 @@ impl Namer {
 
 impl Model {
     pub fn build(spec: &Spec, options: &Options) -> Result<Model, CodegenError> {
+        // Every type is read as validation parsed it. The spec is validated here because
+        // a `Spec` proves nothing by itself (it may be built or changed in code).
+        let resolved = spec
+            .resolve()
+            .map_err(|e| CodegenError::new(e.path, e.message))?;
         let mut b = Builder {
             spec,
+            resolved: &resolved,
             places: BTreeMap::new(),
             types: Namer::new(RESERVED_TYPES, ""),
+            struct_indices: struct_indices(spec),
         };
         b.place_shapes()?;
         let structs = b.structs()?;
@@ -340,6 +374,16 @@ impl Model {
     }
 }
 
+/// Structure name -> its index among the structures in name order (`Model::structs`).
+fn struct_indices(spec: &Spec) -> BTreeMap<&str, usize> {
+    spec.shapes
+        .iter()
+        .filter(|(_, shape)| matches!(shape, Shape::Structure(_)))
+        .enumerate()
+        .map(|(i, (name, _))| (name.as_str(), i))
+        .collect()
+}
+
 /// Error codes -> variants, numbered on collision; `Common` and `Unhandled` are taken.
 fn code_variants<'c>(
     codes: impl Iterator<Item = (&'c str, String)>,
@@ -360,6 +404,10 @@ fn code_variants<'c>(
 
 struct Builder<'a> {
     spec: &'a Spec,
+    /// The spec's types, parsed by validation.
+    resolved: &'a ResolvedSpec<'a>,
+    /// structure name -> index in `Model::structs`.
+    struct_indices: BTreeMap<&'a str, usize>,
     /// shape name -> (module, Rust type name) for structures and enums.
     places: BTreeMap<String, (String, String)>,
     /// Rust type names: unique across the tree.
@@ -387,7 +435,7 @@ impl<'a> Builder<'a> {
 
     fn structs(&self) -> Result<Vec<StructIr>, CodegenError> {
         let (input_reach, output_reach) = self.reachability()?;
-        let by_value = self.by_value_edges()?;
+        let by_value = self.by_value_edges();
         let mut structs = Vec::new();
         for (shape_name, shape) in self.spec.shapes.iter() {
             let Shape::Structure(st) = shape else {
@@ -399,20 +447,23 @@ impl<'a> Builder<'a> {
             let output = output_reach.contains(shape_name);
             let mut fields = Vec::new();
             let mut idents = Namer::new(&[], "_");
-            for (i, m) in st.members.iter().enumerate() {
+            for (i, rm) in self.resolved.members(shape_name).iter().enumerate() {
+                let (m, tref) = (rm.member, &rm.ty);
                 let mpath = format!("{path}.members[{i}]");
                 let ident = idents.claim(checked_ident(snake(&m.name), &mpath, "member name")?);
-                let tref = parse_type(&m.ty, &format!("{mpath}.type"))?;
-                let ty = self.ty(&tref, &format!("{mpath}.type"))?;
-                let boxed = matches!(&tref, TypeRef::Shape(t)
+                let ty = self.ty(tref, &format!("{mpath}.type"))?;
+                let wire_ty = self.wire_ty(tref, &format!("{mpath}.type"))?;
+                let boxed = matches!(tref, TypeRef::Shape(t)
                     if by_value.contains_key(t.as_str()) && reaches(&by_value, t, shape_name));
                 let request_id = output && m.name == "RequestId" && matches!(tref, TypeRef::String);
                 let optional = !request_id && (output || !m.required);
                 fields.push(FieldIr {
                     wire: m.name.clone(),
+                    kebab: kebab(&m.name),
                     ident,
                     doc: m.doc.clone(),
                     ty,
+                    wire_ty,
                     required: m.required,
                     optional,
                     boxed,
@@ -423,6 +474,7 @@ impl<'a> Builder<'a> {
                 });
             }
             structs.push(StructIr {
+                wire: shape_name.clone(),
                 name,
                 module,
                 doc: st.doc.clone(),
@@ -509,11 +561,14 @@ impl<'a> Builder<'a> {
             actions.push(ActionIr {
                 client_token,
                 wire: wire.clone(),
+                kebab: kebab(wire),
                 module,
                 method,
                 doc: action.doc.clone(),
                 input: self.places[&action.input].1.clone(),
                 output: self.places[&action.output].1.clone(),
+                input_struct: self.index(&action.input, &format!("{path}.input"))?,
+                output_struct: self.index(&action.output, &format!("{path}.output"))?,
                 error_enum,
                 errors,
                 rate_limit: action.rate_limit,
@@ -557,19 +612,9 @@ impl<'a> Builder<'a> {
 
     /// The shape name of a list's structure elements (`list<X>` or a named list of `X`).
     fn element_shape(&self, shape: &str, member: &str) -> Option<String> {
-        let st = self.spec.structure(shape)?;
-        let m = st.members.iter().find(|m| m.name == member)?;
-        let t = TypeRef::parse(&m.ty).ok()?;
-        let inner = match t {
-            TypeRef::List(inner) => *inner,
-            TypeRef::Shape(n) => match self.spec.shapes.get(&n)? {
-                Shape::List(l) => l.member_type().ok()?,
-                _ => return None,
-            },
-            _ => return None,
-        };
-        match inner {
-            TypeRef::Shape(n) if self.spec.structure(&n).is_some() => Some(n),
+        let m = self.resolved.member(shape, member)?;
+        match self.resolved.list_element(&m.ty)? {
+            TypeRef::Shape(n) if self.spec.structure(n).is_some() => Some(n.clone()),
             _ => None,
         }
     }
@@ -868,13 +913,9 @@ impl<'a> Builder<'a> {
             TypeRef::Float64 => Ty::F64,
             TypeRef::List(inner) => Ty::Vec(Box::new(self.ty(inner, path)?)),
             TypeRef::Map(inner) => Ty::Map(Box::new(self.ty(inner, path)?)),
-            TypeRef::Shape(name) => match self.spec.shapes.get(name) {
-                Some(Shape::List(l)) => {
-                    Ty::Vec(Box::new(self.ty(&parse_type(&l.member, path)?, path)?))
-                }
-                Some(Shape::Map(m)) => {
-                    Ty::Map(Box::new(self.ty(&parse_type(&m.value, path)?, path)?))
-                }
+            TypeRef::Shape(name) => match self.resolved.shape(name) {
+                Some(ResolvedShape::List(_, t)) => Ty::Vec(Box::new(self.ty(t, path)?)),
+                Some(ResolvedShape::Map(_, t)) => Ty::Map(Box::new(self.ty(t, path)?)),
                 Some(_) => {
                     let (module, name) = self.places[name].clone();
                     Ty::Named { module, name }
@@ -882,6 +923,37 @@ impl<'a> Builder<'a> {
                 None => return Err(CodegenError::new(path, format!("unknown shape \"{name}\""))),
             },
         })
+    }
+
+    /// The wire form of a type: named lists and maps expanded, a structure by its index, an
+    /// enum by its values.
+    fn wire_ty(&self, t: &TypeRef, path: &str) -> Result<WireTy, CodegenError> {
+        Ok(match t {
+            TypeRef::String => WireTy::String,
+            TypeRef::Boolean => WireTy::Bool,
+            TypeRef::Int64 => WireTy::Int64,
+            TypeRef::UInt64 => WireTy::UInt64,
+            TypeRef::Float64 => WireTy::Float64,
+            TypeRef::List(inner) => WireTy::List(Box::new(self.wire_ty(inner, path)?)),
+            TypeRef::Map(inner) => WireTy::Map(Box::new(self.wire_ty(inner, path)?)),
+            TypeRef::Shape(name) => match self.resolved.shape(name) {
+                Some(ResolvedShape::List(_, t)) => WireTy::List(Box::new(self.wire_ty(t, path)?)),
+                Some(ResolvedShape::Map(_, t)) => WireTy::Map(Box::new(self.wire_ty(t, path)?)),
+                Some(ResolvedShape::Structure(..)) => WireTy::Struct(self.index(name, path)?),
+                Some(ResolvedShape::Enum(e)) => {
+                    WireTy::Enum(e.values.iter().map(|v| v.value.clone()).collect())
+                }
+                None => return Err(CodegenError::new(path, format!("unknown shape \"{name}\""))),
+            },
+        })
+    }
+
+    /// The index of a structure in `Model::structs`.
+    fn index(&self, shape: &str, path: &str) -> Result<usize, CodegenError> {
+        self.struct_indices
+            .get(shape)
+            .copied()
+            .ok_or_else(|| CodegenError::new(path, format!("\"{shape}\" is not a structure")))
     }
 
     /// Every shape a type reference mentions, through named lists and maps.
@@ -894,12 +966,9 @@ impl<'a> Builder<'a> {
         match t {
             TypeRef::List(i) | TypeRef::Map(i) => self.mentioned(i, path, out),
             TypeRef::Shape(n) => {
-                match self.spec.shapes.get(n) {
-                    Some(Shape::List(l)) => {
-                        self.mentioned(&parse_type(&l.member, path)?, path, out)?
-                    }
-                    Some(Shape::Map(m)) => {
-                        self.mentioned(&parse_type(&m.value, path)?, path, out)?
+                match self.resolved.shape(n) {
+                    Some(ResolvedShape::List(_, t) | ResolvedShape::Map(_, t)) => {
+                        self.mentioned(t, path, out)?
                     }
                     Some(_) => out.push(n.clone()),
                     None => return Err(CodegenError::new(path, format!("unknown shape \"{n}\""))),
@@ -926,34 +995,30 @@ impl<'a> Builder<'a> {
             if !seen.insert(name.clone()) {
                 continue;
             }
-            if let Some(Shape::Structure(st)) = self.spec.shapes.get(&name) {
-                for (i, m) in st.members.iter().enumerate() {
-                    let path = format!("shapes.{name}.members[{i}].type");
-                    self.mentioned(&parse_type(&m.ty, &path)?, &path, &mut stack)?;
-                }
+            for (i, m) in self.resolved.members(&name).iter().enumerate() {
+                let path = format!("shapes.{name}.members[{i}].type");
+                self.mentioned(&m.ty, &path, &mut stack)?;
             }
         }
         Ok(())
     }
 
     /// structure -> structures it holds directly by value (not through a list or map).
-    fn by_value_edges(&self) -> Result<BTreeMap<&str, Vec<String>>, CodegenError> {
+    fn by_value_edges(&self) -> BTreeMap<&str, Vec<String>> {
         let mut edges = BTreeMap::new();
-        for (name, shape) in self.spec.shapes.iter() {
-            if let Shape::Structure(st) = shape {
-                let mut out = Vec::new();
-                for (i, m) in st.members.iter().enumerate() {
-                    let path = format!("shapes.{name}.members[{i}].type");
-                    if let TypeRef::Shape(t) = parse_type(&m.ty, &path)? {
-                        if matches!(self.spec.shapes.get(&t), Some(Shape::Structure(_))) {
-                            out.push(t);
-                        }
-                    }
-                }
-                edges.insert(name.as_str(), out);
+        for (name, shape) in self.resolved.shapes() {
+            if let ResolvedShape::Structure(_, members) = shape {
+                let out = members
+                    .iter()
+                    .filter_map(|m| match &m.ty {
+                        TypeRef::Shape(t) if self.spec.structure(t).is_some() => Some(t.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                edges.insert(name, out);
             }
         }
-        Ok(edges)
+        edges
     }
 }
 

@@ -5,7 +5,9 @@
 //! the single source of truth of the SDK: `hai-codegen` turns a [`Spec`] into Rust,
 //! nothing reads it at run time. [`parse`] and [`load`] accept a spec only if it
 //! passes every rule below, so a generator can rely on them; anything else is a
-//! [`SpecError`] naming the JSON path of the problem, never a panic.
+//! [`SpecError`] naming the JSON path of the problem, never a panic. [`Spec::resolve`]
+//! validates too and returns a [`ResolvedSpec`]: the spec with the type of every member,
+//! list and map parsed once, for code that reads types.
 //!
 //! # Example
 //!
@@ -80,10 +82,13 @@
 //! let action = &spec.actions["ResizeDisk"];
 //! assert_eq!(action.rate_limit, Some(20));
 //! let input = spec.structure(&action.input).expect("validated");
-//! assert_eq!(
-//!     input.members[4].type_ref(),
-//!     Ok(hai_spec::TypeRef::List(Box::new(hai_spec::TypeRef::Shape("Contact".into()))))
-//! );
+//! let contacts = hai_spec::TypeRef::List(Box::new(hai_spec::TypeRef::Shape("Contact".into())));
+//! assert_eq!(input.members[4].type_ref(), Ok(contacts.clone()));
+//!
+//! // `resolve` validates and keeps every type it parsed, so nothing parses them again.
+//! let resolved = spec.resolve()?;
+//! let member = resolved.members(&action.input).get(4).expect("five members");
+//! assert_eq!((member.member.name.as_str(), &member.ty), ("Notify", &contacts));
 //!
 //! // A bad spec names the JSON path of the problem.
 //! let err = hai_spec::parse(r#"{"format": 2}"#).unwrap_err();
@@ -289,6 +294,7 @@
 
 pub mod model;
 pub mod overlay;
+mod resolved;
 mod select;
 pub mod tencent;
 mod types;
@@ -296,6 +302,7 @@ mod unique;
 mod validate;
 
 pub use model::*;
+pub use resolved::{ResolvedMember, ResolvedShape, ResolvedSpec};
 pub use select::{select_actions, SelectError, UnknownAction, MAX_SUGGESTIONS};
 pub use types::TypeRef;
 pub use unique::UniqueMap;

@@ -365,6 +365,7 @@ pub struct Member {
 
 impl Member {
     /// The parsed [`Member::ty`]; only fails for a spec that was not validated.
+    /// [`Spec::resolve`] keeps the types validation parsed, so a caller need not parse again.
     pub fn type_ref(&self) -> Result<TypeRef, String> {
         TypeRef::parse(&self.ty)
     }
@@ -404,7 +405,8 @@ pub struct ListShape {
 }
 
 impl ListShape {
-    /// The parsed [`ListShape::member`]; only fails for a spec that was not validated.
+    /// The parsed [`ListShape::member`]; only fails for a spec that was not validated
+    /// ([`Spec::resolve`] holds it parsed).
     pub fn member_type(&self) -> Result<TypeRef, String> {
         TypeRef::parse(&self.member)
     }
@@ -422,7 +424,8 @@ pub struct MapShape {
 }
 
 impl MapShape {
-    /// The parsed [`MapShape::value`]; only fails for a spec that was not validated.
+    /// The parsed [`MapShape::value`]; only fails for a spec that was not validated
+    /// ([`Spec::resolve`] holds it parsed).
     pub fn value_type(&self) -> Result<TypeRef, String> {
         TypeRef::parse(&self.value)
     }

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{Map, Value};
 
 use crate::model::{Action, EnumShape, Example, Member, Paging, Resource, Shape, Spec, Structure};
+use crate::resolved::{ResolvedMember, ResolvedShape, ResolvedSpec};
 use crate::{SpecError, TypeRef};
 
 /// `^[A-Za-z][A-Za-z0-9_]*$`: member, shape and action names, error code parts.
@@ -60,21 +61,38 @@ impl Spec {
     /// Checks every rule listed in the crate docs. [`crate::parse`] calls it; call it
     /// yourself only for a `Spec` built or changed in code.
     pub fn validate(&self) -> Result<(), SpecError> {
-        let v = Validator { spec: self };
+        self.resolve().map(|_| ())
+    }
+
+    /// [`validate`](Spec::validate)s the spec and returns it with every type reference
+    /// parsed (validation parses each one once, and keeps them): code that works on a valid
+    /// spec reads member, list and map types from the result instead of parsing them again.
+    pub fn resolve(&self) -> Result<ResolvedSpec<'_>, SpecError> {
+        let mut v = Validator {
+            spec: self,
+            resolved: ResolvedSpec {
+                spec: self,
+                shapes: BTreeMap::new(),
+            },
+        };
         v.format()?;
         v.service()?;
         v.catalogue()?;
         let roles = v.roles();
-        v.shapes(&roles)?;
+        v.resolved.shapes = v.shapes(&roles)?;
         v.member_values()?;
         v.actions()?;
         v.paging()?;
-        v.resources()
+        v.resources()?;
+        Ok(v.resolved)
     }
 }
 
 struct Validator<'a> {
     spec: &'a Spec,
+    /// Every shape with its types parsed; `shapes` fills it, and runs before every check
+    /// that reads a type.
+    resolved: ResolvedSpec<'a>,
 }
 
 /// How strictly values are checked against member types.
@@ -194,7 +212,7 @@ impl<'a> Validator<'a> {
         roles
     }
 
-    fn shapes(&self, roles: &Roles<'_>) -> Result<(), SpecError> {
+    fn shapes(&self, roles: &Roles<'_>) -> Result<BTreeMap<&'a str, ResolvedShape<'a>>, SpecError> {
         for name in self.spec.shapes.keys() {
             if !is_identifier(name) {
                 return Err(err(
@@ -210,24 +228,39 @@ impl<'a> Validator<'a> {
             }
         }
 
+        let mut out = BTreeMap::new();
         for (name, shape) in self.spec.shapes.iter() {
             let base = format!("shapes.{name}");
-            match shape {
-                Shape::Structure(s) => self.structure(&base, s, roles)?,
-                Shape::Enum(e) => enum_values(&base, e)?,
-                Shape::List(l) => {
-                    self.type_ref(&l.member, &format!("{base}.member"), roles)?;
+            let resolved = match shape {
+                Shape::Structure(s) => {
+                    ResolvedShape::Structure(s, self.structure(&base, s, roles)?)
                 }
+                Shape::Enum(e) => {
+                    enum_values(&base, e)?;
+                    ResolvedShape::Enum(e)
+                }
+                Shape::List(l) => ResolvedShape::List(
+                    l,
+                    self.type_ref(&l.member, &format!("{base}.member"), roles)?,
+                ),
                 Shape::Map(m) => {
-                    self.type_ref(&m.value, &format!("{base}.value"), roles)?;
+                    ResolvedShape::Map(m, self.type_ref(&m.value, &format!("{base}.value"), roles)?)
                 }
-            }
+            };
+            out.insert(name.as_str(), resolved);
         }
-        Ok(())
+        Ok(out)
     }
 
-    fn structure(&self, base: &str, s: &Structure, roles: &Roles<'_>) -> Result<(), SpecError> {
+    /// Checks the members of a structure and returns them with their types.
+    fn structure(
+        &self,
+        base: &str,
+        s: &'a Structure,
+        roles: &Roles<'_>,
+    ) -> Result<Vec<ResolvedMember<'a>>, SpecError> {
         let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut members = Vec::with_capacity(s.members.len());
         for (i, m) in s.members.iter().enumerate() {
             let path = format!("{base}.members[{i}]");
             if !is_identifier(&m.name) {
@@ -247,15 +280,16 @@ impl<'a> Validator<'a> {
                     format!("duplicate member \"{}\" (also members[{j}])", m.name),
                 ));
             }
-            self.type_ref(&m.ty, &format!("{path}.type"), roles)?;
+            let ty = self.type_ref(&m.ty, &format!("{path}.type"), roles)?;
             if m.required && m.default.is_some() {
                 return Err(err(
                     format!("{path}.default"),
                     "a required member cannot have a default: it is never absent",
                 ));
             }
+            members.push(ResolvedMember { member: m, ty });
         }
-        Ok(())
+        Ok(members)
     }
 
     /// Parses a type reference and checks the shape it names exists and may be used.
@@ -282,11 +316,12 @@ impl<'a> Validator<'a> {
             int_strings: true,
             complete: false,
         };
-        for (name, shape) in self.spec.shapes.iter() {
-            let Shape::Structure(s) = shape else { continue };
-            for (i, m) in s.members.iter().enumerate() {
+        for (name, shape) in self.resolved.shapes() {
+            let ResolvedShape::Structure(_, members) = shape else {
+                continue;
+            };
+            for (i, ResolvedMember { member: m, ty }) in members.iter().enumerate() {
                 let path = format!("shapes.{name}.members[{i}]");
-                let ty = TypeRef::parse(&m.ty).map_err(|e| err(format!("{path}.type"), e))?;
                 if let Some(default) = &m.default {
                     if default.is_null() {
                         return Err(err(
@@ -294,10 +329,10 @@ impl<'a> Validator<'a> {
                             "a default cannot be null; omit it instead",
                         ));
                     }
-                    self.value(&ty, default, false, rules, &format!("{path}.default"))?;
+                    self.value(ty, default, false, rules, &format!("{path}.default"))?;
                 }
                 if let Some(example) = &m.example {
-                    self.value(&ty, example, m.nullable, rules, &format!("{path}.example"))?;
+                    self.value(ty, example, m.nullable, rules, &format!("{path}.example"))?;
                 }
             }
         }
@@ -365,12 +400,12 @@ impl<'a> Validator<'a> {
             }
             TypeRef::List(t) => self.list(t, v, rules, path),
             TypeRef::Map(t) => self.map(t, v, rules, path),
-            TypeRef::Shape(name) => match self.spec.shapes.get(name) {
-                Some(Shape::Structure(s)) => {
+            TypeRef::Shape(name) => match self.resolved.shape(name) {
+                Some(ResolvedShape::Structure(s, _)) => {
                     let obj = v.as_object().ok_or_else(|| expected("an object"))?;
                     self.object(name, s, obj, rules, path)
                 }
-                Some(Shape::Enum(e)) => {
+                Some(ResolvedShape::Enum(e)) => {
                     let s = v.as_str().ok_or_else(|| expected("a string"))?;
                     if e.values.iter().any(|x| x.value == s) {
                         Ok(())
@@ -386,14 +421,8 @@ impl<'a> Validator<'a> {
                         ))
                     }
                 }
-                Some(Shape::List(l)) => {
-                    let t = l.member_type().map_err(|e| err(path, e))?;
-                    self.list(&t, v, rules, path)
-                }
-                Some(Shape::Map(m)) => {
-                    let t = m.value_type().map_err(|e| err(path, e))?;
-                    self.map(&t, v, rules, path)
-                }
+                Some(ResolvedShape::List(_, t)) => self.list(t, v, rules, path),
+                Some(ResolvedShape::Map(_, t)) => self.map(t, v, rules, path),
                 None => Err(err(path, format!("unknown shape \"{name}\""))),
             },
         }
@@ -429,21 +458,22 @@ impl<'a> Validator<'a> {
         rules: ValueRules,
         path: &str,
     ) -> Result<(), SpecError> {
+        let members = self.resolved.members(name);
         for (key, item) in obj {
-            let member = s.members.iter().find(|m| &m.name == key).ok_or_else(|| {
-                err(
-                    format!("{path}.{key}"),
-                    format!("\"{key}\" is not a member of {name}"),
-                )
-            })?;
-            let ty = member
-                .type_ref()
-                .map_err(|e| err(format!("{path}.{key}"), e))?;
+            let ResolvedMember { member, ty } = members
+                .iter()
+                .find(|m| &m.member.name == key)
+                .ok_or_else(|| {
+                    err(
+                        format!("{path}.{key}"),
+                        format!("\"{key}\" is not a member of {name}"),
+                    )
+                })?;
             let inner = ValueRules {
                 complete: false,
                 ..rules
             };
-            self.value(&ty, item, member.nullable, inner, &format!("{path}.{key}"))?;
+            self.value(ty, item, member.nullable, inner, &format!("{path}.{key}"))?;
         }
         if rules.complete {
             if let Some(m) = s
@@ -669,40 +699,39 @@ impl<'a> Validator<'a> {
 struct Found<'s> {
     structure: &'s str,
     member: &'s Member,
-    ty: TypeRef,
+    ty: &'s TypeRef,
 }
 
 impl<'a> Validator<'a> {
     /// Member `name` of structure `shape` (the caller checked the shape is a structure).
-    fn member(&self, shape: &'a str, name: &str, path: &str) -> Result<Found<'a>, SpecError> {
-        let st = self
-            .spec
-            .structure(shape)
-            .ok_or_else(|| err(path, format!("\"{shape}\" is not a structure")))?;
-        let member = st.members.iter().find(|m| m.name == name).ok_or_else(|| {
-            err(
-                path,
-                format!("structure \"{shape}\" has no member \"{name}\""),
-            )
-        })?;
-        let ty = member.type_ref().map_err(|e| err(path, e))?;
+    fn member<'s>(
+        &'s self,
+        shape: &'s str,
+        name: &str,
+        path: &str,
+    ) -> Result<Found<'s>, SpecError> {
+        let Some(ResolvedShape::Structure(_, members)) = self.resolved.shape(shape) else {
+            return Err(err(path, format!("\"{shape}\" is not a structure")));
+        };
+        let found = members
+            .iter()
+            .find(|m| m.member.name == name)
+            .ok_or_else(|| {
+                err(
+                    path,
+                    format!("structure \"{shape}\" has no member \"{name}\""),
+                )
+            })?;
         Ok(Found {
             structure: shape,
-            member,
-            ty,
+            member: found.member,
+            ty: &found.ty,
         })
     }
 
     /// The element type of a list type, through named list shapes.
-    fn list_element(&self, ty: &TypeRef) -> Option<TypeRef> {
-        match ty {
-            TypeRef::List(t) => Some((**t).clone()),
-            TypeRef::Shape(n) => match self.spec.shapes.get(n) {
-                Some(Shape::List(l)) => l.member_type().ok(),
-                _ => None,
-            },
-            _ => None,
-        }
+    fn list_element<'s>(&'s self, ty: &'s TypeRef) -> Option<&'s TypeRef> {
+        self.resolved.list_element(ty)
     }
 
     /// The structure a type names, if it names one.
@@ -750,7 +779,7 @@ impl<'a> Validator<'a> {
         }
         let path = format!("{base}.items");
         let items = self.member(&action.output, &p.items, &path)?;
-        if self.list_element(&items.ty).is_none() {
+        if self.list_element(items.ty).is_none() {
             return Err(err(
                 path,
                 format!(
@@ -812,7 +841,7 @@ impl<'a> Validator<'a> {
             (Some(list), None) => {
                 let path = format!("{base}.id_list");
                 let found = self.member(&action.input, list, &path)?;
-                if self.list_element(&found.ty) != Some(TypeRef::String) {
+                if self.list_element(found.ty) != Some(&TypeRef::String) {
                     return Err(err(
                         path,
                         format!(
@@ -853,8 +882,8 @@ impl<'a> Validator<'a> {
         let path = format!("{base}.items");
         let items = self.member(&action.output, &r.items, &path)?;
         let item = self
-            .list_element(&items.ty)
-            .and_then(|t| self.structure_of(&t))
+            .list_element(items.ty)
+            .and_then(|t| self.structure_of(t))
             .ok_or_else(|| {
                 err(
                     &path,
@@ -866,7 +895,7 @@ impl<'a> Validator<'a> {
             })?;
         let path = format!("{base}.id");
         let id = self.member(item.0, &r.id, &path)?;
-        if id.ty != TypeRef::String {
+        if *id.ty != TypeRef::String {
             return Err(err(
                 path,
                 format!(
@@ -877,7 +906,7 @@ impl<'a> Validator<'a> {
         }
         let path = format!("{base}.state");
         let state = self.member(item.0, &r.state, &path)?;
-        let values: Option<Vec<&str>> = match &state.ty {
+        let values: Option<Vec<&str>> = match state.ty {
             TypeRef::String => None,
             TypeRef::Shape(n) => match self.spec.enum_shape(n) {
                 Some(e) => Some(e.values.iter().map(|v| v.value.as_str()).collect()),
@@ -981,8 +1010,8 @@ impl<'a> Validator<'a> {
         let path = format!("{base}.filter.member");
         let found = self.member(input, &filter.member, &path)?;
         let Some((shape, st)) = self
-            .list_element(&found.ty)
-            .and_then(|t| self.structure_of(&t))
+            .list_element(found.ty)
+            .and_then(|t| self.structure_of(t))
         else {
             return Err(err(
                 path,
@@ -994,12 +1023,12 @@ impl<'a> Validator<'a> {
         };
         let want = [("Name", "a string"), ("Values", "a list of strings")];
         for (member, what) in want {
-            let ok = st.members.iter().any(|m| {
-                m.name == member
-                    && match m.type_ref() {
-                        Ok(t) if member == "Name" => t == TypeRef::String,
-                        Ok(t) => self.list_element(&t) == Some(TypeRef::String),
-                        Err(_) => false,
+            let ok = self.resolved.members(shape).iter().any(|m| {
+                m.member.name == member
+                    && if member == "Name" {
+                        m.ty == TypeRef::String
+                    } else {
+                        self.list_element(&m.ty) == Some(&TypeRef::String)
                     }
             });
             if !ok {

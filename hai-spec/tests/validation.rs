@@ -75,6 +75,66 @@ fn real_spec_loads() {
 }
 
 #[test]
+fn resolve_keeps_every_type_validation_parsed() {
+    use hai_spec::{ResolvedShape, Shape, TypeRef};
+    let spec = hai_spec::load(&hai_spec::hai_spec_path()).expect("valid");
+    let resolved = spec.resolve().expect("resolves");
+    assert!(std::ptr::eq(resolved.spec(), &spec));
+    let names: Vec<&str> = resolved.shapes().map(|(n, _)| n).collect();
+    let expected: Vec<&str> = spec.shapes.keys().map(String::as_str).collect();
+    assert_eq!(names, expected, "every shape, in name order");
+    for (name, shape) in spec.shapes.iter() {
+        match (shape, resolved.shape(name).expect("every shape")) {
+            (Shape::Structure(s), ResolvedShape::Structure(r, members)) => {
+                assert!(std::ptr::eq(s, *r));
+                assert_eq!(members.len(), s.members.len(), "{name}");
+                for (m, rm) in s.members.iter().zip(members) {
+                    assert!(std::ptr::eq(m, rm.member));
+                    assert_eq!(
+                        Ok(rm.ty.clone()),
+                        TypeRef::parse(&m.ty),
+                        "{name}.{}",
+                        m.name
+                    );
+                    assert_eq!(resolved.member(name, &m.name), Some(rm));
+                }
+                assert_eq!(resolved.members(name), members.as_slice());
+            }
+            (Shape::Enum(_), ResolvedShape::Enum(_)) => assert!(resolved.members(name).is_empty()),
+            (Shape::List(l), ResolvedShape::List(_, t)) => {
+                assert_eq!(Ok(t.clone()), TypeRef::parse(&l.member));
+                let named = TypeRef::Shape(name.clone());
+                assert_eq!(resolved.list_element(&named), Some(t));
+            }
+            (Shape::Map(m), ResolvedShape::Map(_, t)) => {
+                assert_eq!(Ok(t.clone()), TypeRef::parse(&m.value))
+            }
+            (a, b) => panic!("{name}: {} resolved as {b:?}", a.kind()),
+        }
+    }
+    assert_eq!(resolved.shape("NoSuchShape"), None);
+    assert_eq!(resolved.member("StopInstanceRequest", "NoSuchMember"), None);
+    let string_list = TypeRef::List(Box::new(TypeRef::String));
+    assert_eq!(resolved.list_element(&string_list), Some(&TypeRef::String));
+    assert_eq!(resolved.list_element(&TypeRef::String), None);
+}
+
+#[test]
+fn resolve_refuses_what_validate_refuses() {
+    for mutate in [
+        |s: &mut Value| request_members(s)[0]["type"] = json!("list<string"),
+        |s: &mut Value| s["shapes"]["Ids"] = json!({"type": "list", "member": "Id"}),
+        |s: &mut Value| s["format"] = json!(2),
+    ] {
+        let mut v = real();
+        mutate(&mut v);
+        let spec: hai_spec::Spec = serde_json::from_value(v).expect("deserialises");
+        let validated = spec.validate().expect_err("invalid");
+        assert_eq!(spec.resolve().map(|_| ()).expect_err("invalid"), validated);
+    }
+}
+
+#[test]
 fn the_checked_in_spec_is_in_canonical_form() {
     let text = real_text();
     let spec = parse(&text).expect("valid");
