@@ -373,7 +373,7 @@ pub enum BuildError {
     /// The TLS configuration could not be created, e.g. the platform trust store holds
     /// no usable certificate (the reason names it).
     Tls(String),
-    /// A PEM bundle given to [`ClientBuilder::add_root_certificate`] holds no certificate,
+    /// A PEM bundle given to [`ConfigBuilder::add_root_certificate`] holds no certificate,
     /// or one that does not decode (the reason names which, counting from 1).
     InvalidRootCertificate(String),
 }

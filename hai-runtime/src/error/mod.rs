@@ -175,7 +175,7 @@ pub enum DispatchErrorKind {
     Connect,
     /// The TLS handshake was refused: the server's certificate is not trusted (unknown
     /// issuer, say a private CA not added with
-    /// [`ClientBuilder::add_root_certificate`](crate::ConfigBuilder::add_root_certificate)),
+    /// [`ConfigBuilder::add_root_certificate`](crate::ConfigBuilder::add_root_certificate)),
     /// not valid for the host name, expired, or the protocols do not match. The request
     /// was not sent, and a retry cannot succeed. rustls's reason is in `Display`, and the
     /// `rustls::Error` is the source of the error's source (downcast it to match on it).
