@@ -16,12 +16,15 @@ type HmacSha256 = Hmac<Sha256>;
 /// The content type every request carries (and signs).
 pub(crate) const CONTENT_TYPE: &str = "application/json";
 
-/// Per-client cache of the keyed HMAC for the current day; one entry is enough for a client
-/// talking to one service with one set of credentials.
+/// Per-configuration cache of the keyed HMAC for the current day, one entry per signing
+/// service: the clients of several services share one configuration, and each keeps its key.
 #[derive(Default)]
 pub(crate) struct SigningCache {
-    slot: Mutex<Option<Entry>>,
+    slots: Mutex<Vec<Entry>>,
 }
+
+/// Services whose keys are kept at once; a configuration serving more re-derives the oldest.
+const SERVICES_KEPT: usize = 8;
 
 struct Entry {
     credentials: Credentials,
@@ -108,17 +111,16 @@ impl SigningCache {
         day: u64,
         timestamp: u64,
     ) -> Result<([u8; 10], HmacSha256, Option<HeaderValue>), InvalidHeaderValue> {
-        let slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(e) = slot.as_ref() {
+        let slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(e) = slots.iter().find(|e| e.service == service) {
             if e.day == day
-                && e.service == service
                 && e.credentials.secret_key() == credentials.secret_key()
                 && e.credentials.token() == credentials.token()
             {
                 return Ok((e.date, e.mac.clone(), e.token.clone()));
             }
         }
-        drop(slot);
+        drop(slots);
 
         let date_string = utc_date(timestamp);
         let mut date = [0u8; 10];
@@ -143,7 +145,12 @@ impl SigningCache {
             mac: mac.clone(),
             token: token.clone(),
         };
-        *self.slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(entry);
+        let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+        slots.retain(|e| e.service != service);
+        if slots.len() >= SERVICES_KEPT {
+            slots.remove(0);
+        }
+        slots.push(entry);
         Ok((date, mac, token))
     }
 }
@@ -168,10 +175,20 @@ mod tests {
     use crate::signer::{sign, Payload, SigningInput};
 
     fn reference(creds: &Credentials, host: &str, body: &[u8], ts: u64) -> String {
+        reference_for("cvm", creds, host, body, ts)
+    }
+
+    fn reference_for(
+        service: &str,
+        creds: &Credentials,
+        host: &str,
+        body: &[u8],
+        ts: u64,
+    ) -> String {
         sign(&SigningInput {
             secret_id: creds.secret_id(),
             secret_key: creds.secret_key(),
-            service: "cvm",
+            service,
             host,
             content_type: CONTENT_TYPE,
             method: "POST",
@@ -208,6 +225,33 @@ mod tests {
                 creds.token()
             );
         }
+    }
+
+    /// One configuration serving several services keeps a key per service, and a key is
+    /// never used for another service's scope.
+    #[test]
+    fn services_keep_their_own_keys() {
+        let cache = SigningCache::default();
+        let a = Credentials::new("AKIDa", "keyA", None);
+        let services: Vec<&'static str> = (0..SERVICES_KEPT + 2)
+            .map(|i| &*Box::leak(format!("svc{i}").into_boxed_str()))
+            .collect();
+        for round in 0..3 {
+            for (i, service) in services.iter().enumerate() {
+                let ts = 1_700_000_000 + (round * 100 + i) as u64;
+                let got = cache.sign(&a, service, "h", b"{}", ts).unwrap();
+                assert_eq!(
+                    got.authorization.to_str().unwrap(),
+                    reference_for(service, &a, "h", b"{}", ts)
+                );
+            }
+        }
+        let kept = cache.slots.lock().unwrap();
+        assert_eq!(kept.len(), SERVICES_KEPT);
+        let mut names: Vec<_> = kept.iter().map(|e| e.service).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), SERVICES_KEPT, "one entry per service");
     }
 
     #[test]
