@@ -48,18 +48,34 @@ fn inner_doc(text: &str) -> TokenStream {
     quote! { #( #![doc = #lines] )* }
 }
 
-/// Lines with prose escaped; lines inside ``` fences are kept verbatim.
+/// Lines with prose escaped; lines inside ``` fences are kept verbatim. Rustdoc would run
+/// a fence without a language, or an indented block, as a Rust doctest, which a service's
+/// prose (a request in tccli's syntax, a URL) never is: such fences are marked `text`, and
+/// prose lines lose the indentation that would make them a code block.
 fn doc_lines(text: &str) -> Vec<String> {
     let mut in_fence = false;
     text.lines()
         .map(|l| {
-            if l.trim_start().starts_with("```") {
+            let trimmed = l.trim_start();
+            if let Some(info) = trimmed.strip_prefix("```") {
+                let opening = !in_fence;
                 in_fence = !in_fence;
-                format!(" {l}")
+                if opening && info.trim().is_empty() {
+                    let indent = &l[..l.len() - trimmed.len()];
+                    format!(" {indent}```text")
+                } else {
+                    format!(" {l}")
+                }
             } else if in_fence {
                 format!(" {l}")
             } else {
-                format!(" {}", sanitize_doc_line(l))
+                let indent = l.len() - trimmed.len();
+                let line = if indent >= 4 || l.starts_with('\t') {
+                    trimmed
+                } else {
+                    l
+                };
+                format!(" {}", sanitize_doc_line(line))
             }
         })
         .collect()

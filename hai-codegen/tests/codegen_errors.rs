@@ -162,3 +162,25 @@ fn keyword_names_become_valid_identifiers() {
         assert!(f.contents.contains(field), "{field} missing");
     }
 }
+
+/// Tencent's docs hold fences without a language (requests in tccli's syntax) and indented
+/// lines; rustdoc would run either as a Rust doctest in the user's crate.
+#[test]
+fn doc_code_blocks_never_become_doctests() {
+    let mut s = base();
+    s["actions"]["DoThing"]["doc"] =
+        json!("Filter like this:\n```\nFilters.0.Name=zone\n&Filters.0.Values.0=ap-guangzhou-6\n```\n\n    https://example.com/indented\n```json\n{\"a\": 1}\n```");
+    let f = files(&s);
+    let module = file(&f, "do_thing.rs");
+    let client = file(&f, "client.rs");
+    for text in [&module, &client] {
+        assert!(text.contains(" ```text\n"), "{text}");
+        assert!(text.contains(" ```json\n"), "{text}");
+        assert!(!text.contains("     https"), "{text}");
+        assert!(text.contains(" https://example.com/indented"), "{text}");
+        assert!(
+            !text.contains(" ```\n//! Filters") && !text.contains(" ```\n    /// Filters"),
+            "{text}"
+        );
+    }
+}
