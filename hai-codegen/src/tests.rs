@@ -229,11 +229,9 @@ fn single_file_has_no_inner_attributes_and_inlines_every_module() {
         .unwrap();
     // Printed at the same depth, so line breaks (and the trailing commas they bring) agree.
     let print = |items: &[syn::Item]| {
-        prettyplease::unparse(&syn::File {
-            shebang: None,
-            attrs: Vec::new(),
-            items: items.to_vec(),
-        })
+        let mut file: syn::File = syn::parse_quote!();
+        file.items = items.to_vec();
+        prettyplease::unparse(&file)
     };
     assert!(
         print(&inlined.content.as_ref().unwrap().1) == print(&types_file.items),
