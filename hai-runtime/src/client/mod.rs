@@ -187,33 +187,42 @@ impl<A: Action + fmt::Debug> fmt::Debug for Call<'_, A> {
     }
 }
 
+/// The per-call overrides, the same on typed and untyped calls.
+macro_rules! call_options {
+    () => {
+        /// Also retry failures after which the request may have taken effect (timeouts
+        /// after sending, broken connections, 5xx, `InternalError`). Only opt in when
+        /// repeating the action is acceptable.
+        pub fn retry_transient(mut self, yes: bool) -> Self {
+            self.options.retry_transient = Some(yes);
+            self
+        }
+
+        /// Replaces the configured retry policy for this call.
+        pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+            self.options.retry_policy = Some(policy);
+            self
+        }
+
+        /// Replaces the configured timeout of each attempt for this call (`None`: no
+        /// timeout).
+        pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+            self.options.timeout = Some(timeout);
+            self
+        }
+
+        /// Replaces the configured call timeout for this call: the bound on all attempts,
+        /// backoff and rate-limit waits together (`None`: no bound beyond the attempts' own
+        /// timeouts).
+        pub fn call_timeout(mut self, timeout: Option<Duration>) -> Self {
+            self.options.call_timeout = Some(timeout);
+            self
+        }
+    };
+}
+
 impl<A: Action> Call<'_, A> {
-    /// Also retry failures after which the request may have taken effect (timeouts after
-    /// sending, broken connections, 5xx, `InternalError`). Only opt in when repeating the
-    /// action is acceptable.
-    pub fn retry_transient(mut self, yes: bool) -> Self {
-        self.options.retry_transient = Some(yes);
-        self
-    }
-
-    /// Replaces the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Replaces the client's timeout of each attempt for this call (`None`: no timeout).
-    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Replaces the client's call timeout for this call: the bound on all attempts, backoff
-    /// and rate-limit waits together (`None`: no bound beyond the attempts' own timeouts).
-    pub fn call_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.options.call_timeout = Some(timeout);
-        self
-    }
+    call_options!();
 
     /// The request that will be sent.
     pub fn input(&self) -> &A {
@@ -267,30 +276,7 @@ impl<T> fmt::Debug for JsonCall<'_, T> {
 }
 
 impl<T> JsonCall<'_, T> {
-    /// Also retry failures after which the request may have taken effect; see
-    /// [`Call::retry_transient`].
-    pub fn retry_transient(mut self, yes: bool) -> Self {
-        self.options.retry_transient = Some(yes);
-        self
-    }
-
-    /// Replaces the configured retry policy for this call.
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
-        self
-    }
-
-    /// Replaces the timeout of each attempt for this call (`None`: no timeout).
-    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Replaces the call timeout for this call (`None`: no bound beyond the attempts').
-    pub fn call_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.options.call_timeout = Some(timeout);
-        self
-    }
+    call_options!();
 }
 
 impl<'a, T: DeserializeOwned + Send + 'a> IntoFuture for JsonCall<'a, T> {

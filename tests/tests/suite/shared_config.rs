@@ -39,6 +39,16 @@ fn config(url: &str, fetches: &Arc<AtomicUsize>) -> hai_sdk::Config {
         .expect("the configuration builds")
 }
 
+/// One `DescribeRegions` through each client.
+async fn both_describe_regions(hai: &hai_sdk::Client, cvm: &cvm::Client) {
+    hai.describe_regions(hai_sdk::describe_regions::DescribeRegionsRequest::new())
+        .await
+        .unwrap();
+    cvm.describe_regions(cvm::describe_regions::DescribeRegionsRequest::new())
+        .await
+        .unwrap();
+}
+
 fn answer() -> serde_json::Value {
     serde_json::json!({"Response": {"TotalCount": 0, "RegionSet": [], "ZoneSet": [], "RequestId": "r"}})
 }
@@ -52,12 +62,7 @@ async fn one_configuration_serves_hai_and_cvm_with_one_fetch_and_one_pool() {
     let cvm = cvm::Client::new(&config);
 
     // Plain method syntax on each service's own client: HAI's and CVM's `describe_regions`.
-    hai.describe_regions(hai_sdk::describe_regions::DescribeRegionsRequest::new())
-        .await
-        .unwrap();
-    cvm.describe_regions(cvm::describe_regions::DescribeRegionsRequest::new())
-        .await
-        .unwrap();
+    both_describe_regions(&hai, &cvm).await;
     hai.describe_regions(hai_sdk::describe_regions::DescribeRegionsRequest::new())
         .await
         .unwrap();
@@ -101,12 +106,7 @@ async fn separate_configurations_share_nothing() {
     let fetches = Arc::new(AtomicUsize::new(0));
     let hai = hai_sdk::Client::new(&config(&server.url, &fetches));
     let cvm = cvm::Client::new(&config(&server.url, &fetches));
-    hai.describe_regions(hai_sdk::describe_regions::DescribeRegionsRequest::new())
-        .await
-        .unwrap();
-    cvm.describe_regions(cvm::describe_regions::DescribeRegionsRequest::new())
-        .await
-        .unwrap();
+    both_describe_regions(&hai, &cvm).await;
     assert_eq!(fetches.load(Ordering::SeqCst), 2);
     assert_eq!(server.connections.load(Ordering::SeqCst), 2);
 }
@@ -125,12 +125,7 @@ async fn a_built_client_shares_its_configuration_with_another_service() {
         .build()
         .unwrap();
     let cvm = cvm::Client::new(hai.config());
-    hai.describe_regions(hai_sdk::describe_regions::DescribeRegionsRequest::new())
-        .await
-        .unwrap();
-    cvm.describe_regions(cvm::describe_regions::DescribeRegionsRequest::new())
-        .await
-        .unwrap();
+    both_describe_regions(&hai, &cvm).await;
     assert_eq!(fetches.load(Ordering::SeqCst), 1);
     assert_eq!(server.connections.load(Ordering::SeqCst), 1);
     assert_eq!(cvm.region(), Some("ap-guangzhou"));
