@@ -80,6 +80,7 @@ impl Spec {
         v.catalogue()?;
         let roles = v.roles();
         v.resolved.shapes = v.shapes(&roles)?;
+        v.container_cycles()?;
         v.member_values()?;
         v.actions()?;
         v.paging()?;
@@ -250,6 +251,47 @@ impl<'a> Validator<'a> {
             out.insert(name.as_str(), resolved);
         }
         Ok(out)
+    }
+
+    /// Lists and maps whose elements lead, through other named lists and maps only, back to
+    /// themselves have no finite value (and no Rust type): refused, naming the cycle. A
+    /// structure on the way breaks such a cycle (it can hold the link in a `Box`).
+    fn container_cycles(&self) -> Result<(), SpecError> {
+        for (name, shape) in &self.resolved.shapes {
+            let mut element = match shape {
+                ResolvedShape::List(_, t) | ResolvedShape::Map(_, t) => t,
+                _ => continue,
+            };
+            let mut chain = vec![*name];
+            loop {
+                match element {
+                    TypeRef::List(inner) | TypeRef::Map(inner) => element = inner,
+                    TypeRef::Shape(next) => match self.resolved.shapes.get(next.as_str()) {
+                        Some(ResolvedShape::List(_, t) | ResolvedShape::Map(_, t)) => {
+                            if chain.contains(&next.as_str()) {
+                                chain.push(next.as_str());
+                                let field = match shape {
+                                    ResolvedShape::List(..) => "member",
+                                    _ => "value",
+                                };
+                                return Err(err(
+                                    format!("shapes.{name}.{field}"),
+                                    format!(
+                                        "the lists and maps {} contain only one another: no value of this type is finite",
+                                        chain.join(" -> ")
+                                    ),
+                                ));
+                            }
+                            chain.push(next.as_str());
+                            element = t;
+                        }
+                        _ => break,
+                    },
+                    _ => break,
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Checks the members of a structure and returns them with their types.

@@ -1151,3 +1151,29 @@ fn not_found_errors_are_codes_of_the_describe_action() {
         "duplicate error code",
     );
 }
+
+/// Lists and maps that contain only one another have no finite value: the generator would
+/// recurse without end, so validation refuses them; a structure on the way is fine.
+#[test]
+fn lists_and_maps_that_contain_only_each_other_are_refused() {
+    expect(
+        |s| {
+            s["shapes"]["LoopA"] = json!({"type": "list", "member": "LoopB"});
+            s["shapes"]["LoopB"] = json!({"type": "map", "value": "list<LoopA>"});
+        },
+        "shapes.LoopA.member",
+        "LoopA -> LoopB -> LoopA",
+    );
+    expect(
+        |s| s["shapes"]["Selfish"] = json!({"type": "list", "member": "Selfish"}),
+        "shapes.Selfish.member",
+        "Selfish -> Selfish",
+    );
+    // Through a structure the cycle is a tree of values: accepted.
+    let mut spec = real();
+    spec["shapes"]["TreeList"] = json!({"type": "list", "member": "TreeNode"});
+    spec["shapes"]["TreeNode"] = json!({"type": "structure", "members": [
+        {"name": "Children", "type": "TreeList"}
+    ]});
+    parse(&serde_json::to_string_pretty(&spec).unwrap()).expect("a structure breaks the cycle");
+}
