@@ -166,6 +166,10 @@ async fn main() -> ExitCode {
     // These are the emulator's own test credentials, printed so clients can be pointed at it.
     println!("hai-emulator listening on {}", emu.endpoint());
     println!("TENCENTCLOUD_ENDPOINT_URL_HAI={}", emu.endpoint());
+    // HAI refuses calls without a region: printed so that exporting the banner is enough.
+    if let Some(region) = emu.region() {
+        println!("TENCENTCLOUD_REGION={region}");
+    }
     println!("TENCENTCLOUD_SECRET_ID={}", credential.secret_id);
     println!("TENCENTCLOUD_SECRET_KEY={}", credential.secret_key);
     if let Some(t) = &credential.token {

@@ -150,6 +150,18 @@ impl EmulatorHandle {
         self.certificate_pem.as_deref()
     }
 
+    /// A region the emulator serves, to configure a client with: `ap-guangzhou` when served
+    /// (the README's and the tests' region), else the first configured; `None` when the
+    /// configuration serves no region.
+    pub fn region(&self) -> Option<&str> {
+        let regions = &self.shared.regions;
+        regions
+            .iter()
+            .find(|r| *r == "ap-guangzhou")
+            .or_else(|| regions.first())
+            .map(String::as_str)
+    }
+
     /// The credentials the emulator accepts.
     pub fn credentials(&self) -> &[Credential] {
         &self.shared.credentials

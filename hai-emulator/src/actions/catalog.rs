@@ -86,7 +86,7 @@ pub(crate) const BUNDLES: &[(&str, f64, f64)] = &[
 
 fn region_name(region: &str) -> &'static str {
     match region {
-        "ap-beijing" => "South China (Beijing)",
+        "ap-beijing" => "North China (Beijing)",
         "ap-chengdu" => "Southwest China (Chengdu)",
         "ap-chongqing" => "Southwest China (Chongqing)",
         "ap-guangzhou" => "South China (Guangzhou)",

@@ -277,6 +277,12 @@ async fn catalogues() {
     assert!(set
         .iter()
         .any(|r| r.region.as_deref() == Some("ap-guangzhou")));
+    let name = |id: &str| {
+        set.iter()
+            .find(|r| r.region.as_deref() == Some(id))
+            .and_then(|r| r.region_name.clone())
+    };
+    assert_eq!(name("ap-beijing").as_deref(), Some("North China (Beijing)"));
 
     let r = ok(&emu, "DescribeScenes", json!({})).await;
     assert_eq!(r["SceneSet"].as_array().unwrap().len(), 3);

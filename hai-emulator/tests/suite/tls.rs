@@ -205,6 +205,26 @@ async fn the_binary_writes_the_certificate_where_told_and_prints_its_path() {
     .await
     .expect("the endpoint is printed");
     assert!(endpoint.starts_with("https://127.0.0.1:"), "{endpoint}");
+    // Everything a client needs follows the endpoint line, the region included.
+    let mut banner = Vec::new();
+    while banner.len() < 3 {
+        banner.push(
+            lines
+                .next_line()
+                .await
+                .unwrap()
+                .expect("the banner goes on"),
+        );
+    }
+    assert_eq!(
+        banner[0],
+        format!("TENCENTCLOUD_ENDPOINT_URL_HAI={endpoint}")
+    );
+    assert_eq!(banner[1], "TENCENTCLOUD_REGION=ap-guangzhou", "{banner:?}");
+    assert!(
+        banner[2].starts_with("TENCENTCLOUD_SECRET_ID="),
+        "{banner:?}"
+    );
     assert_eq!(
         seen[0],
         format!("hai-emulator certificate (PEM): {}", out.display())
