@@ -205,6 +205,12 @@ fn run(matches: &ArgMatches, dotted: &args::Dotted) -> Result<(), Failure> {
     let call_settings = CallSettings {
         timeout: settings.timeout,
     };
+    // Said here in this tool's words: the runtime's own refusal names the library's settings.
+    if settings.region.is_none() && action.meta.service.region_required {
+        return Err(Failure::other(
+            "no region configured: give --region (e.g. --region ap-guangzhou), set TENCENTCLOUD_REGION, or run `tccli configure set region REGION`",
+        ));
+    }
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -95,3 +95,39 @@ fn a_malformed_credential_file_is_a_clear_error_without_the_secret() {
     assert!(r.stderr.contains("default.credential"), "{}", r.stderr);
     assert!(!r.stderr.contains("topsecretvalue"), "{}", r.stderr);
 }
+
+#[test]
+fn no_region_anywhere_is_refused_naming_the_option() {
+    let emu = Emu::start();
+    let home = temp_home("tccli-no-region");
+    let r = run(hai(&home)
+        .env("TENCENTCLOUD_SECRET_ID", DEFAULT_SECRET_ID)
+        .env("TENCENTCLOUD_SECRET_KEY", DEFAULT_SECRET_KEY)
+        .args(["--endpoint", &emu.endpoint(), "DescribeRegions"]));
+    assert_eq!(r.status, 255, "{}", r.stderr);
+    assert!(r.stderr.contains("--region"), "{}", r.stderr);
+    assert!(!r.stderr.contains("ClientBuilder"), "{}", r.stderr);
+}
+
+/// With nothing configured, the error lists every provider the chain tried, each once.
+#[test]
+fn no_credentials_lists_each_provider_once() {
+    let emu = Emu::start();
+    let home = temp_home("tccli-no-credentials");
+    let r = run(hai(&home).args([
+        "--endpoint",
+        &emu.endpoint(),
+        "--region",
+        "ap-guangzhou",
+        "DescribeRegions",
+    ]));
+    assert_eq!(r.status, 255, "{}", r.stderr);
+    for provider in ["[environment:", "[tccli:"] {
+        assert_eq!(
+            r.stderr.matches(provider).count(),
+            1,
+            "{provider}: {}",
+            r.stderr
+        );
+    }
+}
