@@ -12,11 +12,10 @@ pub use builder::{BuildError, ConfigBuilder, FromConfig};
 
 use std::fmt;
 use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
-
-use std::marker::PhantomData;
 
 use bytes::Bytes;
 use reqwest::header::HeaderValue;
@@ -307,14 +306,7 @@ impl<'a, T: DeserializeOwned + Send + 'a> IntoFuture for JsonCall<'a, T> {
                     );
                 }
             }
-            let bytes = serde_json::to_vec(&body).map_err(|e| {
-                Error::Build(BuildRequestError::new(
-                    meta.name,
-                    BuildRequestErrorKind::Serialize,
-                    format!("request does not serialise: {e}"),
-                    Some(Box::new(e)),
-                ))
-            })?;
+            let bytes = to_body(meta.name, &body)?;
             drop(body);
             client.execute_raw(meta, bytes, &options).await
         })
@@ -343,14 +335,7 @@ impl<'a, A: Action> IntoFuture for Call<'a, A> {
             } = self;
             input.fill_idempotency_token();
             let name = A::META.name;
-            let body = serde_json::to_vec(&input).map_err(|e| {
-                Error::Build(BuildRequestError::new(
-                    name,
-                    BuildRequestErrorKind::Serialize,
-                    format!("request does not serialise: {e}"),
-                    Some(Box::new(e)),
-                ))
-            })?;
+            let body = to_body(name, &input)?;
             drop(input);
             let mut output = None;
             let mut decode = |body: &Bytes, status: u16| match serde_json::from_slice::<
@@ -375,6 +360,21 @@ impl<'a, A: Action> IntoFuture for Call<'a, A> {
             output.ok_or_else(|| Error::Decode(not_decoded(name)))
         })
     }
+}
+
+/// The request body: one serialisation, its failure a build error of `action`.
+fn to_body<T: serde::Serialize + ?Sized, E>(
+    action: &'static str,
+    input: &T,
+) -> Result<Vec<u8>, Error<E>> {
+    serde_json::to_vec(input).map_err(|e| {
+        Error::Build(BuildRequestError::new(
+            action,
+            BuildRequestErrorKind::Serialize,
+            format!("request does not serialise: {e}"),
+            Some(Box::new(e)),
+        ))
+    })
 }
 
 #[cold]
