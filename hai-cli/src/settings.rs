@@ -214,7 +214,9 @@ fn credentials(
 impl Settings {
     /// The SDK client for these settings.
     pub fn client(&mut self) -> Result<hai_sdk::Client, Failure> {
-        let mut b = hai_sdk::Client::builder().from_env();
+        // Not `from_env`: the region, endpoint and credentials were resolved above, in
+        // tccli's order and for the profile of `--profile`.
+        let mut b = hai_sdk::Client::builder();
         if let Some(r) = &self.region {
             b = b.region(r.clone());
         }

@@ -76,21 +76,29 @@ async fn the_proxy_transport_and_the_platform_store_trust_what_they_are_told() {
             .await
     };
 
-    // A proxy variable makes reqwest the transport (it sends `accept: */*`, the direct one
-    // does not); NO_PROXY keeps loopback off the proxy. Added roots apply there too.
+    // A proxy variable applies to the direct transport's connector; NO_PROXY keeps
+    // loopback off the proxy (nothing listens on port 9).
     std::env::set_var("HTTPS_PROXY", "http://127.0.0.1:9");
     std::env::set_var("NO_PROXY", "127.0.0.1");
     let out = call(tls_builder(&server).add_root_certificate(&server.pem))
         .await
-        .expect("reqwest trusts the added root");
+        .expect("NO_PROXY bypasses the proxy");
     assert_eq!(out.request_id, "req-tls");
-    assert_eq!(server.requests()[0].header("accept"), "*/*");
     assert_eq!(
         failed_kind(tls_builder(&server)).await,
         DispatchErrorKind::Tls
     );
-    std::env::remove_var("HTTPS_PROXY");
     std::env::remove_var("NO_PROXY");
+    let err = call(tls_builder(&server).add_root_certificate(&server.pem))
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("cannot reach proxy http://127.0.0.1:9"),
+        "{text}"
+    );
+    assert!(!err.may_have_reached_server(), "{err:?}");
+    std::env::remove_var("HTTPS_PROXY");
 
     // SSL_CERT_FILE is the platform store when the client is told to use it, and only then
     // (SSL_CERT_DIR, which machines often set too, would add the system's roots).
@@ -103,10 +111,6 @@ async fn the_proxy_transport_and_the_platform_store_trust_what_they_are_told() {
     call(tls_builder(&server).use_platform_roots())
         .await
         .expect("the platform store holds the server's certificate");
-    assert!(
-        server.requests()[1].all("accept").is_empty(),
-        "direct transport"
-    );
     assert_eq!(
         failed_kind(tls_builder(&server)).await,
         DispatchErrorKind::Tls
@@ -120,4 +124,57 @@ async fn the_proxy_transport_and_the_platform_store_trust_what_they_are_told() {
     }
     std::env::remove_var("SSL_CERT_FILE");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn from_env_takes_region_and_endpoint_from_tccli_configure() {
+    let _env = ENV.lock().await;
+    let server = Server::start(vec![Reply::ok(6, "req-tccli")]).await;
+    let home = std::env::temp_dir().join(format!("hai-sdk-env-home-{}", std::process::id()));
+    std::fs::create_dir_all(home.join(".tccli")).unwrap();
+    std::fs::write(
+        home.join(".tccli/default.credential"),
+        format!(r#"{{"secretId": "{SECRET_ID}", "secretKey": "{SECRET_KEY}"}}"#),
+    )
+    .unwrap();
+    std::fs::write(
+        home.join(".tccli/default.configure"),
+        format!(
+            r#"{{"_sys_param": {{"region": "ap-chengdu", "output": "json"}},
+                "hai": {{"endpoint": "{}", "version": "2023-08-12"}}}}"#,
+            server.url()
+        ),
+    )
+    .unwrap();
+    for var in [
+        "TENCENTCLOUD_SECRET_ID",
+        "TENCENTCLOUD_SECRET_KEY",
+        "TENCENTCLOUD_TOKEN",
+        "TENCENTCLOUD_SESSION_TOKEN",
+        "TENCENTCLOUD_REGION",
+        "TENCENTCLOUD_ENDPOINT_URL",
+        "TENCENTCLOUD_ENDPOINT_URL_HAI",
+        "TENCENTCLOUD_CREDENTIALS_FILE",
+        "TCCLI_PROFILE",
+    ] {
+        std::env::remove_var(var);
+    }
+    let old_home = std::env::var_os("HOME");
+    std::env::set_var("HOME", &home);
+    // The credential chain reads HOME at the first call, so it stays set until then.
+    let client = Client::from_env().unwrap();
+    assert_eq!(client.region(), Some("ap-chengdu"));
+    let out = client
+        .stop_instance(StopInstanceRequest::new("hai-tccli"))
+        .await;
+    match old_home {
+        Some(h) => std::env::set_var("HOME", h),
+        None => std::env::remove_var("HOME"),
+    }
+    let out = out.unwrap();
+    assert_eq!(out.request_id, "req-tccli");
+    let r = &server.requests()[0];
+    assert_eq!(r.header("X-TC-Region"), "ap-chengdu");
+    verify_signature(r, SECRET_ID, SECRET_KEY, "hai");
+    std::fs::remove_dir_all(&home).unwrap();
 }

@@ -12,7 +12,8 @@ use super::endpoint::{Endpoint, EndpointConfig, Endpoints};
 use super::sign::SigningCache;
 use super::transport::{BuildFailure, Transport, Trust};
 use super::{ClientInner, Config, Language};
-use crate::credentials::{DefaultChain, ProvideCredentials};
+use crate::config::tccli::{TccliConfigError, TccliFiles};
+use crate::credentials::{DefaultChain, Env, ProvideCredentials};
 use crate::error::{Error, ErrorMetadata};
 use crate::rate_limit::RateLimiter;
 use crate::retry::{RetryClassifier, RetryDecision, RetryPolicy};
@@ -54,13 +55,26 @@ pub struct ConfigBuilder<C = Config> {
     retry_policy: RetryPolicy,
     rate_limit: bool,
     http_client: Option<reqwest::Client>,
+    proxy: Option<String>,
     trust: Trust,
     request_client_suffix: Option<String>,
     max_response_bytes: usize,
     classifier: Option<RetryClassifier>,
     read_env: bool,
+    tccli: TccliDefaults,
     clock: Option<Arc<dyn crate::credentials::Clock>>,
     client: PhantomData<fn() -> C>,
+}
+
+/// What [`ConfigBuilder::from_env`] took from tccli's `<profile>.configure`.
+#[derive(Debug, Default)]
+struct TccliDefaults {
+    /// The file, named in errors about its values.
+    path: Option<std::path::PathBuf>,
+    /// `(service, endpoint)` of every service entry with an endpoint.
+    endpoints: Vec<(String, String)>,
+    /// A configure file that exists but cannot be used: `build` fails with it.
+    error: Option<TccliConfigError>,
 }
 
 impl<C> fmt::Debug for ConfigBuilder<C> {
@@ -106,23 +120,68 @@ impl<C> ConfigBuilder<C> {
             retry_policy: RetryPolicy::default(),
             rate_limit: true,
             http_client: None,
+            proxy: None,
             trust: Trust::default(),
             request_client_suffix: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             classifier: None,
             read_env: true,
+            tccli: TccliDefaults::default(),
             clock: None,
             client: PhantomData,
         }
     }
 
-    /// Region from `TENCENTCLOUD_REGION` and credentials from the default provider chain
-    /// (environment, profile file, CVM role, TKE OIDC); settings made afterwards win.
-    pub fn from_env(mut self) -> Self {
-        if let Some(region) = env_var("TENCENTCLOUD_REGION") {
+    /// The default configuration, in tccli's order: region from `TENCENTCLOUD_REGION`, else
+    /// from tccli's `~/.tccli/<profile>.configure` (profile `TCCLI_PROFILE`, else `default`);
+    /// credentials from the default provider chain (environment, profile file, CVM role, TKE
+    /// OIDC, tccli's `<profile>.credential`); endpoints from `TENCENTCLOUD_ENDPOINT_URL_<SERVICE>`,
+    /// else `TENCENTCLOUD_ENDPOINT_URL`, else the service's `endpoint` in the same configure
+    /// file (a host is called over HTTPS, as tccli does), else Tencent Cloud. Settings made
+    /// afterwards win. A configure file that exists but is not valid makes
+    /// [`build`](Self::build) fail with [`BuildError::TccliConfigure`] naming the file.
+    pub fn from_env(self) -> Self {
+        self.from_env_in(&Env::process())
+    }
+
+    /// [`from_env`](Self::from_env) reading every variable (`HOME` included) from `env`, the
+    /// credential chain's too: tests, and programs that manage their own environment.
+    pub fn from_env_in(mut self, env: &Env) -> Self {
+        let configure = match tccli_files(env) {
+            None => None,
+            Some(Err(e)) => {
+                self.tccli.error = Some(e);
+                None
+            }
+            Some(Ok(files)) => {
+                self.tccli.path = Some(files.configure_path());
+                match files.configure() {
+                    Ok(c) => c,
+                    Err(e) => {
+                        self.tccli.error = Some(e);
+                        None
+                    }
+                }
+            }
+        };
+        let tccli_region = configure.as_ref().and_then(|c| c.region.clone());
+        if let Some(region) = env
+            .get("TENCENTCLOUD_REGION")
+            .filter(|r| !r.trim().is_empty())
+        {
+            self.region = Some(region);
+        } else if let Some(region) = tccli_region {
             self.region = Some(region);
         }
-        self.credentials = Some(Arc::new(DefaultChain::new()));
+        if let Some(c) = configure {
+            self.tccli.endpoints = c
+                .services
+                .into_iter()
+                .filter_map(|(name, s)| Some((name, s.endpoint?)))
+                .filter(|(_, e)| !e.trim().is_empty())
+                .collect();
+        }
+        self.credentials = Some(Arc::new(DefaultChain::builder().env(env.clone()).build()));
         self
     }
 
@@ -163,8 +222,9 @@ impl<C> ConfigBuilder<C> {
         self
     }
 
-    /// Connect timeout (`None`: none). Ignored with a caller-supplied HTTP client, whose own
-    /// settings apply.
+    /// Connect timeout (`None`: none): TCP, the proxy's tunnel and the TLS handshake, so a
+    /// server that accepts and then stalls fails with a connect timeout, not sent. Ignored
+    /// with a caller-supplied HTTP client, whose own settings apply.
     pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.connect_timeout = timeout;
         self
@@ -213,11 +273,22 @@ impl<C> ConfigBuilder<C> {
     /// Without one, the client sends through its own pooled HTTP/1.1 and HTTP/2 connections
     /// over rustls with the Mozilla roots (see
     /// [`add_root_certificate`](Self::add_root_certificate) and
-    /// [`use_platform_roots`](Self::use_platform_roots)), or through reqwest with the same
-    /// TLS settings when `HTTPS_PROXY`, `HTTP_PROXY` or `ALL_PROXY` is set (reqwest applies
-    /// them and `NO_PROXY`).
+    /// [`use_platform_roots`](Self::use_platform_roots)), through the proxy of
+    /// [`proxy`](Self::proxy) or of `HTTPS_PROXY`, `HTTP_PROXY` or `ALL_PROXY` (with
+    /// `NO_PROXY`) when one is set.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
+        self
+    }
+
+    /// Sends through this HTTP proxy (`http://[user:password@]host:port`; HTTPS calls are
+    /// tunnelled with `CONNECT`) instead of the one the environment names (`HTTPS_PROXY`,
+    /// `HTTP_PROXY`, `ALL_PROXY`, lower case too, with `NO_PROXY`), which the default
+    /// transport honours otherwise. A proxy that refuses the tunnel fails the call with
+    /// [`Error::Dispatch`] naming the proxy and its status line. Not applied to a client
+    /// given to [`http_client`](Self::http_client).
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
         self
     }
 
@@ -283,6 +354,9 @@ impl<C> ConfigBuilder<C> {
     }
 
     fn build_config(self) -> Result<Config, BuildError> {
+        if let Some(e) = self.tccli.error {
+            return Err(BuildError::TccliConfigure(e));
+        }
         let credentials = self.credentials.ok_or(BuildError::MissingCredentials)?;
         let region = match self.region {
             Some(r) => {
@@ -309,6 +383,8 @@ impl<C> ConfigBuilder<C> {
         let mut config = EndpointConfig {
             regional: self.regional_endpoint,
             region: region.as_ref().map(|r| r.0.clone()),
+            tccli: self.tccli.endpoints,
+            tccli_path: self.tccli.path,
             ..EndpointConfig::default()
         };
         if let Some(url) = &self.endpoint {
@@ -323,15 +399,21 @@ impl<C> ConfigBuilder<C> {
             }));
         }
 
+        if let Some(proxy) = &self.proxy {
+            check_proxy(proxy)?;
+        }
         let http = match self.http_client {
             Some(c) => Transport::Reqwest(c),
-            None => {
-                Transport::default_for(self.connect_timeout, &self.trust).map_err(|e| match e {
-                    BuildFailure::Tls(why) => BuildError::Tls(why),
-                    BuildFailure::RootCertificate(why) => BuildError::InvalidRootCertificate(why),
-                    BuildFailure::Reqwest(e) => BuildError::HttpClient(e),
-                })?
-            }
+            None => Transport::default_for(
+                self.connect_timeout,
+                &self.trust,
+                self.proxy.as_deref(),
+                true,
+            )
+            .map_err(|e| match e {
+                BuildFailure::Tls(why) => BuildError::Tls(why),
+                BuildFailure::RootCertificate(why) => BuildError::InvalidRootCertificate(why),
+            })?,
         };
 
         Ok(Config {
@@ -368,7 +450,8 @@ pub enum BuildError {
     InvalidEndpoint(String),
     /// The request-client suffix cannot be sent as a header.
     InvalidRequestClientSuffix,
-    /// The HTTP client could not be created (e.g. TLS roots).
+    /// The HTTP client could not be created. Not produced by this version (its transport
+    /// needs no fallible reqwest set-up); kept so matches written for it still compile.
     HttpClient(reqwest::Error),
     /// The TLS configuration could not be created, e.g. the platform trust store holds
     /// no usable certificate (the reason names it).
@@ -376,6 +459,11 @@ pub enum BuildError {
     /// A PEM bundle given to [`ConfigBuilder::add_root_certificate`] holds no certificate,
     /// or one that does not decode (the reason names which, counting from 1).
     InvalidRootCertificate(String),
+    /// tccli's `<profile>.configure`, read by [`ConfigBuilder::from_env`], exists but
+    /// cannot be used (the error names the file and the key).
+    TccliConfigure(TccliConfigError),
+    /// The proxy given to [`ConfigBuilder::proxy`] is not an `http://host[:port]` URL.
+    InvalidProxy(String),
 }
 
 impl fmt::Display for BuildError {
@@ -394,6 +482,8 @@ impl fmt::Display for BuildError {
             BuildError::InvalidRootCertificate(why) => {
                 write!(f, "invalid root certificate: {why}")
             }
+            BuildError::TccliConfigure(e) => write!(f, "tccli configuration: {e}"),
+            BuildError::InvalidProxy(why) => write!(f, "invalid proxy: {why}"),
         }
     }
 }
@@ -402,11 +492,116 @@ impl std::error::Error for BuildError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             BuildError::HttpClient(e) => Some(e),
+            BuildError::TccliConfigure(e) => Some(e),
             _ => None,
         }
     }
 }
 
-fn env_var(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+/// A proxy URL the connector can use: `http://`, a host, nothing after the authority.
+fn check_proxy(raw: &str) -> Result<(), BuildError> {
+    let shown = crate::error::shown::Shown::new(raw, crate::error::shown::VALUE_SHOWN);
+    let bad = |why: &str| Err(BuildError::InvalidProxy(format!("`{shown}`: {why}")));
+    let Ok(uri) = raw.trim().parse::<http::Uri>() else {
+        return bad("not a URL");
+    };
+    if uri.scheme_str() != Some("http") {
+        return bad("only http:// proxies are supported");
+    }
+    if uri.host().is_none_or(str::is_empty) {
+        return bad("no host");
+    }
+    if uri.path_and_query().is_some_and(|p| p.as_str() != "/") {
+        return bad("a proxy URL has no path or query");
+    }
+    Ok(())
+}
+
+/// tccli's files for the profile of `TCCLI_PROFILE` (else `default`) under the home
+/// directory; `None` without one.
+fn tccli_files(env: &Env) -> Option<Result<TccliFiles, TccliConfigError>> {
+    let home = env.get(if cfg!(windows) { "USERPROFILE" } else { "HOME" })?;
+    let profile = env
+        .get("TCCLI_PROFILE")
+        .unwrap_or_else(|| "default".to_owned());
+    Some(TccliFiles::new(
+        std::path::Path::new(&home).join(".tccli"),
+        profile,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::Credentials;
+
+    /// A home directory holding `.tccli/<name>` files.
+    fn home(files: &[(&str, &str)]) -> std::path::PathBuf {
+        let home = std::env::temp_dir().join(format!(
+            "hai-home-{}-{}",
+            std::process::id(),
+            fastrand::u64(..)
+        ));
+        std::fs::create_dir_all(home.join(".tccli")).unwrap();
+        for (name, text) in files {
+            std::fs::write(home.join(".tccli").join(name), text).unwrap();
+        }
+        home
+    }
+
+    fn build(env: &[(&str, &str)]) -> Result<Config, BuildError> {
+        ConfigBuilder::<Config>::new()
+            .from_env_in(&Env::from_pairs(env.iter().copied()))
+            .credentials(Credentials::new("AKIDx", "k", None))
+            .build()
+    }
+
+    #[test]
+    fn from_env_takes_region_and_endpoints_from_the_tccli_profile() {
+        let h = home(&[
+            (
+                "default.configure",
+                r#"{"_sys_param": {"region": "ap-shanghai", "output": "json"},
+                    "hai": {"endpoint": "hai.tencentcloudapi.com", "version": "2023-08-12"},
+                    "cvm": {"endpoint": "http://127.0.0.1:9"}}"#,
+            ),
+            (
+                "work.configure",
+                r#"{"_sys_param": {"region": "ap-beijing"}}"#,
+            ),
+        ]);
+        let h = h.to_str().unwrap();
+        let config = build(&[("HOME", h)]).unwrap();
+        assert_eq!(config.region(), Some("ap-shanghai"));
+        let tccli = &config.inner.endpoints.config.tccli;
+        assert!(tccli.contains(&("cvm".into(), "http://127.0.0.1:9".into())));
+        assert!(tccli.contains(&("hai".into(), "hai.tencentcloudapi.com".into())));
+        // The environment comes first, and TCCLI_PROFILE picks the profile.
+        let config = build(&[("HOME", h), ("TENCENTCLOUD_REGION", "ap-guangzhou")]).unwrap();
+        assert_eq!(config.region(), Some("ap-guangzhou"));
+        let config = build(&[("HOME", h), ("TCCLI_PROFILE", "work")]).unwrap();
+        assert_eq!(config.region(), Some("ap-beijing"));
+        assert!(config.inner.endpoints.config.tccli.is_empty());
+        // No file, no home: nothing taken, nothing refused.
+        assert_eq!(
+            build(&[("HOME", h), ("TCCLI_PROFILE", "none")])
+                .unwrap()
+                .region(),
+            None
+        );
+        assert_eq!(build(&[]).unwrap().region(), None);
+    }
+
+    #[test]
+    fn a_broken_tccli_configure_file_fails_the_build_naming_it() {
+        let h = home(&[("default.configure", r#"{"_sys_param": {"region": 7}}"#)]);
+        let err = build(&[("HOME", h.to_str().unwrap())]).unwrap_err();
+        assert!(matches!(err, BuildError::TccliConfigure(_)), "{err:?}");
+        let text = err.to_string();
+        assert!(text.contains("default.configure"), "{text}");
+        assert!(text.contains("_sys_param.region"), "{text}");
+        let h = home(&[]);
+        let err = build(&[("HOME", h.to_str().unwrap()), ("TCCLI_PROFILE", "../x")]).unwrap_err();
+        assert!(matches!(err, BuildError::TccliConfigure(_)), "{err:?}");
+    }
 }

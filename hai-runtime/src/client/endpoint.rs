@@ -1,6 +1,8 @@
 //! Endpoint resolution: builder URL, else
 //! `TENCENTCLOUD_ENDPOINT_URL_<SERVICE>`, else `TENCENTCLOUD_ENDPOINT_URL`, else the service's
-//! regional or global host over HTTPS. The environment is read once, when the client is built.
+//! `endpoint` in tccli's configure file (`from_env` only; a host means HTTPS, as tccli calls
+//! it), else the service's regional or global host over HTTPS. The environment and the file
+//! are read once, when the client is built.
 
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
@@ -77,6 +79,10 @@ pub(crate) struct EndpointConfig {
     pub(crate) generic_env: Option<String>,
     pub(crate) regional: bool,
     pub(crate) region: Option<Box<str>>,
+    /// `(service, endpoint)` from tccli's configure file.
+    pub(crate) tccli: Vec<(String, String)>,
+    /// That file, named when one of its endpoints is unusable.
+    pub(crate) tccli_path: Option<std::path::PathBuf>,
 }
 
 impl EndpointConfig {
@@ -121,6 +127,21 @@ impl EndpointConfig {
             return Endpoint::parse(value)
                 .map(Arc::new)
                 .map_err(|d| bad(ENDPOINT_ENV.to_owned(), d));
+        }
+        if let Some((name, value)) = self.tccli.iter().find(|(name, _)| name == service.name) {
+            let value = value.trim();
+            let url = if value.contains("://") {
+                value.to_owned()
+            } else {
+                format!("https://{value}")
+            };
+            let file = self
+                .tccli_path
+                .as_ref()
+                .map_or_else(|| "tccli configure".to_owned(), |p| p.display().to_string());
+            return Endpoint::parse(&url)
+                .map(Arc::new)
+                .map_err(|d| bad(format!("{file}: `{name}.endpoint`"), d));
         }
         let host = match (self.regional, service.regional_host, &self.region) {
             (true, Some(template), Some(region)) => template.replace("{region}", region),
@@ -215,6 +236,31 @@ mod tests {
         assert_eq!(c.resolve(&META).unwrap().host, "hai-env:8080");
         c.explicit = Some(Arc::new(Endpoint::parse("http://127.0.0.1:9/").unwrap()));
         assert_eq!(c.resolve(&META).unwrap().host, "127.0.0.1:9");
+    }
+
+    #[test]
+    fn tccli_endpoints_come_after_the_environment() {
+        let mut c = EndpointConfig {
+            tccli: vec![
+                ("cvm".into(), "cvm.example".into()),
+                ("hai".into(), " hai.internal.example:8443 ".into()),
+            ],
+            ..Default::default()
+        };
+        let e = c.resolve(&META).unwrap();
+        assert_eq!(e.uri.to_string(), "https://hai.internal.example:8443/");
+        c.tccli[1].1 = "http://127.0.0.1:18931".into();
+        assert_eq!(c.resolve(&META).unwrap().host, "127.0.0.1:18931");
+        c.read_env(vars(&[(ENDPOINT_ENV, "http://generic:1")]));
+        assert_eq!(c.resolve(&META).unwrap().host, "generic:1");
+        c.generic_env = None;
+        c.tccli[1].1 = "hai.example/path".into();
+        c.tccli_path = Some("/home/u/.tccli/default.configure".into());
+        let e = c.resolve(&META).unwrap_err();
+        assert!(
+            e.to_string().contains("default.configure: `hai.endpoint`"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -113,11 +113,21 @@ async fn attempts(
     let region = match &inner.region {
         Some((_, region)) => Some(region),
         None if meta.service.region_required => {
+            // With nothing configured, say first what matters more: credentials.
+            if !options.anonymous {
+                inner
+                    .credentials
+                    .provide_credentials()
+                    .await
+                    .and_then(|c| c.check().map(|_| c))
+                    .map_err(|e| Error::Credentials(CredentialsFailure::new(meta.name, e)))?;
+            }
             return Err(Error::Build(BuildRequestError::new(
                 meta.name,
                 BuildRequestErrorKind::MissingRegion,
                 format!(
-                    "no region configured ({} requires one: ClientBuilder::region or TENCENTCLOUD_REGION)",
+                    "no region configured ({} requires one): set TENCENTCLOUD_REGION (e.g. ap-guangzhou), \
+                     run `tccli configure set region ap-guangzhou`, or call ClientBuilder::region",
                     meta.service.name
                 ),
                 None,
@@ -419,7 +429,7 @@ async fn exchange(
         .http
         .send(uri, headers, body)
         .await
-        .map_err(|e| send_error(inner, action, e))?;
+        .map_err(|e| send_error(inner, action, uri, e))?;
     *delivered = true;
     let status = response.status;
     let content_type = response.content_type.take();
@@ -442,7 +452,15 @@ async fn exchange(
     })
 }
 
-fn send_error(inner: &ClientInner, action: &'static str, e: SendFailure) -> Error<ErrorMetadata> {
+fn send_error(
+    inner: &ClientInner,
+    action: &'static str,
+    uri: &http::Uri,
+    e: SendFailure,
+) -> Error<ErrorMetadata> {
+    let host = uri.authority().map(http::uri::Authority::as_str);
+    let dispatch =
+        |kind, delivery, source| DispatchError::new(action, kind, delivery, source).with_host(host);
     match e.kind {
         SendFailureKind::ConnectTimeout => Error::Timeout(TimeoutError::new(
             action,
@@ -450,18 +468,20 @@ fn send_error(inner: &ClientInner, action: &'static str, e: SendFailure) -> Erro
             Delivery::NotSent,
             inner.connect_timeout,
         )),
-        SendFailureKind::Connect => Error::Dispatch(DispatchError::new(
-            action,
+        SendFailureKind::Connect => Error::Dispatch(dispatch(
             DispatchErrorKind::Connect,
             Delivery::NotSent,
             e.source,
         )),
-        SendFailureKind::Tls => Error::Dispatch(DispatchError::new(
-            action,
-            DispatchErrorKind::Tls,
-            Delivery::NotSent,
-            e.source,
-        )),
+        SendFailureKind::Tls => {
+            let hint = e.plain_http.then(|| {
+                let host = host.unwrap_or("the server");
+                format!("{host} answered in plain HTTP, not TLS: use http://{host} as the endpoint")
+            });
+            Error::Dispatch(
+                dispatch(DispatchErrorKind::Tls, Delivery::NotSent, e.source).with_hint(hint),
+            )
+        }
         // A timeout of a caller-supplied HTTP client.
         SendFailureKind::Timeout => Error::Timeout(TimeoutError::new(
             action,
@@ -469,12 +489,9 @@ fn send_error(inner: &ClientInner, action: &'static str, e: SendFailure) -> Erro
             Delivery::Unknown,
             None,
         )),
-        SendFailureKind::Io => Error::Dispatch(DispatchError::new(
-            action,
-            DispatchErrorKind::Io,
-            Delivery::Unknown,
-            e.source,
-        )),
+        SendFailureKind::Io => {
+            Error::Dispatch(dispatch(DispatchErrorKind::Io, Delivery::Unknown, e.source))
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! and [`Call`], the future of one action.
 
 mod builder;
+mod connect;
 mod endpoint;
 pub(crate) mod execute;
 pub(crate) mod probe;

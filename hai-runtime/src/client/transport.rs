@@ -4,7 +4,8 @@
 //! The default sends through hyper-util's pooled client (the engine reqwest itself runs on)
 //! without reqwest's per-request layers: we never follow redirects, retry inside the HTTP
 //! client or need a `Url` per response, and those layers re-parse the URL twice on every
-//! call. When the environment configures a proxy, the default is reqwest, which honours it.
+//! call. Proxies (the builder's, or `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` with `NO_PROXY`)
+//! are handled by its connector (`connect.rs`).
 //!
 //! Both use one rustls configuration (ring, TLS 1.2 and 1.3) whose roots are the bundled
 //! Mozilla set, or the platform's store when asked, plus any roots the caller added; a
@@ -21,10 +22,12 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
 
-type Direct =
-    hyper_util::client::legacy::Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>;
+use super::connect::{self, Bounded, Tcp};
 
-/// Variables that make the default transport reqwest (which applies them).
+type Direct =
+    hyper_util::client::legacy::Client<Bounded<hyper_rustls::HttpsConnector<Tcp>>, Full<Bytes>>;
+
+/// Variables that configure a proxy (the matcher reads them, and `NO_PROXY`).
 const PROXY_ENV: [&str; 6] = [
     "HTTPS_PROXY",
     "https_proxy",
@@ -37,7 +40,11 @@ const PROXY_ENV: [&str; 6] = [
 // One per client, inside its `Arc`: boxing the large variant would only add an indirection.
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum Transport {
-    Direct(Direct),
+    Direct {
+        client: Direct,
+        /// Set when a proxy may apply: plain-HTTP requests through it carry its credentials.
+        proxy: Option<Arc<hyper_util::client::proxy::matcher::Matcher>>,
+    },
     Reqwest(reqwest::Client),
 }
 
@@ -46,7 +53,6 @@ pub(crate) enum Transport {
 pub(crate) enum BuildFailure {
     Tls(String),
     RootCertificate(String),
-    Reqwest(reqwest::Error),
 }
 
 /// Whom TLS connections trust.
@@ -122,6 +128,8 @@ fn add_pem(store: &mut rustls::RootCertStore, pem: &[u8]) -> Result<(), String> 
 pub(crate) struct SendFailure {
     pub(crate) kind: SendFailureKind,
     pub(crate) source: Box<dyn StdError + Send + Sync>,
+    /// The server answered the TLS handshake in plain HTTP.
+    pub(crate) plain_http: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,45 +167,44 @@ enum Body {
 }
 
 impl Transport {
-    /// The default transport: direct, unless a proxy is configured in the environment.
+    /// The default transport, through `proxy` if given, else through the environment's
+    /// proxy variables when `proxy_from_env` and any is set.
     pub(crate) fn default_for(
         connect_timeout: Option<Duration>,
         trust: &Trust,
+        proxy: Option<&str>,
+        proxy_from_env: bool,
     ) -> Result<Self, BuildFailure> {
         let tls = trust.client_config()?;
-        if proxy_configured(|k| std::env::var_os(k)) {
-            let mut tls = tls;
-            tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-            let mut b = reqwest::Client::builder()
-                .use_preconfigured_tls(tls)
-                .redirect(reqwest::redirect::Policy::none())
-                .pool_idle_timeout(Duration::from_secs(60));
-            if let Some(t) = connect_timeout {
-                b = b.connect_timeout(t);
-            }
-            return b.build().map(Self::Reqwest).map_err(BuildFailure::Reqwest);
-        }
-        Ok(Self::direct(connect_timeout, tls))
+        let from_env = proxy_from_env && proxy_configured(|k| std::env::var_os(k));
+        Ok(Self::direct(
+            connect_timeout,
+            tls,
+            connect::matcher(proxy, from_env),
+        ))
     }
 
-    fn direct(connect_timeout: Option<Duration>, tls: rustls::ClientConfig) -> Self {
+    fn direct(
+        connect_timeout: Option<Duration>,
+        tls: rustls::ClientConfig,
+        proxy: Option<Arc<hyper_util::client::proxy::matcher::Matcher>>,
+    ) -> Self {
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_nodelay(true);
-        http.set_connect_timeout(connect_timeout);
         // hyper-rustls sets ALPN (h2, http/1.1) from the protocols enabled here.
         let tls = hyper_rustls::HttpsConnectorBuilder::new()
             .with_tls_config(tls)
             .https_or_http()
             .enable_http1()
             .enable_http2()
-            .wrap_connector(http);
+            .wrap_connector(Tcp::new(http, proxy.clone()));
         let client = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
             .pool_idle_timeout(Duration::from_secs(60))
             .pool_timer(TokioTimer::new())
             .timer(TokioTimer::new())
-            .build(tls);
-        Self::Direct(client)
+            .build(Bounded::new(tls, connect_timeout));
+        Self::Direct { client, proxy }
     }
 
     pub(crate) async fn send(
@@ -211,7 +218,15 @@ impl Transport {
         *request.uri_mut() = uri.clone();
         *request.headers_mut() = headers;
         match self {
-            Transport::Direct(client) => {
+            Transport::Direct { client, proxy } => {
+                if let Some(auth) = proxy
+                    .as_deref()
+                    .and_then(|m| connect::http_proxy_auth(m, uri))
+                {
+                    request
+                        .headers_mut()
+                        .insert(http::header::PROXY_AUTHORIZATION, auth);
+                }
                 let response = client
                     .request(request.map(Full::new))
                     .await
@@ -231,6 +246,7 @@ impl Transport {
                     .map_err(|e| SendFailure {
                         kind: SendFailureKind::Connect,
                         source: Box::new(e.without_url()),
+                        plain_http: false,
                     })?;
                 let response = client
                     .execute(request)
@@ -316,6 +332,7 @@ fn direct_send_failure(e: hyper_util::client::legacy::Error) -> SendFailure {
     SendFailure {
         kind,
         source: Box::new(e),
+        plain_http: false,
     }
 }
 
@@ -334,6 +351,7 @@ fn reqwest_send_failure(e: reqwest::Error) -> SendFailure {
     SendFailure {
         kind,
         source: Box::new(e.without_url()),
+        plain_http: false,
     }
 }
 
@@ -380,6 +398,11 @@ fn tls_failure(e: &(dyn StdError + 'static)) -> Option<SendFailure> {
     rustls_cause(e).map(|r| SendFailure {
         kind: SendFailureKind::Tls,
         source: Box::new(TlsRefused(r.clone())),
+        // What rustls makes of `HTTP/1.1 400 ...` where a TLS record belongs.
+        plain_http: matches!(
+            r,
+            rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType)
+        ),
     })
 }
 
@@ -402,7 +425,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_proxy_in_the_environment_selects_reqwest() {
+    fn any_proxy_variable_counts_as_configured() {
         let none = |_: &str| None;
         assert!(!proxy_configured(none));
         let empty = |_: &str| Some("".into());
@@ -417,12 +440,12 @@ mod tests {
     fn the_direct_transport_builds_with_and_without_a_connect_timeout() {
         let tls = || Trust::default().client_config().unwrap();
         assert!(matches!(
-            Transport::direct(None, tls()),
-            Transport::Direct(_)
+            Transport::direct(None, tls(), None),
+            Transport::Direct { .. }
         ));
         assert!(matches!(
-            Transport::direct(Some(Duration::from_millis(1)), tls()),
-            Transport::Direct(_)
+            Transport::direct(Some(Duration::from_millis(1)), tls(), None),
+            Transport::Direct { .. }
         ));
     }
 

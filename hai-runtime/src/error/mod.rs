@@ -193,6 +193,10 @@ pub struct DispatchError {
     kind: DispatchErrorKind,
     delivery: Delivery,
     source: BoxError,
+    /// The `host[:port]` called (or the proxy's, when the proxy failed).
+    host: Option<Box<str>>,
+    /// What to do about it, when the failure says (a plain-HTTP server behind `https://`).
+    hint: Option<Box<str>>,
 }
 
 impl DispatchError {
@@ -207,7 +211,21 @@ impl DispatchError {
             kind,
             delivery,
             source,
+            host: None,
+            hint: None,
         }
+    }
+    pub(crate) fn with_host(mut self, host: Option<&str>) -> Self {
+        self.host = host.map(|h| {
+            Shown::new(h, shown::VALUE_SHOWN)
+                .to_string()
+                .into_boxed_str()
+        });
+        self
+    }
+    pub(crate) fn with_hint(mut self, hint: Option<String>) -> Self {
+        self.hint = hint.map(String::into_boxed_str);
+        self
     }
     /// The action being called.
     pub fn action(&self) -> &'static str {
@@ -221,23 +239,39 @@ impl DispatchError {
     pub fn delivery(&self) -> Delivery {
         self.delivery
     }
+    /// The `host[:port]` the request was for (escaped for display), when known.
+    pub fn host(&self) -> Option<&str> {
+        self.host.as_deref()
+    }
+    /// What the failure suggests doing, e.g. for a server that answered a TLS handshake in
+    /// plain HTTP: use an `http://` endpoint.
+    pub fn hint(&self) -> Option<&str> {
+        self.hint.as_deref()
+    }
 }
 
 impl fmt::Display for DispatchError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = match self.kind {
-            DispatchErrorKind::Connect => "could not connect",
-            DispatchErrorKind::Tls => "TLS handshake refused",
-            DispatchErrorKind::Io => "connection failed before an answer",
-            DispatchErrorKind::ResponseBody => "reading the response body failed",
+        let (what, to) = match self.kind {
+            DispatchErrorKind::Connect => ("could not connect", " to "),
+            DispatchErrorKind::Tls => ("TLS handshake refused", " with "),
+            DispatchErrorKind::Io => ("connection failed before an answer", " from "),
+            DispatchErrorKind::ResponseBody => ("reading the response body failed", " from "),
         };
+        write!(f, "{}: {what}", self.action)?;
+        if let Some(host) = &self.host {
+            write!(f, "{to}{host}")?;
+        }
         write!(
             f,
-            "{}: {what} ({}): {}",
-            self.action,
+            " ({}): {}",
             self.delivery.describe(),
             RootCause(&*self.source)
-        )
+        )?;
+        if let Some(hint) = &self.hint {
+            write!(f, "; {hint}")?;
+        }
+        Ok(())
     }
 }
 

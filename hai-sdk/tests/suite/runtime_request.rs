@@ -156,6 +156,40 @@ async fn missing_region_is_a_build_error_before_anything_is_sent() {
 }
 
 #[tokio::test]
+async fn with_neither_region_nor_credentials_the_credentials_error_comes_first() {
+    let server = Server::start(vec![Reply::ok(1, "r")]).await;
+    let client = Client::builder()
+        .credentials(hai_sdk::credentials::ChainProvider::new())
+        .endpoint(server.url())
+        .build()
+        .unwrap();
+    let err = client
+        .call(StopInstanceRequest::new("i"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Credentials(_)), "{err:?}");
+    assert_eq!(server.count(), 0);
+    // With credentials, the region's absence says how to set it, in the library's words.
+    let client = Client::builder()
+        .credentials(Credentials::new(SECRET_ID, SECRET_KEY, None))
+        .endpoint(server.url())
+        .build()
+        .unwrap();
+    let err = client
+        .call(StopInstanceRequest::new("i"))
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    for hint in [
+        "TENCENTCLOUD_REGION",
+        "tccli configure set region",
+        "ClientBuilder::region",
+    ] {
+        assert!(text.contains(hint), "{text}");
+    }
+}
+
+#[tokio::test]
 async fn a_service_that_needs_no_region_sends_none() {
     let server = Server::start(vec![Reply::json(
         200,
