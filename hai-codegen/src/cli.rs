@@ -47,16 +47,20 @@ example: a CVM client as a module of your crate
   python3 -m pip download --no-deps tccli==3.1.189.1 -d tccli
   unzip -q -o tccli/tccli-3.1.189.1-py2.py3-none-any.whl -d tccli
   hai-codegen --api-json tccli/tccli/services/cvm/v20170312/api.json \\
-              --out src/cvm --label cvm/v20170312/api.json
+              --out src/cvm --label cvm/v20170312/api.json --actions DescribeRegions
 
-  # Cargo.toml: hai-runtime and tokio (features macros, rt-multi-thread). src/main.rs:
-  #[rustfmt::skip]
+  # Cargo.toml, [dependencies]: hai-runtime, and
+  #   tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }
+  # src/main.rs:
+  #[rustfmt::skip] // generated; `hai-codegen --check` keeps it fresh
+  #[allow(dead_code)] // a binary that uses some of the generated items
   mod cvm;
+
   use cvm::describe_regions::DescribeRegionsRequest;
 
   #[tokio::main]
   async fn main() -> Result<(), Box<dyn std::error::Error>> {
-      // Credentials and region from TENCENTCLOUD_SECRET_ID, _SECRET_KEY, _REGION, ...
+      // TENCENTCLOUD_SECRET_ID, _SECRET_KEY and _REGION, or tccli's configuration
       let client = cvm::Client::from_env()?;
       let out = client.describe_regions(DescribeRegionsRequest::new()).await?;
       for r in out.region_set.unwrap_or_default() {
@@ -67,7 +71,7 @@ example: a CVM client as a module of your crate
 
   # later, in CI: fail when src/cvm is not what the api.json generates
   hai-codegen --api-json tccli/tccli/services/cvm/v20170312/api.json \\
-              --out src/cvm --label cvm/v20170312/api.json --check
+              --out src/cvm --label cvm/v20170312/api.json --actions DescribeRegions --check
 ";
 
 /// What to read.

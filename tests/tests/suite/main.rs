@@ -17,6 +17,7 @@ mod instances;
 mod prompts;
 mod properties;
 mod rate_limit;
+mod readme;
 mod services;
 mod shared_config;
 mod signature_hints;
