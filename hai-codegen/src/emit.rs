@@ -759,7 +759,7 @@ fn client_type(model: &Model) -> TokenStream {
             pub fn builder() -> ClientBuilder {
                 #rt::ConfigBuilder::new()
             }
-            /// A client configured from the environment: credentials from the default provider chain (looked up at the first call), region from `TENCENTCLOUD_REGION`, endpoint overrides from `TENCENTCLOUD_ENDPOINT_URL_<SERVICE>` and `TENCENTCLOUD_ENDPOINT_URL`.
+            /// A client configured from the environment, in tccli's order: credentials from the default provider chain (looked up at the first call), region from `TENCENTCLOUD_REGION` else tccli's `~/.tccli/<profile>.configure`, endpoint from `TENCENTCLOUD_ENDPOINT_URL_<SERVICE>`, `TENCENTCLOUD_ENDPOINT_URL`, else that file's endpoint for the service (see the runtime's `ConfigBuilder::from_env`).
             pub fn from_env() -> ::std::result::Result<Self, #rt::BuildError> {
                 #rt::ConfigBuilder::new().from_env().build()
             }
