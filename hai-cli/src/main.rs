@@ -7,6 +7,7 @@
 
 mod args;
 mod call;
+mod jmes;
 mod json;
 mod output;
 mod settings;
@@ -195,7 +196,7 @@ fn run(matches: &ArgMatches, dotted: &args::Dotted) -> Result<(), Failure> {
     }
     let filter = opt("filter")
         .map(|f| {
-            jmespath::compile(&f)
+            jmes::compile(&f)
                 .map_err(|e| Failure::usage(format!("--filter: {}", shown(&e.to_string()))))
         })
         .transpose()?;
@@ -396,7 +397,7 @@ impl Waiter {
         };
         let timeout = secs("timeout", settings.waiter_timeout.unwrap_or(180.0))?;
         let interval = secs("interval", settings.waiter_interval.unwrap_or(5.0))?.min(timeout);
-        let expr = jmespath::compile(&expr_text)
+        let expr = jmes::compile(&expr_text)
             .map_err(|e| bad(&format!("`expr`: {}", shown(&e.to_string()))))?;
         Ok(Waiter {
             expr,

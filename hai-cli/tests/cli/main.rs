@@ -3,6 +3,7 @@
 
 mod calls;
 mod config;
+mod filters;
 mod golden;
 
 use std::path::{Path, PathBuf};
