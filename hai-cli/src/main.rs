@@ -34,6 +34,10 @@ use crate::table::{ActionDef, Ty, STRUCTS};
 pub enum Failure {
     /// Bad command line (exit 255, as tccli).
     Usage(String),
+    /// A bad JMESPath expression of the command line (exit 255): the crate's message, the
+    /// expression and a caret under the fault, on their own lines. The expression is the
+    /// user's own, so its lines are kept; other control characters are still escaped.
+    Expression(String),
     /// Configuration, credentials or network (exit 255).
     Other(String),
     /// The service answered with an error (exit 255).
@@ -53,6 +57,10 @@ impl Failure {
     }
     fn other(m: impl Into<String>) -> Self {
         Failure::Other(m.into())
+    }
+    /// `--filter` or `--waiter`'s `expr` (`what`) refused by the JMESPath crate.
+    fn expression(what: &str, e: &jmespath::JmespathError) -> Self {
+        Failure::Expression(format!("{what}: {}", e.to_string().trim_end_matches('\n')))
     }
 }
 
@@ -77,13 +85,22 @@ impl From<CallError> for Failure {
 /// Untrusted text (service messages, arguments) made safe for a terminal: control and
 /// bidirectional characters escaped, length capped.
 pub fn shown(text: &str) -> String {
+    escaped(text, false)
+}
+
+/// [`shown`], keeping line breaks: for the user's own multi-line text.
+pub fn shown_lines(text: &str) -> String {
+    escaped(text, true)
+}
+
+fn escaped(text: &str, keep_lines: bool) -> String {
     let mut out = String::new();
     for (i, c) in text.chars().enumerate() {
         if i == 2048 {
             out.push_str("...");
             break;
         }
-        if needs_escape(c) {
+        if needs_escape(c) && !(keep_lines && c == '\n') {
             out.extend(c.escape_unicode());
         } else {
             out.push(c);
@@ -114,6 +131,7 @@ fn main() -> ExitCode {
             let mut err = std::io::stderr().lock();
             let _ = match f {
                 Failure::Usage(m) => writeln!(err, "error: {}", shown(&m)),
+                Failure::Expression(m) => writeln!(err, "error: {}", shown_lines(&m)),
                 Failure::Other(m) => writeln!(err, "error: {}", shown(&m)),
                 Failure::Service {
                     code,
@@ -195,10 +213,7 @@ fn run(matches: &ArgMatches, dotted: &args::Dotted) -> Result<(), Failure> {
         )));
     }
     let filter = opt("filter")
-        .map(|f| {
-            jmes::compile(&f)
-                .map_err(|e| Failure::usage(format!("--filter: {}", shown(&e.to_string()))))
-        })
+        .map(|f| jmes::compile(&f).map_err(|e| Failure::expression("--filter", &e)))
         .transpose()?;
     let waiter = opt("waiter")
         .map(|w| Waiter::parse(&w, &settings))
@@ -238,7 +253,7 @@ fn run(matches: &ArgMatches, dotted: &args::Dotted) -> Result<(), Failure> {
         Some(f) => {
             let v = f
                 .search(answer.to_variable())
-                .map_err(|e| Failure::usage(format!("--filter: {}", shown(&e.to_string()))))?;
+                .map_err(|e| Failure::expression("--filter", &e))?;
             Json::from_variable(&v)
         }
         None => answer,
@@ -397,8 +412,8 @@ impl Waiter {
         };
         let timeout = secs("timeout", settings.waiter_timeout.unwrap_or(180.0))?;
         let interval = secs("interval", settings.waiter_interval.unwrap_or(5.0))?.min(timeout);
-        let expr = jmes::compile(&expr_text)
-            .map_err(|e| bad(&format!("`expr`: {}", shown(&e.to_string()))))?;
+        let expr =
+            jmes::compile(&expr_text).map_err(|e| Failure::expression("--waiter: `expr`", &e))?;
         Ok(Waiter {
             expr,
             expr_text,

@@ -55,3 +55,38 @@ fn unquoted_literal_in_waiter_expr() {
     ]));
     assert_eq!(json(&r), "hai-stopped1");
 }
+
+/// The crate's message shows the expression and a caret under the fault on their own lines:
+/// they are printed as lines, not as `\u{a}`.
+#[test]
+fn a_bad_filter_is_reported_on_readable_lines() {
+    let emu = Emu::start();
+    let home = temp_home("filter-error");
+    let r = run(hai_at(&emu, &home).args(["DescribeInstances", "--filter", "InstanceSet[?"]));
+    assert_eq!(r.status, 255);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    assert_eq!(
+        r.stderr,
+        "error: --filter: Parse error: Unexpected nud token -- found Eof (line 0, column 13)\n\
+         InstanceSet[?\n             ^\n"
+    );
+    // Other control characters are still escaped.
+    let r = run(hai_at(&emu, &home).args(["DescribeInstances", "--filter", "a\u{1b}[31m"]));
+    assert_eq!(r.status, 255);
+    assert!(!r.stderr.contains('\u{1b}'), "{:?}", r.stderr);
+    assert!(r.stderr.contains("a\\u{1b}[31m\n"), "{}", r.stderr);
+    // The same for --waiter's expr.
+    let r = run(hai_at(&emu, &home).args([
+        "DescribeInstances",
+        "--waiter",
+        "{'expr':'InstanceSet[0].','to':'RUNNING'}",
+    ]));
+    assert_eq!(r.status, 255);
+    assert!(
+        r.stderr
+            .starts_with("error: --waiter: `expr`: Parse error: ")
+            && r.stderr.ends_with("\nInstanceSet[0].\n               ^\n"),
+        "{}",
+        r.stderr
+    );
+}
