@@ -181,7 +181,13 @@ fn run(matches: &ArgMatches, dotted: &args::Dotted) -> Result<(), Failure> {
             .with_ansi(false)
             .init();
     }
-    let base = opt("cli-input-json").map(|v| cli_input(&v)).transpose()?;
+    let mut base = opt("cli-input-json").map(|v| cli_input(&v)).transpose()?;
+    // A skeleton read back: its placeholders are values not given (the request it makes is
+    // one the CLI sends; the service answers for what is still missing).
+    let left_out = base
+        .as_mut()
+        .map(|b| args::drop_placeholders(action, b))
+        .unwrap_or_default();
     let mut body = args::body(action, sub, dotted, base)?;
     if flag("dry-run") {
         if !STRUCTS[action.input]
@@ -196,13 +202,26 @@ fn run(matches: &ArgMatches, dotted: &args::Dotted) -> Result<(), Failure> {
         }
         body.set("DryRun", Json::Bool(true));
     }
-    let missing = args::missing_required(action, &body);
+    let mut missing = args::missing_required(action, &body);
+    missing.retain(|m| !left_out.members.contains(m));
     if !missing.is_empty() {
         let list: Vec<String> = missing.iter().map(|m| format!("--{m}")).collect();
         return Err(Failure::usage(format!(
             "the following arguments are required: {}",
             list.join(", ")
         )));
+    }
+    let still_out: Vec<&str> = left_out
+        .paths
+        .iter()
+        .filter(|p| args::at_path(&body, p).is_none())
+        .map(String::as_str)
+        .collect();
+    if !still_out.is_empty() {
+        eprintln!(
+            "note: --cli-input-json: skeleton placeholders left out of the request (not given): {}",
+            still_out.join(", ")
+        );
     }
     let settings = settings::resolve(sub)?;
     let format = settings.output.clone();
