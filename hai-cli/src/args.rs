@@ -35,7 +35,7 @@ pub const FLAG_OPTIONS: &[(&str, &str)] = &[
     ("use-cvm-role", "Use the CVM instance role's credentials"),
     ("generate-cli-skeleton", "Print a JSON skeleton of the parameters (for --cli-input-json) and exit"),
     ("cli-unfold-argument", "Accepted for tccli compatibility: the dotted form (--Filters.0.Name X) always works"),
-    ("wait", "After a state-changing call, wait with the SDK's waiter until the instance reaches the target state (StopInstance, StartInstance, TerminateInstances)"),
+    ("wait", "After a state-changing call, wait with the SDK's waiter until the instance reaches the target state (StopInstance, StartInstance, TerminateInstances); the answer then also holds InstanceSet, the instances as last described"),
     ("all", "Follow pagination (Offset/Limit) and print every item in one answer"),
     ("dry-run", "Send DryRun=true: the service checks the request without doing it"),
     ("debug", "Log every attempt to stderr through the SDK's tracing (secrets are never logged)"),

@@ -262,10 +262,15 @@ fn run(matches: &ArgMatches, dotted: &args::Dotted) -> Result<(), Failure> {
         } else {
             call::send(&client, index, body.clone(), &call_settings).await?
         };
-        if flag("wait") {
-            wait(&client, action, &body).await?;
-        }
+        let waited = if flag("wait") {
+            Some(wait(&client, action, &body).await?)
+        } else {
+            None
+        };
         answer = answer.reshape(action.output);
+        if let Some(instances) = waited {
+            with_instance_set(&mut answer, instances);
+        }
         Ok::<_, Failure>(answer)
     })?;
     let answer = match filter {
@@ -360,23 +365,28 @@ async fn call_all(
 }
 
 /// `--wait`: the SDK's typed waiters for the actions that change an instance's state.
-async fn wait(client: &hai_sdk::Client, action: &ActionDef, body: &Json) -> Result<(), Failure> {
+/// Returns each instance as the waiter last described it, as `DescribeInstances` prints it.
+async fn wait(
+    client: &hai_sdk::Client,
+    action: &ActionDef,
+    body: &Json,
+) -> Result<Vec<Json>, Failure> {
     let id = |key: &str| match body.get(key) {
         Some(Json::Str(s)) => Some(s.clone()),
         _ => None,
     };
     let fail = |e: hai_sdk::WaitError| Failure::other(format!("--wait: {e}"));
-    match action.name {
+    let instance = match action.name {
         "StopInstance" => {
             let id = id("InstanceId").ok_or_else(|| Failure::usage("--wait needs --InstanceId"))?;
-            client.wait_until_instance_stopped(id).await.map_err(fail)?;
+            client.wait_until_instance_stopped(id).await.map_err(fail)?
         }
         "StartInstance" => {
             let id = id("InstanceId").ok_or_else(|| Failure::usage("--wait needs --InstanceId"))?;
-            client.wait_until_instance_running(id).await.map_err(fail)?;
+            client.wait_until_instance_running(id).await.map_err(fail)?
         }
         "TerminateInstances" => {
-            let ids = match body.get("InstanceIds") {
+            let ids: Vec<String> = match body.get("InstanceIds") {
                 Some(Json::Array(a)) => a
                     .iter()
                     .filter_map(|v| match v {
@@ -386,17 +396,46 @@ async fn wait(client: &hai_sdk::Client, action: &ActionDef, body: &Json) -> Resu
                     .collect(),
                 _ => Vec::new(),
             };
+            let mut out = Vec::with_capacity(ids.len());
             for id in ids {
-                client.wait_until_instance_terminated(id).await.map_err(fail)?;
+                let instance = client.wait_until_instance_terminated(id).await.map_err(fail)?;
+                out.push(instance_json(&instance)?);
             }
+            return Ok(out);
         }
         other => {
             return Err(Failure::usage(format!(
                 "--wait: no waiter for {other} (StopInstance, StartInstance, TerminateInstances); see --waiter"
             )))
         }
+    };
+    Ok(vec![instance_json(&instance)?])
+}
+
+/// A described instance as `DescribeInstances` prints it: every member of the spec's
+/// `Instance` in its order.
+fn instance_json(instance: &hai_sdk::types::Instance) -> Result<Json, Failure> {
+    let text = serde_json::to_string(instance)
+        .map_err(|e| Failure::other(format!("--wait: the instance as JSON: {e}")))?;
+    let value = Json::parse(&text)
+        .map_err(|e| Failure::other(format!("--wait: the instance as JSON: {e}")))?;
+    Ok(match STRUCTS.iter().position(|s| s.name == "Instance") {
+        Some(index) => value.reshape(index),
+        None => value,
+    })
+}
+
+/// `--wait`'s answer: the action's, with `InstanceSet` (the instances waited for, as the
+/// waiter last described them, in `DescribeInstances`' form) before its `RequestId`.
+fn with_instance_set(answer: &mut Json, instances: Vec<Json>) {
+    if let Json::Object(items) = answer {
+        items.retain(|(k, _)| k != "InstanceSet");
+        let at = items
+            .iter()
+            .position(|(k, _)| k == "RequestId")
+            .unwrap_or(items.len());
+        items.insert(at, ("InstanceSet".to_owned(), Json::Array(instances)));
     }
-    Ok(())
 }
 
 /// tccli's `--waiter "{'expr':'...','to':'...','timeout':N,'interval':N}"`.

@@ -180,11 +180,44 @@ fn wait_returns_after_the_instance_stopped() {
     let home = temp_home("wait-stop");
     let r =
         run(hai_at(&emu, &home).args(["StopInstance", "--InstanceId", "hai-dunyfddn", "--wait"]));
-    assert_eq!(r.status, 0, "{}", r.stderr);
     assert_eq!(
         emu.handle.instance_state("hai-dunyfddn"),
         Some(InstanceState::StoppedNoCharge)
     );
+    // One document: StopInstance's answer, with the instance as the waiter last described
+    // it (DescribeInstances' InstanceSet) before the RequestId.
+    let v = json(&r);
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["TaskId", "InstanceSet", "RequestId"], "{}", r.stdout);
+    assert!(v["TaskId"].is_u64(), "{}", r.stdout);
+    assert_eq!(v["InstanceSet"][0]["InstanceId"], "hai-dunyfddn");
+    assert_eq!(v["InstanceSet"][0]["InstanceState"], "STOPPED_NO_CHARGE");
+    let described = json(&run(hai_at(&emu, &home).args([
+        "DescribeInstances",
+        "--InstanceIds",
+        "hai-dunyfddn",
+    ])));
+    assert_eq!(v["InstanceSet"], described["InstanceSet"]);
+    // --filter and --output apply to the whole of it.
+    let r = run(hai_at(&emu, &home).args([
+        "StopInstance",
+        "--InstanceId",
+        "hai-running2",
+        "--wait",
+        "--filter",
+        "InstanceSet[0].InstanceState",
+    ]));
+    assert_eq!(json(&r), "STOPPED_NO_CHARGE");
+    let r = run(hai_at(&emu, &home).args([
+        "StartInstance",
+        "--InstanceId",
+        "hai-running2",
+        "--wait",
+        "--output",
+        "text",
+    ]));
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("\tRUNNING\t"), "{}", r.stdout);
 }
 
 #[test]
