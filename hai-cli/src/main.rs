@@ -19,7 +19,7 @@ mod generated {
     pub mod commands;
 }
 
-use std::io::{Read as _, Write as _};
+use std::io::{IsTerminal as _, Read as _, Write as _};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -178,7 +178,7 @@ fn run(matches: &ArgMatches, dotted: &args::Dotted) -> Result<(), Failure> {
         tracing_subscriber::fmt()
             .with_writer(std::io::stderr)
             .with_max_level(tracing_subscriber::filter::LevelFilter::DEBUG)
-            .with_ansi(false)
+            .with_ansi(colour_on_stderr())
             .init();
     }
     let mut base = opt("cli-input-json").map(|v| cli_input(&v)).transpose()?;
@@ -291,6 +291,12 @@ fn run(matches: &ArgMatches, dotted: &args::Dotted) -> Result<(), Failure> {
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();
     Ok(())
+}
+
+/// Whether `--debug`'s log may be coloured: only for a terminal (never into a file or a
+/// pipe), and not when `NO_COLOR` is set to anything but the empty string.
+fn colour_on_stderr() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// `--cli-input-json`: `file://PATH`, `-` (stdin), a path, or the JSON itself.
