@@ -35,7 +35,7 @@ pub const FLAG_OPTIONS: &[(&str, &str)] = &[
     ("use-cvm-role", "Use the CVM instance role's credentials"),
     ("generate-cli-skeleton", "Print a JSON skeleton of the parameters (for --cli-input-json) and exit"),
     ("cli-unfold-argument", "Accepted for tccli compatibility: the dotted form (--Filters.0.Name X) always works"),
-    ("wait", "After a state-changing call, wait with the SDK's waiter until the instance reaches the target state (StopInstance, StartInstance, TerminateInstances)"),
+    ("wait", "After a state-changing call, wait with the SDK's waiter until the instance reaches the target state (StopInstance, StartInstance, TerminateInstances); the answer then also holds InstanceSet, the instances as last described"),
     ("all", "Follow pagination (Offset/Limit) and print every item in one answer"),
     ("dry-run", "Send DryRun=true: the service checks the request without doing it"),
     ("debug", "Log every attempt to stderr through the SDK's tracing (secrets are never logged)"),
@@ -431,18 +431,174 @@ pub fn skeleton(action: &ActionDef) -> Json {
     }
     fn ty_skeleton(m: &MemberDef, ty: &Ty, seen: &mut Vec<usize>) -> Json {
         match ty {
-            Ty::String | Ty::Enum(_) => Json::Str("String".into()),
-            Ty::Bool => Json::Str("Boolean".into()),
-            Ty::Int | Ty::UInt => Json::Str("Integer".into()),
-            Ty::Float => Json::Str("Float".into()),
-            Ty::Map(_) => Json::Str("Object".into()),
             Ty::List(inner) => Json::Array(vec![ty_skeleton(m, inner, seen)]),
-            Ty::Struct(i) if seen.contains(i) => Json::Str(format!(
-                "<recursive: fill '{}' with a JSON object of type {} (self-referenced)>",
-                m.name, STRUCTS[*i].name
-            )),
+            Ty::Struct(i) if seen.contains(i) => Json::Str(recursive_placeholder(m, *i)),
             Ty::Struct(i) => of(*i, seen),
+            scalar => Json::Str(placeholder(scalar).unwrap_or_default().to_owned()),
         }
     }
     of(action.input, &mut Vec::new())
+}
+
+/// The type name the skeleton writes for a value of type `ty` (not a list or structure).
+fn placeholder(ty: &Ty) -> Option<&'static str> {
+    match ty {
+        Ty::String | Ty::Enum(_) => Some("String"),
+        Ty::Bool => Some("Boolean"),
+        Ty::Int | Ty::UInt => Some("Integer"),
+        Ty::Float => Some("Float"),
+        Ty::Map(_) => Some("Object"),
+        Ty::List(_) | Ty::Struct(_) => None,
+    }
+}
+
+/// What the skeleton writes for member `m` where its structure `index` contains itself.
+fn recursive_placeholder(m: &MemberDef, index: usize) -> String {
+    format!(
+        "<recursive: fill '{}' with a JSON object of type {} (self-referenced)>",
+        m.name, STRUCTS[index].name
+    )
+}
+
+/// What [`drop_placeholders`] left out of a `--cli-input-json` request.
+#[derive(Debug, Default)]
+pub struct LeftOut {
+    /// Where the placeholders were (`SystemDisk.DiskSize`, `InstanceIds.0`); a structure or
+    /// list that held nothing else is named alone (`SystemDisk`).
+    pub paths: Vec<String>,
+    /// Top-level members that held nothing but placeholders, so are no longer in the body.
+    pub members: Vec<&'static str>,
+}
+
+/// Takes out of `body` (read from `--cli-input-json`) every value that is still the
+/// placeholder `--generate-cli-skeleton` writes at its place: the type name of a scalar
+/// ("String", "Integer", ...) or the note of a recursive structure. A list or structure left
+/// empty by that is taken out too, so a skeleton read back unedited is an empty request, and
+/// an edited one keeps exactly the values filled in. Placeholders are compared with the type
+/// at their place only: "String" for an integer is kept (and refused by the service), and
+/// members the spec does not know are kept as they are.
+pub fn drop_placeholders(action: &ActionDef, body: &mut Json) -> LeftOut {
+    let mut left_out = LeftOut::default();
+    let before: Vec<String> = match &*body {
+        Json::Object(items) => items.iter().map(|(k, _)| k.clone()).collect(),
+        _ => Vec::new(),
+    };
+    strip_struct(action.input, body, "", &mut left_out.paths);
+    left_out.members = STRUCTS[action.input]
+        .members
+        .iter()
+        .filter(|m| before.iter().any(|k| k == m.name) && body.get(m.name).is_none())
+        .map(|m| m.name)
+        .collect();
+    left_out
+}
+
+fn strip_struct(index: usize, value: &mut Json, prefix: &str, paths: &mut Vec<String>) {
+    let Json::Object(items) = value else {
+        return;
+    };
+    items.retain_mut(|(key, v)| {
+        let Some(m) = STRUCTS[index].members.iter().find(|m| m.name == key) else {
+            return true;
+        };
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        !strip_value(m, &m.ty, v, &path, paths)
+    });
+}
+
+/// Strips `v` (of type `ty`, inside member `m`); true when nothing but placeholders was left
+/// (then `path` alone stands for them in `paths`).
+fn strip_value(m: &MemberDef, ty: &Ty, v: &mut Json, path: &str, paths: &mut Vec<String>) -> bool {
+    let first = paths.len();
+    let emptied = |paths: &mut Vec<String>, empty: bool| {
+        if empty {
+            paths.truncate(first);
+            paths.push(path.to_owned());
+        }
+        empty
+    };
+    match (ty, v) {
+        (Ty::List(inner), Json::Array(items)) if !items.is_empty() => {
+            let mut i = 0;
+            items.retain_mut(|item| {
+                let keep = !strip_value(m, inner, item, &format!("{path}.{i}"), paths);
+                i += 1;
+                keep
+            });
+            emptied(paths, items.is_empty())
+        }
+        (Ty::Struct(i), obj @ Json::Object(_)) => {
+            if matches!(obj, Json::Object(items) if items.is_empty()) {
+                return false;
+            }
+            strip_struct(*i, obj, path, paths);
+            emptied(
+                paths,
+                matches!(obj, Json::Object(items) if items.is_empty()),
+            )
+        }
+        (Ty::Struct(i), Json::Str(s)) if *s == recursive_placeholder(m, *i) => {
+            paths.push(path.to_owned());
+            true
+        }
+        (ty, Json::Str(s)) if placeholder(ty) == Some(s.as_str()) => {
+            paths.push(path.to_owned());
+            true
+        }
+        _ => false,
+    }
+}
+
+/// The value at a dotted path (`SystemDisk.DiskSize`, `InstanceIds.0`) of `body`.
+pub fn at_path<'a>(body: &'a Json, path: &str) -> Option<&'a Json> {
+    path.split('.').try_fold(body, |v, seg| match v {
+        Json::Array(items) => items.get(seg.parse::<usize>().ok()?),
+        obj => obj.get(seg),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_taken_out_at_every_depth() {
+        let (_, action) = crate::table::find_action("DescribeInstances").unwrap();
+        let mut body = Json::parse(
+            r#"{"InstanceIds": ["hai-1", "String"],
+                "Filters": [{"Name": "instance-state", "Values": ["String"]}, {"Name": "String"}],
+                "Offset": 0, "Limit": "Integer", "Extra": "String"}"#,
+        )
+        .unwrap();
+        let left_out = drop_placeholders(action, &mut body);
+        assert_eq!(
+            body,
+            Json::parse(
+                r#"{"InstanceIds": ["hai-1"], "Filters": [{"Name": "instance-state"}],
+                    "Offset": 0, "Extra": "String"}"#
+            )
+            .unwrap()
+        );
+        assert_eq!(
+            left_out.paths,
+            ["InstanceIds.1", "Filters.0.Values", "Filters.1", "Limit"]
+        );
+        assert_eq!(left_out.members, ["Limit"]);
+        // The whole skeleton: nothing is left, each member named once.
+        let mut body = skeleton(action);
+        let left_out = drop_placeholders(action, &mut body);
+        assert_eq!(body, Json::Object(Vec::new()));
+        assert_eq!(
+            left_out.paths,
+            ["InstanceIds", "Filters", "Offset", "Limit"]
+        );
+        // Empty lists and objects given as such are values, not placeholders.
+        let mut body = Json::parse(r#"{"InstanceIds": [], "Filters": [{}]}"#).unwrap();
+        assert!(drop_placeholders(action, &mut body).paths.is_empty());
+        assert_eq!(body.get("Filters"), Some(&Json::parse("[{}]").unwrap()));
+    }
 }

@@ -7,6 +7,7 @@
 
 mod args;
 mod call;
+mod jmes;
 mod json;
 mod output;
 mod settings;
@@ -18,7 +19,7 @@ mod generated {
     pub mod commands;
 }
 
-use std::io::{Read as _, Write as _};
+use std::io::{IsTerminal as _, Read as _, Write as _};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -33,6 +34,10 @@ use crate::table::{ActionDef, Ty, STRUCTS};
 pub enum Failure {
     /// Bad command line (exit 255, as tccli).
     Usage(String),
+    /// A bad JMESPath expression of the command line (exit 255): the crate's message, the
+    /// expression and a caret under the fault, on their own lines. The expression is the
+    /// user's own, so its lines are kept; other control characters are still escaped.
+    Expression(String),
     /// Configuration, credentials or network (exit 255).
     Other(String),
     /// The service answered with an error (exit 255).
@@ -52,6 +57,10 @@ impl Failure {
     }
     fn other(m: impl Into<String>) -> Self {
         Failure::Other(m.into())
+    }
+    /// `--filter` or `--waiter`'s `expr` (`what`) refused by the JMESPath crate.
+    fn expression(what: &str, e: &jmespath::JmespathError) -> Self {
+        Failure::Expression(format!("{what}: {}", e.to_string().trim_end_matches('\n')))
     }
 }
 
@@ -76,13 +85,22 @@ impl From<CallError> for Failure {
 /// Untrusted text (service messages, arguments) made safe for a terminal: control and
 /// bidirectional characters escaped, length capped.
 pub fn shown(text: &str) -> String {
+    escaped(text, false)
+}
+
+/// [`shown`], keeping line breaks: for the user's own multi-line text.
+pub fn shown_lines(text: &str) -> String {
+    escaped(text, true)
+}
+
+fn escaped(text: &str, keep_lines: bool) -> String {
     let mut out = String::new();
     for (i, c) in text.chars().enumerate() {
         if i == 2048 {
             out.push_str("...");
             break;
         }
-        if needs_escape(c) {
+        if needs_escape(c) && !(keep_lines && c == '\n') {
             out.extend(c.escape_unicode());
         } else {
             out.push(c);
@@ -113,6 +131,7 @@ fn main() -> ExitCode {
             let mut err = std::io::stderr().lock();
             let _ = match f {
                 Failure::Usage(m) => writeln!(err, "error: {}", shown(&m)),
+                Failure::Expression(m) => writeln!(err, "error: {}", shown_lines(&m)),
                 Failure::Other(m) => writeln!(err, "error: {}", shown(&m)),
                 Failure::Service {
                     code,
@@ -159,10 +178,16 @@ fn run(matches: &ArgMatches, dotted: &args::Dotted) -> Result<(), Failure> {
         tracing_subscriber::fmt()
             .with_writer(std::io::stderr)
             .with_max_level(tracing_subscriber::filter::LevelFilter::DEBUG)
-            .with_ansi(false)
+            .with_ansi(colour_on_stderr())
             .init();
     }
-    let base = opt("cli-input-json").map(|v| cli_input(&v)).transpose()?;
+    let mut base = opt("cli-input-json").map(|v| cli_input(&v)).transpose()?;
+    // A skeleton read back: its placeholders are values not given (the request it makes is
+    // one the CLI sends; the service answers for what is still missing).
+    let left_out = base
+        .as_mut()
+        .map(|b| args::drop_placeholders(action, b))
+        .unwrap_or_default();
     let mut body = args::body(action, sub, dotted, base)?;
     if flag("dry-run") {
         if !STRUCTS[action.input]
@@ -177,13 +202,26 @@ fn run(matches: &ArgMatches, dotted: &args::Dotted) -> Result<(), Failure> {
         }
         body.set("DryRun", Json::Bool(true));
     }
-    let missing = args::missing_required(action, &body);
+    let mut missing = args::missing_required(action, &body);
+    missing.retain(|m| !left_out.members.contains(m));
     if !missing.is_empty() {
         let list: Vec<String> = missing.iter().map(|m| format!("--{m}")).collect();
         return Err(Failure::usage(format!(
             "the following arguments are required: {}",
             list.join(", ")
         )));
+    }
+    let still_out: Vec<&str> = left_out
+        .paths
+        .iter()
+        .filter(|p| args::at_path(&body, p).is_none())
+        .map(String::as_str)
+        .collect();
+    if !still_out.is_empty() {
+        eprintln!(
+            "note: --cli-input-json: skeleton placeholders left out of the request (not given): {}",
+            still_out.join(", ")
+        );
     }
     let settings = settings::resolve(sub)?;
     let format = settings.output.clone();
@@ -194,10 +232,7 @@ fn run(matches: &ArgMatches, dotted: &args::Dotted) -> Result<(), Failure> {
         )));
     }
     let filter = opt("filter")
-        .map(|f| {
-            jmespath::compile(&f)
-                .map_err(|e| Failure::usage(format!("--filter: {}", shown(&e.to_string()))))
-        })
+        .map(|f| jmes::compile(&f).map_err(|e| Failure::expression("--filter", &e)))
         .transpose()?;
     let waiter = opt("waiter")
         .map(|w| Waiter::parse(&w, &settings))
@@ -227,17 +262,22 @@ fn run(matches: &ArgMatches, dotted: &args::Dotted) -> Result<(), Failure> {
         } else {
             call::send(&client, index, body.clone(), &call_settings).await?
         };
-        if flag("wait") {
-            wait(&client, action, &body).await?;
-        }
+        let waited = if flag("wait") {
+            Some(wait(&client, action, &body).await?)
+        } else {
+            None
+        };
         answer = answer.reshape(action.output);
+        if let Some(instances) = waited {
+            with_instance_set(&mut answer, instances);
+        }
         Ok::<_, Failure>(answer)
     })?;
     let answer = match filter {
         Some(f) => {
             let v = f
                 .search(answer.to_variable())
-                .map_err(|e| Failure::usage(format!("--filter: {}", shown(&e.to_string()))))?;
+                .map_err(|e| Failure::expression("--filter", &e))?;
             Json::from_variable(&v)
         }
         None => answer,
@@ -251,6 +291,12 @@ fn run(matches: &ArgMatches, dotted: &args::Dotted) -> Result<(), Failure> {
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();
     Ok(())
+}
+
+/// Whether `--debug`'s log may be coloured: only for a terminal (never into a file or a
+/// pipe), and not when `NO_COLOR` is set to anything but the empty string.
+fn colour_on_stderr() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// `--cli-input-json`: `file://PATH`, `-` (stdin), a path, or the JSON itself.
@@ -325,23 +371,28 @@ async fn call_all(
 }
 
 /// `--wait`: the SDK's typed waiters for the actions that change an instance's state.
-async fn wait(client: &hai_sdk::Client, action: &ActionDef, body: &Json) -> Result<(), Failure> {
+/// Returns each instance as the waiter last described it, as `DescribeInstances` prints it.
+async fn wait(
+    client: &hai_sdk::Client,
+    action: &ActionDef,
+    body: &Json,
+) -> Result<Vec<Json>, Failure> {
     let id = |key: &str| match body.get(key) {
         Some(Json::Str(s)) => Some(s.clone()),
         _ => None,
     };
     let fail = |e: hai_sdk::WaitError| Failure::other(format!("--wait: {e}"));
-    match action.name {
+    let instance = match action.name {
         "StopInstance" => {
             let id = id("InstanceId").ok_or_else(|| Failure::usage("--wait needs --InstanceId"))?;
-            client.wait_until_instance_stopped(id).await.map_err(fail)?;
+            client.wait_until_instance_stopped(id).await.map_err(fail)?
         }
         "StartInstance" => {
             let id = id("InstanceId").ok_or_else(|| Failure::usage("--wait needs --InstanceId"))?;
-            client.wait_until_instance_running(id).await.map_err(fail)?;
+            client.wait_until_instance_running(id).await.map_err(fail)?
         }
         "TerminateInstances" => {
-            let ids = match body.get("InstanceIds") {
+            let ids: Vec<String> = match body.get("InstanceIds") {
                 Some(Json::Array(a)) => a
                     .iter()
                     .filter_map(|v| match v {
@@ -351,17 +402,46 @@ async fn wait(client: &hai_sdk::Client, action: &ActionDef, body: &Json) -> Resu
                     .collect(),
                 _ => Vec::new(),
             };
+            let mut out = Vec::with_capacity(ids.len());
             for id in ids {
-                client.wait_until_instance_terminated(id).await.map_err(fail)?;
+                let instance = client.wait_until_instance_terminated(id).await.map_err(fail)?;
+                out.push(instance_json(&instance)?);
             }
+            return Ok(out);
         }
         other => {
             return Err(Failure::usage(format!(
                 "--wait: no waiter for {other} (StopInstance, StartInstance, TerminateInstances); see --waiter"
             )))
         }
+    };
+    Ok(vec![instance_json(&instance)?])
+}
+
+/// A described instance as `DescribeInstances` prints it: every member of the spec's
+/// `Instance` in its order.
+fn instance_json(instance: &hai_sdk::types::Instance) -> Result<Json, Failure> {
+    let text = serde_json::to_string(instance)
+        .map_err(|e| Failure::other(format!("--wait: the instance as JSON: {e}")))?;
+    let value = Json::parse(&text)
+        .map_err(|e| Failure::other(format!("--wait: the instance as JSON: {e}")))?;
+    Ok(match STRUCTS.iter().position(|s| s.name == "Instance") {
+        Some(index) => value.reshape(index),
+        None => value,
+    })
+}
+
+/// `--wait`'s answer: the action's, with `InstanceSet` (the instances waited for, as the
+/// waiter last described them, in `DescribeInstances`' form) before its `RequestId`.
+fn with_instance_set(answer: &mut Json, instances: Vec<Json>) {
+    if let Json::Object(items) = answer {
+        items.retain(|(k, _)| k != "InstanceSet");
+        let at = items
+            .iter()
+            .position(|(k, _)| k == "RequestId")
+            .unwrap_or(items.len());
+        items.insert(at, ("InstanceSet".to_owned(), Json::Array(instances)));
     }
-    Ok(())
 }
 
 /// tccli's `--waiter "{'expr':'...','to':'...','timeout':N,'interval':N}"`.
@@ -396,8 +476,8 @@ impl Waiter {
         };
         let timeout = secs("timeout", settings.waiter_timeout.unwrap_or(180.0))?;
         let interval = secs("interval", settings.waiter_interval.unwrap_or(5.0))?.min(timeout);
-        let expr = jmespath::compile(&expr_text)
-            .map_err(|e| bad(&format!("`expr`: {}", shown(&e.to_string()))))?;
+        let expr =
+            jmes::compile(&expr_text).map_err(|e| Failure::expression("--waiter: `expr`", &e))?;
         Ok(Waiter {
             expr,
             expr_text,

@@ -180,11 +180,44 @@ fn wait_returns_after_the_instance_stopped() {
     let home = temp_home("wait-stop");
     let r =
         run(hai_at(&emu, &home).args(["StopInstance", "--InstanceId", "hai-dunyfddn", "--wait"]));
-    assert_eq!(r.status, 0, "{}", r.stderr);
     assert_eq!(
         emu.handle.instance_state("hai-dunyfddn"),
         Some(InstanceState::StoppedNoCharge)
     );
+    // One document: StopInstance's answer, with the instance as the waiter last described
+    // it (DescribeInstances' InstanceSet) before the RequestId.
+    let v = json(&r);
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["TaskId", "InstanceSet", "RequestId"], "{}", r.stdout);
+    assert!(v["TaskId"].is_u64(), "{}", r.stdout);
+    assert_eq!(v["InstanceSet"][0]["InstanceId"], "hai-dunyfddn");
+    assert_eq!(v["InstanceSet"][0]["InstanceState"], "STOPPED_NO_CHARGE");
+    let described = json(&run(hai_at(&emu, &home).args([
+        "DescribeInstances",
+        "--InstanceIds",
+        "hai-dunyfddn",
+    ])));
+    assert_eq!(v["InstanceSet"], described["InstanceSet"]);
+    // --filter and --output apply to the whole of it.
+    let r = run(hai_at(&emu, &home).args([
+        "StopInstance",
+        "--InstanceId",
+        "hai-running2",
+        "--wait",
+        "--filter",
+        "InstanceSet[0].InstanceState",
+    ]));
+    assert_eq!(json(&r), "STOPPED_NO_CHARGE");
+    let r = run(hai_at(&emu, &home).args([
+        "StartInstance",
+        "--InstanceId",
+        "hai-running2",
+        "--wait",
+        "--output",
+        "text",
+    ]));
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("\tRUNNING\t"), "{}", r.stdout);
 }
 
 #[test]
@@ -317,6 +350,44 @@ fn debug_logs_each_call_without_secrets() {
         r.stderr
     );
     serde_json::from_str::<serde_json::Value>(&r.stdout).expect("stdout stays JSON");
+    // Not a terminal: no colour codes.
+    assert!(!r.stderr.contains('\u{1b}'), "{:?}", r.stderr);
+}
+
+/// On a terminal (a pseudo-terminal made by util-linux's `script`) the log is coloured,
+/// unless NO_COLOR says otherwise.
+#[test]
+fn debug_colours_only_a_terminal() {
+    let script = std::path::Path::new("/usr/bin/script");
+    if !script.exists() {
+        eprintln!("skipped: no /usr/bin/script to make a terminal with");
+        return;
+    }
+    let emu = Emu::start();
+    let home = temp_home("debug-tty");
+    let command = format!(
+        "{} --endpoint {} --region ap-guangzhou DescribeRegions --debug",
+        env!("CARGO_BIN_EXE_hai"),
+        emu.endpoint()
+    );
+    for (no_color, coloured) in [(None, true), (Some("1"), false)] {
+        // `script` runs the command with a terminal as its stdin, stdout and stderr, and
+        // copies what it wrote to its own stdout.
+        let mut cmd = std::process::Command::new(script);
+        cmd.env_clear()
+            .env("HOME", &home)
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("TENCENTCLOUD_SECRET_ID", hai_emulator::DEFAULT_SECRET_ID)
+            .env("TENCENTCLOUD_SECRET_KEY", hai_emulator::DEFAULT_SECRET_KEY)
+            .args(["-qec", &command, "/dev/null"]);
+        if let Some(v) = no_color {
+            cmd.env("NO_COLOR", v);
+        }
+        let r = run(&mut cmd);
+        assert_eq!(r.status, 0, "{}{}", r.stdout, r.stderr);
+        assert!(r.stdout.contains("call succeeded"), "{}", r.stdout);
+        assert_eq!(r.stdout.contains('\u{1b}'), coloured, "{:?}", r.stdout);
+    }
 }
 
 /// `--ca-bundle` trusts a private root (here the emulator's own certificate); without it the

@@ -3,7 +3,16 @@
 
 mod calls;
 mod config;
+mod filters;
 mod golden;
+mod skeleton;
+
+// The command table of the binary, compiled here too, for tests that go over every action.
+#[allow(dead_code)]
+mod generated;
+#[allow(dead_code)]
+#[path = "../../src/table.rs"]
+mod table;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
