@@ -32,8 +32,14 @@ pub fn init_tracing() {
         .try_init();
 }
 
+/// The one line an example prints when it runs against the emulator it started.
+fn announce_emulator(endpoint: &str) {
+    println!("no credentials configured: using the built-in HAI emulator at {endpoint}");
+}
+
 /// Resolves credentials through the default chain (environment, profile file, CVM role, TKE
-/// OIDC). When it finds none, starts the emulator on 127.0.0.1 and says so in one line.
+/// OIDC, tccli's credential file). When it finds none, starts the emulator on 127.0.0.1 and
+/// says so in one line.
 pub async fn setup() -> Result<Setup, Box<dyn std::error::Error>> {
     init_tracing();
     match DefaultChain::new().provide_credentials().await {
@@ -45,18 +51,17 @@ pub async fn setup() -> Result<Setup, Box<dyn std::error::Error>> {
             emulator: None,
         }),
         Err(CredentialsError::NoneFound(_)) => {
-            // The default seed without its deliberately broken instance, plus a few dozen
-            // running ones.
+            // The default seed without its deliberately broken instance (`hai-broken01`,
+            // which would make stop_all fail), plus a few dozen running ones.
             let mut seed = Seed::default();
             seed.instances.retain(|i| i.fail_with.is_none());
             let config = EmulatorConfig::default()
                 .seed(seed)
                 .extra_instances(EXTRA_INSTANCES);
-            let emulator = Emulator::start(config).await?;
-            println!(
-                "No Tencent Cloud credentials found: using an in-process hai-emulator at {}.",
-                emulator.endpoint()
-            );
+            let emulator = Emulator::start(config)
+                .await
+                .map_err(|e| format!("cannot start the emulator: {e}"))?;
+            announce_emulator(&emulator.endpoint());
             let cred = &emulator.credentials()[0];
             let client = Client::builder()
                 .region(
@@ -80,7 +85,8 @@ pub async fn setup() -> Result<Setup, Box<dyn std::error::Error>> {
     }
 }
 
-/// Prints an error (its `Display` carries code, message and RequestId) and fails.
+/// Prints an error (its `Display` names the action and carries code, message and
+/// RequestId) and fails.
 pub fn fail(e: impl std::fmt::Display) -> ExitCode {
     eprintln!("error: {e}");
     ExitCode::FAILURE
