@@ -7,7 +7,7 @@
 //! local HAI emulator in this process and talks to it instead (`common::setup`). With
 //! credentials it uses the endpoint from `TENCENTCLOUD_ENDPOINT_URL_HAI` /
 //! `TENCENTCLOUD_ENDPOINT_URL` (else Tencent Cloud) and the region from `TENCENTCLOUD_REGION`,
-//! and never starts the emulator. Set `RUST_LOG=hai_sdk=debug` to see each attempt.
+//! and never starts the emulator. Set `RUST_LOG=hai_runtime=debug` to see each attempt.
 
 mod common;
 

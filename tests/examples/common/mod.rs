@@ -3,6 +3,7 @@
 
 #![allow(dead_code)] // each example uses a different part of this module
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use hai_emulator::{Emulator, EmulatorConfig, EmulatorHandle, Seed};
@@ -22,13 +23,15 @@ pub struct Setup {
     pub emulator: Option<EmulatorHandle>,
 }
 
-/// Installs a `tracing` subscriber filtered by `RUST_LOG` (default: warnings only).
+/// Installs a `tracing` subscriber on stderr filtered by `RUST_LOG` (default: warnings
+/// only), coloured only when stderr is a terminal (no escape codes in a pipe or a file).
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init();
 }
 

@@ -216,3 +216,19 @@ fn serve_model_deploys_waits_lists_and_deletes() {
     run.assert_stdout_has(&format!("{id} is RUNNING with 1 of 1 replicas"))
         .assert_stdout_has(&format!("{id}: DeleteService accepted"));
 }
+
+#[test]
+fn logging_into_a_pipe_has_no_colour_codes() {
+    let home = EmptyHome::new();
+    let mut cmd = example("find_instances", &home);
+    // The SDK's events come from hai_runtime, which makes the calls.
+    cmd.arg("PENDING").env("RUST_LOG", "hai_runtime=debug");
+    let run = output("find_instances", cmd);
+    run.assert_code(0)
+        .assert_stdout_has("1 instance(s) in state PENDING");
+    assert!(
+        run.stderr.contains("DEBUG") && run.stderr.contains("action=\"DescribeInstances\""),
+        "{run}"
+    );
+    assert!(!run.stderr.contains('\u{1b}'), "{run:?}", run = run.stderr);
+}
