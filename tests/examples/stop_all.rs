@@ -26,7 +26,8 @@ async fn stop_and_wait(client: &Client, id: String) -> Result<String, String> {
     let stopped = client
         .stop_instance(StopInstanceRequest::new(id.clone()))
         .await
-        .map_err(|e| format!("{id}: StopInstance failed: {e}"))?;
+        // The error's `Display` names the action: "StopInstance failed: <code>: ...".
+        .map_err(|e| format!("{id}: {e}"))?;
     let instance = client
         .wait_until_instance_stopped(id.clone())
         .await

@@ -1,6 +1,7 @@
 //! The cookbook examples (`tests/examples/`) run as a user runs them: each binary `cargo test`
 //! built into `target/debug/examples/`, with an empty HOME and every TENCENTCLOUD_*, TCCLI_*
-//! and TKE_* variable removed, so that each falls back to the emulator it starts in-process.
+//! and TKE_* variable removed, so that each falls back to the emulator it starts in-process;
+//! and with credentials, against an emulator this test starts on 127.0.0.1.
 //!
 //! The examples keep the emulator's default timings and their own waiter delays (2 s before
 //! the first poll, 5 s for serve_model): stop_all, serve_model and start_one take seconds.
@@ -13,6 +14,8 @@ use std::ffi::OsStr;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+use hai_emulator::{Emulator, EmulatorConfig, EmulatorHandle};
 
 /// The line each example prints first when it starts its own emulator (the README quotes it).
 const ANNOUNCEMENT: &str =
@@ -152,6 +155,27 @@ fn run<S: AsRef<OsStr>>(name: &str, args: &[S]) -> Run {
     output(name, cmd)
 }
 
+/// Runs `name args...` with the emulator's credentials, endpoint and region in the
+/// environment, as the README's "separately running emulator" does.
+async fn run_with_credentials(emu: &EmulatorHandle, name: &str, args: &[&str]) -> Run {
+    let home = EmptyHome::new();
+    let mut cmd = example(name, &home);
+    let cred = &emu.credentials()[0];
+    cmd.args(args)
+        .env("TENCENTCLOUD_SECRET_ID", &cred.secret_id)
+        .env("TENCENTCLOUD_SECRET_KEY", &cred.secret_key)
+        .env("TENCENTCLOUD_ENDPOINT_URL_HAI", emu.endpoint())
+        .env("TENCENTCLOUD_REGION", "ap-guangzhou");
+    let name = name.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let run = output(&name, cmd);
+        drop(home);
+        run
+    })
+    .await
+    .expect("the example's run")
+}
+
 #[test]
 fn stop_instance_announces_the_emulator_and_stops_the_demo_instance() {
     let run = run::<&str>("stop_instance", &[]);
@@ -231,4 +255,29 @@ fn logging_into_a_pipe_has_no_colour_codes() {
         "{run}"
     );
     assert!(!run.stderr.contains('\u{1b}'), "{run:?}", run = run.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_credentials_stop_all_uses_them_and_names_the_failed_action_once() {
+    // The default seed, hai-broken01 included: its StopInstance fails.
+    let emu = Emulator::start(EmulatorConfig::default())
+        .await
+        .expect("emulator starts");
+
+    let run = run_with_credentials(&emu, "stop_all", &[]).await;
+    run.assert_code(1)
+        .assert_stdout_has("stopping 3 running instance(s)")
+        .assert_stdout_has("2 stopped, 1 failed");
+    assert!(!run.stdout.contains("emulator at"), "{run}");
+    assert!(
+        run.stderr
+            .lines()
+            .any(|l| l.starts_with("error: hai-broken01: StopInstance failed: InternalError: ")),
+        "{run}"
+    );
+    assert_eq!(
+        run.stderr.matches("StopInstance failed").count(),
+        1,
+        "{run}"
+    );
 }
