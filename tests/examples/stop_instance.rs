@@ -14,22 +14,30 @@ mod common;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use clap::Parser;
 use hai_sdk::describe_instances::DescribeInstancesRequest;
 use hai_sdk::stop_instance::StopInstanceRequest;
 use hai_sdk::types::{InstanceState, StopMode};
 use hai_sdk::Client;
 
+/// Stops one HAI instance (stop mode STOP_CHARGE) and prints its state before and after.
+#[derive(Parser)]
+#[command(after_help = common::AFTER_HELP)]
+struct Args {
+    /// The instance to stop
+    #[arg(value_name = "INSTANCE_ID", default_value = "hai-dunyfddn")]
+    instance_id: String,
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    let id = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "hai-dunyfddn".to_owned());
+    let args = Args::parse();
     // Keep the emulator, if one was started, alive until the end of `main`.
     let setup = match common::setup().await {
         Ok(s) => s,
         Err(e) => return common::fail(e),
     };
-    match run(&setup.client, &id).await {
+    match run(&setup.client, &args.instance_id).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => common::fail(message),
     }

@@ -16,6 +16,14 @@ const MAX_ATTEMPTS: u32 = 8;
 /// Extra running instances the emulator starts with, so listings span several pages.
 const EXTRA_INSTANCES: usize = 45;
 
+/// The end of every example's `--help`: where the credentials, endpoint and region come from.
+pub const AFTER_HELP: &str = "\
+Credentials come from the default chain (environment, ~/.tencentcloud/credentials, CVM role,
+TKE OIDC, tccli's ~/.tccli/default.credential); the endpoint from TENCENTCLOUD_ENDPOINT_URL_HAI
+or TENCENTCLOUD_ENDPOINT_URL (else Tencent Cloud) and the region from TENCENTCLOUD_REGION.
+With no credentials the example starts the HAI emulator in this process and says so.
+RUST_LOG=hai_runtime=debug shows every call, retry and waiter poll on stderr.";
+
 /// A client, and the emulator it talks to when no credentials were found.
 pub struct Setup {
     pub client: Client,
@@ -86,6 +94,16 @@ pub async fn setup() -> Result<Setup, Box<dyn std::error::Error>> {
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Refuses the command line as clap refuses it: the message and the usage on stderr, exit
+/// status 2. For what only the set-up can tell, e.g. an argument the emulator has a default
+/// for but Tencent Cloud has not.
+pub fn refuse<A: clap::CommandFactory>(message: impl std::fmt::Display) -> ! {
+    A::command()
+        .bin_name(env!("CARGO_BIN_NAME"))
+        .error(clap::error::ErrorKind::MissingRequiredArgument, message)
+        .exit()
 }
 
 /// Prints an error (its `Display` names the action and carries code, message and

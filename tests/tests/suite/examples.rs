@@ -16,6 +16,16 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use hai_emulator::{Emulator, EmulatorConfig, EmulatorHandle};
+use hai_sdk::types::InstanceState;
+
+/// Every example, each with `--help`.
+const EXAMPLES: &[&str] = &[
+    "stop_instance",
+    "find_instances",
+    "stop_all",
+    "start_one",
+    "serve_model",
+];
 
 /// The line each example prints first when it starts its own emulator (the README quotes it).
 const ANNOUNCEMENT: &str =
@@ -192,20 +202,90 @@ fn stop_instance_announces_the_emulator_and_stops_the_demo_instance() {
 }
 
 #[test]
-fn find_instances_lists_the_running_instances() {
-    let run = run("find_instances", &["RUNNING"]);
-    run.assert_code(0)
-        .assert_announced()
-        .assert_stdout_has("48 instance(s) in state RUNNING");
-    let listed = &run.lines()[1..run.lines().len() - 1];
-    // The default seed's three running instances (not hai-broken01) and 45 more.
-    assert_eq!(listed.len(), 48, "{run}");
+fn find_instances_takes_a_state_in_any_case() {
+    for state in ["RUNNING", "running", "Running"] {
+        let run = run("find_instances", &[state]);
+        run.assert_code(0)
+            .assert_announced()
+            .assert_stdout_has("48 instance(s) in state RUNNING");
+        let listed = &run.lines()[1..run.lines().len() - 1];
+        // The default seed's three running instances (not hai-broken01) and 45 more.
+        assert_eq!(listed.len(), 48, "{run}");
+        assert!(
+            listed
+                .iter()
+                .all(|l| l.split_whitespace().nth(1) == Some("RUNNING")),
+            "{run}"
+        );
+    }
+}
+
+#[test]
+fn find_instances_refuses_an_unknown_state_listing_the_known_ones() {
+    let run = run("find_instances", &["SLEEPING"]);
+    run.assert_code(2);
+    assert!(run.stdout.is_empty(), "nothing called: {run}");
+    assert!(run.stderr.contains("invalid value 'SLEEPING'"), "{run}");
+    for state in InstanceState::VALUES {
+        assert!(run.stderr.contains(state), "{state} not listed: {run}");
+    }
+}
+
+#[test]
+fn every_example_prints_help_and_refuses_unknown_options_without_calling_anything() {
+    for name in EXAMPLES {
+        let help = run(name, &["--help"]);
+        help.assert_code(0);
+        assert!(help.stdout.contains(&format!("Usage: {name}")), "{help}");
+        assert!(
+            !help.stdout.contains("emulator at"),
+            "nothing started: {help}"
+        );
+        assert!(help.stderr.is_empty(), "{help}");
+
+        let wrong = run(name, &["--frobnicate"]);
+        wrong.assert_code(2);
+        assert!(wrong.stdout.is_empty(), "nothing started: {wrong}");
+        assert!(
+            wrong.stderr.contains("unexpected argument '--frobnicate'")
+                && wrong.stderr.contains(&format!("Usage: {name}")),
+            "{wrong}"
+        );
+    }
+    // find_instances lists the states its argument takes.
+    let help = run("find_instances", &["--help"]);
+    for state in InstanceState::VALUES {
+        assert!(help.stdout.contains(state), "{state} not listed: {help}");
+    }
+    // serve_model keeps --delete and its template argument.
+    let help = run("serve_model", &["--help"]);
     assert!(
-        listed
-            .iter()
-            .all(|l| l.split_whitespace().nth(1) == Some("RUNNING")),
-        "{run}"
+        help.stdout.contains("--delete") && help.stdout.contains("[TEMPLATE_ID]"),
+        "{help}"
     );
+    for name in ["stop_instance", "start_one"] {
+        let help = run(name, &["--help"]);
+        assert!(help.stdout.contains("[INSTANCE_ID]"), "{help}");
+    }
+}
+
+#[test]
+fn the_positional_arguments_reach_the_calls() {
+    // An instance that is already stopped: the service error's code, message and RequestId.
+    let stop = run("stop_instance", &["hai-stopped1"]);
+    stop.assert_code(1)
+        .assert_announced()
+        .assert_stdout_has("hai-stopped1: state before: STOPPED_NO_CHARGE");
+    assert!(
+        stop.stderr
+            .starts_with("error: UnsupportedOperation.InstanceStateStoppedNoCharge ")
+            && stop.stderr.contains("(RequestId: "),
+        "{stop}"
+    );
+    // A template the emulator has not: refused before anything is deployed.
+    let serve = run("serve_model", &["--delete", "tpl-00000000"]);
+    serve.assert_code(1).assert_announced();
+    assert!(serve.stderr.contains("tpl-00000000"), "{serve}");
 }
 
 #[test]
@@ -278,6 +358,21 @@ async fn with_credentials_stop_all_uses_them_and_names_the_failed_action_once() 
     assert_eq!(
         run.stderr.matches("StopInstance failed").count(),
         1,
+        "{run}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_credentials_start_one_requires_an_instance_id() {
+    let emu = Emulator::start(EmulatorConfig::default())
+        .await
+        .expect("emulator starts");
+    // Only the emulator has a default instance; against Tencent Cloud one is required.
+    let run = run_with_credentials(&emu, "start_one", &[]).await;
+    run.assert_code(2);
+    assert!(run.stdout.is_empty(), "{run}");
+    assert!(
+        run.stderr.contains("INSTANCE_ID is required") && run.stderr.contains("Usage: start_one"),
         "{run}"
     );
 }
