@@ -10,6 +10,7 @@ mod auth;
 mod compile_fail;
 mod cookbook;
 mod demo_fixture;
+mod examples;
 mod faults;
 mod freshness;
 mod generated_waiters;
