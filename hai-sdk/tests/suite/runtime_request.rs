@@ -132,61 +132,48 @@ async fn long_lived_credentials_send_no_token_and_no_language_by_default() {
     verify_signature(r, SECRET_ID, SECRET_KEY, "hai");
 }
 
+/// StopInstance without a region, through `credentials`.
+async fn without_region(
+    server: &Server,
+    credentials: impl hai_sdk::credentials::ProvideCredentials,
+) -> Error<StopInstanceError> {
+    Client::builder()
+        .credentials(credentials)
+        .endpoint(server.url())
+        .build()
+        .unwrap()
+        .call(StopInstanceRequest::new("i"))
+        .await
+        .unwrap_err()
+}
+
 #[tokio::test]
 async fn missing_region_is_a_build_error_before_anything_is_sent() {
     let server = Server::start(vec![Reply::ok(1, "r")]).await;
-    let client = Client::builder()
-        .credentials(Credentials::new(SECRET_ID, SECRET_KEY, None))
-        .endpoint(server.url())
-        .build()
-        .unwrap();
-    let err = client
-        .call(StopInstanceRequest::new("i"))
-        .await
-        .unwrap_err();
+    let err = without_region(&server, Credentials::new(SECRET_ID, SECRET_KEY, None)).await;
     match &err {
         Error::Build(b) => assert_eq!(b.kind(), BuildRequestErrorKind::MissingRegion),
         other => panic!("{other:?}"),
     }
-    assert!(err.to_string().starts_with("StopInstance: "), "{err}");
-    assert!(err.to_string().contains("hai requires one"), "{err}");
-    assert!(!err.may_have_reached_server());
-    assert_eq!(server.count(), 0);
-    assert_eq!(server.connections(), 0);
-}
-
-#[tokio::test]
-async fn with_neither_region_nor_credentials_the_credentials_error_comes_first() {
-    let server = Server::start(vec![Reply::ok(1, "r")]).await;
-    let client = Client::builder()
-        .credentials(hai_sdk::credentials::ChainProvider::new())
-        .endpoint(server.url())
-        .build()
-        .unwrap();
-    let err = client
-        .call(StopInstanceRequest::new("i"))
-        .await
-        .unwrap_err();
-    assert!(matches!(err, Error::Credentials(_)), "{err:?}");
-    assert_eq!(server.count(), 0);
-    // With credentials, the region's absence says how to set it, in the library's words.
-    let client = Client::builder()
-        .credentials(Credentials::new(SECRET_ID, SECRET_KEY, None))
-        .endpoint(server.url())
-        .build()
-        .unwrap();
-    let err = client
-        .call(StopInstanceRequest::new("i"))
-        .await
-        .unwrap_err();
     let text = err.to_string();
+    assert!(text.starts_with("StopInstance: "), "{text}");
+    // What to do next, in the library's words.
     for hint in [
+        "hai requires one",
         "TENCENTCLOUD_REGION",
         "tccli configure set region",
         "ClientBuilder::region",
     ] {
         assert!(text.contains(hint), "{text}");
     }
+    assert!(!err.may_have_reached_server());
+    assert_eq!(server.count(), 0);
+    assert_eq!(server.connections(), 0);
+
+    // With neither region nor credentials, the credentials come first: they matter more.
+    let err = without_region(&server, hai_sdk::credentials::ChainProvider::new()).await;
+    assert!(matches!(err, Error::Credentials(_)), "{err:?}");
+    assert_eq!(server.count(), 0);
 }
 
 #[tokio::test]
