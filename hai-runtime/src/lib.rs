@@ -41,7 +41,10 @@ mod test_alloc;
 static ALLOC: test_alloc::Counting = test_alloc::Counting;
 
 pub use action::{Action, ActionMeta, ServiceMeta};
-pub use client::{BuildError, Call, Config, ConfigBuilder, FromConfig, JsonCall, Language};
+pub use client::{
+    BuildError, Call, Config, ConfigBuilder, FromConfig, JsonCall, Language, DEFAULT_ROOT_DOMAIN,
+    INTL_ROOT_DOMAIN,
+};
 pub use credentials::Credentials;
 pub use error::{ActionError, Error, ErrorMetadata, ProvideErrorMetadata};
 pub use primitives::UnknownValue;

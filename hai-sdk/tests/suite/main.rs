@@ -14,6 +14,7 @@ mod credentials_redaction;
 mod credentials_sts;
 mod runtime_client_token;
 mod runtime_connect;
+mod runtime_endpoints;
 mod runtime_errors;
 mod runtime_paging;
 mod runtime_rate_limit;
