@@ -49,6 +49,7 @@ pub struct ConfigBuilder<C = Config> {
     endpoint: Option<String>,
     regional_endpoint: bool,
     root_domain: Option<String>,
+    failover: Vec<super::Failover>,
     language: Option<Language>,
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
@@ -86,6 +87,7 @@ impl<C> fmt::Debug for ConfigBuilder<C> {
             .field("endpoint", &self.endpoint)
             .field("regional_endpoint", &self.regional_endpoint)
             .field("root_domain", &self.root_domain)
+            .field("failover", &self.failover)
             .field("language", &self.language)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
@@ -116,6 +118,7 @@ impl<C> ConfigBuilder<C> {
             endpoint: None,
             regional_endpoint: false,
             root_domain: None,
+            failover: Vec::new(),
             language: None,
             connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
             timeout: Some(DEFAULT_TIMEOUT),
@@ -225,6 +228,16 @@ impl<C> ConfigBuilder<C> {
     /// unless it is a domain name.
     pub fn root_domain(mut self, root: impl Into<String>) -> Self {
         self.root_domain = Some(root.into());
+        self
+    }
+
+    /// Opt-in failover to a backup endpoint when the primary cannot be reached (see
+    /// [`Failover`](super::Failover)); off unless called. Call once per service
+    /// ([`Failover::service`](super::Failover::service)), or once for every service.
+    /// [`build`](Self::build) fails with [`BuildError::InvalidEndpoint`] for an unusable
+    /// backup URL.
+    pub fn failover(mut self, failover: super::Failover) -> Self {
+        self.failover.push(failover);
         self
     }
 
@@ -406,7 +419,22 @@ impl<C> ConfigBuilder<C> {
             ),
             None => None,
         };
+        let failover = self
+            .failover
+            .into_iter()
+            .map(|f| {
+                let backup = Endpoint::parse(&f.backup)
+                    .map_err(|why| BuildError::InvalidEndpoint(format!("failover backup {why}")))?;
+                Ok(super::failover::FailoverRule {
+                    service: f.service,
+                    backup: Arc::new(backup),
+                    after: f.after,
+                    cool_down: f.cool_down,
+                })
+            })
+            .collect::<Result<Vec<_>, BuildError>>()?;
         let mut config = EndpointConfig {
+            failover,
             regional: self.regional_endpoint,
             region: region.as_ref().map(|r| r.0.clone()),
             root,

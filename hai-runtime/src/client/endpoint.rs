@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use reqwest::header::HeaderValue;
 use reqwest::Url;
 
+use super::failover::{FailoverRule, FailoverState};
 use crate::action::{ActionMeta, ServiceMeta};
 use crate::error::shown::{Shown, VALUE_SHOWN};
 use crate::error::{BuildRequestError, BuildRequestErrorKind};
@@ -159,6 +160,16 @@ pub(crate) struct EndpointConfig {
     pub(crate) tccli: Vec<(String, String)>,
     /// That file, named when one of its endpoints is unusable.
     pub(crate) tccli_path: Option<std::path::PathBuf>,
+    /// Backups of [`ConfigBuilder::failover`](super::ConfigBuilder::failover).
+    pub(crate) failover: Vec<FailoverRule>,
+}
+
+/// A service's endpoint as its calls use it: the primary, and the failover state when a
+/// backup is configured for the service.
+#[derive(Debug)]
+pub(crate) struct ServiceEndpoint {
+    pub(crate) primary: Arc<Endpoint>,
+    pub(crate) failover: Option<FailoverState>,
 }
 
 impl EndpointConfig {
@@ -267,8 +278,8 @@ impl EndpointConfig {
 #[derive(Debug, Default)]
 pub(crate) struct Endpoints {
     pub(crate) config: EndpointConfig,
-    primary: OnceLock<(&'static ServiceMeta, Arc<Endpoint>)>,
-    others: Mutex<Vec<(&'static ServiceMeta, Arc<Endpoint>)>>,
+    primary: OnceLock<(&'static ServiceMeta, Arc<ServiceEndpoint>)>,
+    others: Mutex<Vec<(&'static ServiceMeta, Arc<ServiceEndpoint>)>>,
 }
 
 impl Endpoints {
@@ -283,7 +294,7 @@ impl Endpoints {
     pub(crate) fn get(
         &self,
         meta: &'static ActionMeta,
-    ) -> Result<Arc<Endpoint>, BuildRequestError> {
+    ) -> Result<Arc<ServiceEndpoint>, BuildRequestError> {
         let same = |s: &ServiceMeta| std::ptr::eq(s, meta.service) || *s == *meta.service;
         if let Some((s, e)) = self.primary.get() {
             if same(s) {
@@ -294,7 +305,20 @@ impl Endpoints {
         if let Some((_, e)) = others.iter().find(|(s, _)| same(s)) {
             return Ok(e.clone());
         }
-        let endpoint = self.config.resolve(meta)?;
+        let name = meta.service.name;
+        let rules = &self.config.failover;
+        let rule = rules
+            .iter()
+            .find(|r| {
+                r.service
+                    .as_deref()
+                    .is_some_and(|s| s.eq_ignore_ascii_case(name))
+            })
+            .or_else(|| rules.iter().find(|r| r.service.is_none()));
+        let endpoint = Arc::new(ServiceEndpoint {
+            primary: self.config.resolve(meta)?,
+            failover: rule.map(|r| FailoverState::new(name, r)),
+        });
         if self.primary.set((meta.service, endpoint.clone())).is_err() {
             others.push((meta.service, endpoint.clone()));
         }

@@ -5,12 +5,14 @@ mod builder;
 mod connect;
 mod endpoint;
 pub(crate) mod execute;
+mod failover;
 pub(crate) mod probe;
 mod sign;
 mod transport;
 
 pub use builder::{BuildError, ConfigBuilder, FromConfig};
 pub use endpoint::{DEFAULT_ROOT_DOMAIN, INTL_ROOT_DOMAIN};
+pub use failover::{Failover, DEFAULT_FAILOVER_AFTER, DEFAULT_FAILOVER_COOL_DOWN};
 
 use std::fmt;
 use std::future::{Future, IntoFuture};
@@ -138,6 +140,7 @@ impl fmt::Debug for Config {
                 "endpoint",
                 &i.endpoints.config.explicit.as_ref().map(|e| &e.host),
             )
+            .field("failover", &i.endpoints.config.failover.len())
             .field("timeout", &i.timeout)
             .field("call_timeout", &i.call_timeout)
             .field("connect_timeout", &i.connect_timeout)

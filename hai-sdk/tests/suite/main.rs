@@ -16,6 +16,7 @@ mod runtime_client_token;
 mod runtime_connect;
 mod runtime_endpoints;
 mod runtime_errors;
+mod runtime_failover;
 mod runtime_paging;
 mod runtime_rate_limit;
 mod runtime_request;

@@ -4,61 +4,9 @@
 //! the `Host` header, whose signature is checked; the builder's URL reaches a loopback
 //! server directly. (The environment's forms are in `runtime_env.rs`: they change it.)
 
-use std::net::SocketAddr;
-
 use hai_sdk::{BuildError, Client, ClientBuilder, RetryPolicy, INTL_ROOT_DOMAIN};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
 
 use crate::runtime_support::*;
-
-/// Reads one request head (up to its blank line).
-async fn head(tcp: &mut TcpStream) -> String {
-    let mut buf = Vec::new();
-    let mut byte = [0u8; 1];
-    while !buf.ends_with(b"\r\n\r\n") && buf.len() < 16 * 1024 {
-        if tcp.read(&mut byte).await.unwrap_or(0) == 0 {
-            break;
-        }
-        buf.push(byte[0]);
-    }
-    String::from_utf8_lossy(&buf).into_owned()
-}
-
-/// A proxy that records the target of every `CONNECT` and tunnels it to `upstream`
-/// whatever the target, so that a computed host reaches a loopback server.
-async fn tunnelling_proxy(
-    upstream: SocketAddr,
-) -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        while let Ok((mut client, _)) = listener.accept().await {
-            let h = head(&mut client).await;
-            let target = h
-                .strip_prefix("CONNECT ")
-                .and_then(|rest| rest.split(' ').next())
-                .unwrap_or("")
-                .to_owned();
-            let _ = tx.send(target);
-            let Ok(mut upstream) = TcpStream::connect(upstream).await else {
-                continue;
-            };
-            if client
-                .write_all(b"HTTP/1.1 200 Connection Established\r\n\r\n")
-                .await
-                .is_err()
-            {
-                continue;
-            }
-            tokio::spawn(async move {
-                let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
-            });
-        }
-    });
-    (url, rx)
-}
 
 fn base(region: &str) -> ClientBuilder {
     Client::builder()
@@ -74,9 +22,9 @@ fn base(region: &str) -> ClientBuilder {
 /// and that the server received (and the signature covers) `Host: expected`.
 async fn reaches(builder: ClientBuilder, expected: &str) {
     let server = TlsServer::start(&[expected]).await;
-    let (proxy, mut connects) = tunnelling_proxy(server.addr).await;
+    let proxy = TunnelProxy::start(server.addr).await;
     let out = builder
-        .proxy(proxy)
+        .proxy(proxy.url())
         .add_root_certificate(&server.pem)
         .build()
         .unwrap()
@@ -84,7 +32,7 @@ async fn reaches(builder: ClientBuilder, expected: &str) {
         .await
         .unwrap_or_else(|e| panic!("{expected}: {e}"));
     assert_eq!(out.request_id, "req-tls");
-    assert_eq!(connects.recv().await.unwrap(), format!("{expected}:443"));
+    assert_eq!(proxy.connects(), [format!("{expected}:443")]);
     let requests = server.requests();
     assert_eq!(requests.len(), 1);
     assert_eq!(requests[0].header("Host"), expected);
