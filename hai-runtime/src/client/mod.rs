@@ -94,7 +94,7 @@ impl Language {
 /// financial regions. (Not checked when the builder's URL or
 /// `TENCENTCLOUD_ENDPOINT_URL` replaces every computed host.) A service whose spec has no
 /// regional host and a financial region fail its calls with
-/// [`BuildRequestErrorKind::InvalidEndpoint`](crate::error::BuildRequestErrorKind::InvalidEndpoint).
+/// [`BuildRequestErrorKind::InvalidEndpoint`].
 ///
 /// Sources: the official SDKs build `<service>.<rootDomain>` with `tencentcloudapi.com` as
 /// the default root (tencentcloud-sdk-go `tencentcloud/common/http/request.go`,
@@ -270,6 +270,10 @@ macro_rules! call_options {
         }
     };
 }
+
+// After the macro it uses.
+mod by_name;
+pub use by_name::ByNameCall;
 
 impl<A: Action> Call<'_, A> {
     call_options!();

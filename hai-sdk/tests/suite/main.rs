@@ -12,6 +12,7 @@ mod credentials_env;
 mod credentials_profile;
 mod credentials_redaction;
 mod credentials_sts;
+mod runtime_by_name;
 mod runtime_client_token;
 mod runtime_connect;
 mod runtime_endpoints;
