@@ -58,8 +58,9 @@ impl Language {
 ///
 /// A generated service `Client` is built from one (`Client::new(&config)`), so an
 /// application calling several services fetches credentials once and keeps one pool. It can
-/// also send any generated action itself ([`call`](Self::call)), or any action by its
-/// metadata with a JSON body ([`call_json`](Self::call_json)).
+/// also send any generated action itself ([`call`](Self::call)), any action by its
+/// metadata with a JSON body ([`call_json`](Self::call_json)), or any action by its names
+/// ([`call_by_name`](Self::call_by_name), the official SDKs' `CommonClient`).
 ///
 /// # Endpoints
 ///
