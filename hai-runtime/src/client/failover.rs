@@ -28,10 +28,11 @@ pub const DEFAULT_FAILOVER_COOL_DOWN: Duration = Duration::from_secs(30);
 /// cannot reach it sends calls back to the backup for another cool-down. An answer from the
 /// primary, success or service error, resets the count; a service error never counts, and
 /// neither do failures after which the request may have arrived (timeouts after sending,
-/// broken connections). Each switch is logged with `tracing` at warn level. The
-/// attempt that fails is retried by the usual rules (failures that were not sent always
-/// are), so with `after(n)` below the retry policy's attempt count the call that trips the
-/// switch already succeeds on the backup.
+/// broken connections). Each switch is logged with `tracing` at warn level. A failed
+/// attempt is retried by the usual rules (connection failures and connect timeouts always
+/// are, refused TLS handshakes never), so with `after(n)` below the retry policy's attempt
+/// count the call that trips the switch on a refused connection already succeeds on the
+/// backup; later calls go there directly.
 ///
 /// ```no_run
 /// # fn f() -> Result<(), hai_runtime::BuildError> {
