@@ -411,28 +411,8 @@ impl<C> ConfigBuilder<C> {
         let request_client = HeaderValue::from_str(&request_client)
             .map_err(|_| BuildError::InvalidRequestClientSuffix)?;
 
-        let root = match &self.root_domain {
-            Some(raw) => Some(
-                super::endpoint::check_root_domain(raw)
-                    .map_err(BuildError::InvalidRootDomain)?
-                    .into_boxed_str(),
-            ),
-            None => None,
-        };
-        let failover = self
-            .failover
-            .into_iter()
-            .map(|f| {
-                let backup = Endpoint::parse(&f.backup)
-                    .map_err(|why| BuildError::InvalidEndpoint(format!("failover backup {why}")))?;
-                Ok(super::failover::FailoverRule {
-                    service: f.service,
-                    backup: Arc::new(backup),
-                    after: f.after,
-                    cool_down: f.cool_down,
-                })
-            })
-            .collect::<Result<Vec<_>, BuildError>>()?;
+        let (root, failover) =
+            super::endpoint::checked_options(self.root_domain.as_deref(), self.failover)?;
         let mut config = EndpointConfig {
             failover,
             regional: self.regional_endpoint,
@@ -453,16 +433,9 @@ impl<C> ConfigBuilder<C> {
                     .flatten()
             }));
         }
-        // Unless every computed host is replaced, a region they cannot hold fails here.
-        if let (Some(region), None, None) = (&config.region, &config.explicit, &config.generic_env)
-        {
-            super::endpoint::check_region_placement(
-                region,
-                config.regional,
-                config.root.as_deref(),
-            )
+        config
+            .check_region_placement()
             .map_err(BuildError::UnplaceableRegion)?;
-        }
 
         if let Some(proxy) = &self.proxy {
             check_proxy(proxy)?;

@@ -65,7 +65,38 @@ pub(crate) fn check_root_domain(raw: &str) -> Result<String, String> {
     Ok(root)
 }
 
-/// Whether the rule can place `region` in the hosts it computes (see the module docs):
+/// The builder's root domain and failovers, checked: the root in lower case, each backup
+/// URL parsed.
+pub(crate) fn checked_options(
+    root_domain: Option<&str>,
+    failover: Vec<super::Failover>,
+) -> Result<(Option<Box<str>>, Vec<FailoverRule>), super::BuildError> {
+    let root = match root_domain {
+        Some(raw) => Some(
+            check_root_domain(raw)
+                .map_err(super::BuildError::InvalidRootDomain)?
+                .into_boxed_str(),
+        ),
+        None => None,
+    };
+    let failover = failover
+        .into_iter()
+        .map(|f| {
+            let backup = Endpoint::parse(&f.backup).map_err(|why| {
+                super::BuildError::InvalidEndpoint(format!("failover backup {why}"))
+            })?;
+            Ok(FailoverRule {
+                service: f.service,
+                backup: Arc::new(backup),
+                after: f.after,
+                cool_down: f.cool_down,
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((root, failover))
+}
+
+/// Whether the rule can place `region` in the hosts it computes (see `Config`'s docs):
 /// checked when the client is built, so that it fails there and not at DNS.
 pub(crate) fn check_region_placement(
     region: &str,
@@ -173,6 +204,17 @@ pub(crate) struct ServiceEndpoint {
 }
 
 impl EndpointConfig {
+    /// Checks, unless every computed host is replaced (builder URL or the generic
+    /// variable), that the rule can place the region in a host.
+    pub(crate) fn check_region_placement(&self) -> Result<(), String> {
+        match (&self.region, &self.explicit, &self.generic_env) {
+            (Some(region), None, None) => {
+                check_region_placement(region, self.regional, self.root.as_deref())
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Reads the override variables through `vars` (the process environment in production).
     pub(crate) fn read_env(&mut self, vars: impl Iterator<Item = (String, String)>) {
         let prefix = format!("{ENDPOINT_ENV}_");
