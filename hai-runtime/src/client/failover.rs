@@ -315,6 +315,47 @@ mod tests {
     }
 
     #[test]
+    fn what_counts_as_not_reached() {
+        use crate::error::{DispatchError, DispatchErrorKind, TimeoutError};
+        let dispatch = |kind, delivery| {
+            Err::<(), _>(Error::Dispatch(DispatchError::new(
+                "A",
+                kind,
+                delivery,
+                "x".into(),
+            )))
+        };
+        let timeout = |kind, delivery| {
+            Err::<(), _>(Error::Timeout(TimeoutError::new("A", kind, delivery, None)))
+        };
+        use Delivery::*;
+        for (result, reach) in [
+            (
+                dispatch(DispatchErrorKind::Connect, NotSent),
+                Reach::NotReached,
+            ),
+            (dispatch(DispatchErrorKind::Tls, NotSent), Reach::NotReached),
+            (timeout(TimeoutKind::Connect, NotSent), Reach::NotReached),
+            (dispatch(DispatchErrorKind::Io, Unknown), Reach::Unknown),
+            (timeout(TimeoutKind::Attempt, Unknown), Reach::Unknown),
+            (timeout(TimeoutKind::Attempt, Delivered), Reach::Unknown),
+            (
+                Err(Error::Service(ErrorMetadata::new(
+                    "A",
+                    "InternalError",
+                    "m",
+                    "r",
+                    500,
+                ))),
+                Reach::Reached,
+            ),
+            (Ok(()), Reach::Reached),
+        ] {
+            assert_eq!(Reach::of(&result), reach, "{result:?}");
+        }
+    }
+
+    #[test]
     fn after_the_cool_down_the_primary_is_probed() {
         let (s, p) = state(1, Duration::ZERO);
         s.record(Route::Primary, Reach::NotReached, &p);
