@@ -506,6 +506,45 @@ fn common_error_module(model: &Model) -> TokenStream {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { ::std::fmt::Display::fmt(self.meta(), f) }
         }
         impl ::std::error::Error for CommonError {}
+
+        /// A service error of an action called without its generated type (the runtime's
+        /// `Config::call_by_name(..).errors::<AnyActionError>()`): the common codes typed
+        /// as [`CommonError`], any other code `Unhandled`.
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq)]
+        #[non_exhaustive]
+        pub enum AnyActionError {
+            /// A code any action may return.
+            Common(CommonError),
+            /// A code that is not a common one.
+            Unhandled(#rt::error::Unhandled),
+        }
+        impl AnyActionError {
+            /// Code, message and RequestId.
+            pub fn meta(&self) -> &ErrorMetadata {
+                match self {
+                    Self::Common(c) => c.meta(),
+                    Self::Unhandled(u) => u.meta(),
+                }
+            }
+        }
+        impl ::std::convert::From<ErrorMetadata> for AnyActionError {
+            fn from(meta: ErrorMetadata) -> Self {
+                match CommonError::classify(meta) {
+                    ::std::result::Result::Ok(common) => Self::Common(common),
+                    ::std::result::Result::Err(meta) => Self::Unhandled(
+                        #rt::__private::unhandled(#rt::__private::SEALED, meta),
+                    ),
+                }
+            }
+        }
+        impl #rt::ProvideErrorMetadata for AnyActionError {
+            fn meta(&self) -> &ErrorMetadata { AnyActionError::meta(self) }
+        }
+        impl #rt::ActionError for AnyActionError {}
+        impl ::std::fmt::Display for AnyActionError {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { ::std::fmt::Display::fmt(self.meta(), f) }
+        }
+        impl ::std::error::Error for AnyActionError {}
     }
 }
 

@@ -14,6 +14,28 @@
 //! // let cvm = cvm::Client::new(&config);
 //! # Ok(()) }
 //! ```
+//!
+//! # Calling an action without generated types
+//!
+//! [`Config::call_by_name`] is the official SDKs' `CommonClient`: service, version and
+//! action by name, the parameters as a `serde_json::Value`, the `Response` object back as
+//! JSON. Signing (the TC3 scope is the named service), endpoints, deadlines, the response
+//! bound and error classification are a typed call's; it is retried as an action that is
+//! not idempotent unless [`idempotent(true)`](ByNameCall::idempotent) says otherwise, skips
+//! the client-side rate limiter (it has no documented rate), and sends the region when one
+//! is configured (it cannot know whether the service requires one). Its service errors are
+//! [`ErrorMetadata`], or any [`ActionError`] through [`errors`](ByNameCall::errors), such as
+//! a generated tree's `common_error::AnyActionError`, which types the common codes.
+//!
+//! ```no_run
+//! # async fn f(config: hai_runtime::Config) -> Result<(), Box<dyn std::error::Error>> {
+//! let answer = config
+//!     .call_by_name("cvm", "2017-03-12", "DescribeInstances", serde_json::json!({"Limit": 1}))
+//!     .idempotent(true)
+//!     .await?;
+//! println!("{}", answer["TotalCount"]);
+//! # Ok(()) }
+//! ```
 
 pub mod action;
 pub mod client;
@@ -41,7 +63,10 @@ mod test_alloc;
 static ALLOC: test_alloc::Counting = test_alloc::Counting;
 
 pub use action::{Action, ActionMeta, ServiceMeta};
-pub use client::{BuildError, Call, Config, ConfigBuilder, FromConfig, JsonCall, Language};
+pub use client::{
+    BuildError, ByNameCall, Call, Config, ConfigBuilder, Failover, FromConfig, JsonCall, Language,
+    DEFAULT_ROOT_DOMAIN, INTL_ROOT_DOMAIN,
+};
 pub use credentials::Credentials;
 pub use error::{ActionError, Error, ErrorMetadata, ProvideErrorMetadata};
 pub use primitives::UnknownValue;

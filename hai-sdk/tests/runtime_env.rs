@@ -180,3 +180,40 @@ async fn from_env_takes_region_and_endpoint_from_tccli_configure() {
     verify_signature(r, SECRET_ID, SECRET_KEY, "hai");
     std::fs::remove_dir_all(&home).unwrap();
 }
+
+#[tokio::test]
+async fn endpoint_variables_come_before_the_computed_host_and_the_root_domain() {
+    let _env = ENV.lock().await;
+    let generic = Server::start(vec![Reply::ok(1, "req-generic")]).await;
+    let service = Server::start(vec![Reply::ok(2, "req-service")]).await;
+    let call = |label: &'static str| async move {
+        Client::builder()
+            .region("ap-shanghai-fsi")
+            .credentials(hai_sdk::Credentials::new(SECRET_ID, SECRET_KEY, None))
+            .regional_endpoint(true)
+            .root_domain(hai_sdk::INTL_ROOT_DOMAIN)
+            .rate_limit(false)
+            .build()
+            .unwrap_or_else(|e| panic!("{label}: {e}"))
+            .stop_instance(StopInstanceRequest::new("hai-env"))
+            .await
+            .unwrap()
+            .request_id
+    };
+    // The generic variable replaces every computed host: the financial region on the
+    // international root is not placed, so it is no build error.
+    std::env::set_var("TENCENTCLOUD_ENDPOINT_URL", generic.url());
+    assert_eq!(call("generic").await, "req-generic");
+    // The service's own variable (any case) comes first.
+    std::env::set_var("TENCENTCLOUD_ENDPOINT_URL_hai", service.url());
+    assert_eq!(call("service").await, "req-service");
+    std::env::remove_var("TENCENTCLOUD_ENDPOINT_URL_hai");
+    std::env::remove_var("TENCENTCLOUD_ENDPOINT_URL");
+    for (server, expected) in [(&generic, 1), (&service, 1)] {
+        let requests = server.requests();
+        assert_eq!(requests.len(), expected);
+        assert_eq!(requests[0].header("Host"), server.host());
+        assert_eq!(requests[0].header("X-TC-Region"), "ap-shanghai-fsi");
+        verify_signature(&requests[0], SECRET_ID, SECRET_KEY, "hai");
+    }
+}

@@ -48,6 +48,8 @@ pub struct ConfigBuilder<C = Config> {
     credentials: Option<Arc<dyn ProvideCredentials>>,
     endpoint: Option<String>,
     regional_endpoint: bool,
+    root_domain: Option<String>,
+    failover: Vec<super::Failover>,
     language: Option<Language>,
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
@@ -84,6 +86,8 @@ impl<C> fmt::Debug for ConfigBuilder<C> {
             .field("credentials", &self.credentials)
             .field("endpoint", &self.endpoint)
             .field("regional_endpoint", &self.regional_endpoint)
+            .field("root_domain", &self.root_domain)
+            .field("failover", &self.failover)
             .field("language", &self.language)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
@@ -113,6 +117,8 @@ impl<C> ConfigBuilder<C> {
             credentials: None,
             endpoint: None,
             regional_endpoint: false,
+            root_domain: None,
+            failover: Vec::new(),
             language: None,
             connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
             timeout: Some(DEFAULT_TIMEOUT),
@@ -204,9 +210,34 @@ impl<C> ConfigBuilder<C> {
         self
     }
 
-    /// Use the regional host (`<service>.<region>.tencentcloudapi.com`) instead of the global one.
+    /// Use the regional host (`<service>.<region>.<root>`, e.g.
+    /// `hai.ap-guangzhou.tencentcloudapi.com`) instead of the nearby-access one, when a region
+    /// is configured: lower latency, and no cross-region routing. Financial regions
+    /// (`ap-shanghai-fsi`) always get their regional host. See the endpoint rule in
+    /// [`Config`]'s docs.
     pub fn regional_endpoint(mut self, yes: bool) -> Self {
         self.regional_endpoint = yes;
+        self
+    }
+
+    /// The root domain of computed hosts (`<service>.<root>`), the official SDKs'
+    /// `RootDomain`: [`DEFAULT_ROOT_DOMAIN`](crate::client::DEFAULT_ROOT_DOMAIN) unless set,
+    /// [`INTL_ROOT_DOMAIN`](crate::client::INTL_ROOT_DOMAIN) for Tencent Cloud International,
+    /// or a private deployment's. Explicit URLs, the environment and tccli's endpoints are
+    /// not affected. [`build`](Self::build) fails with [`BuildError::InvalidRootDomain`]
+    /// unless it is a domain name.
+    pub fn root_domain(mut self, root: impl Into<String>) -> Self {
+        self.root_domain = Some(root.into());
+        self
+    }
+
+    /// Opt-in failover to a backup endpoint when the primary cannot be reached (see
+    /// [`Failover`](super::Failover)); off unless called. Call once per service
+    /// ([`Failover::service`](super::Failover::service)), or once for every service.
+    /// [`build`](Self::build) fails with [`BuildError::InvalidEndpoint`] for an unusable
+    /// backup URL.
+    pub fn failover(mut self, failover: super::Failover) -> Self {
+        self.failover.push(failover);
         self
     }
 
@@ -380,9 +411,13 @@ impl<C> ConfigBuilder<C> {
         let request_client = HeaderValue::from_str(&request_client)
             .map_err(|_| BuildError::InvalidRequestClientSuffix)?;
 
+        let (root, failover) =
+            super::endpoint::checked_options(self.root_domain.as_deref(), self.failover)?;
         let mut config = EndpointConfig {
+            failover,
             regional: self.regional_endpoint,
             region: region.as_ref().map(|r| r.0.clone()),
+            root,
             tccli: self.tccli.endpoints,
             tccli_path: self.tccli.path,
             ..EndpointConfig::default()
@@ -398,6 +433,9 @@ impl<C> ConfigBuilder<C> {
                     .flatten()
             }));
         }
+        config
+            .check_region_placement()
+            .map_err(BuildError::UnplaceableRegion)?;
 
         if let Some(proxy) = &self.proxy {
             check_proxy(proxy)?;
@@ -464,6 +502,12 @@ pub enum BuildError {
     TccliConfigure(TccliConfigError),
     /// The proxy given to [`ConfigBuilder::proxy`] is not an `http://host[:port]` URL.
     InvalidProxy(String),
+    /// The root domain given to [`ConfigBuilder::root_domain`] is not a domain name.
+    InvalidRootDomain(String),
+    /// The endpoint rule cannot put the region into a host (the reason says why): not a
+    /// region name, or a financial region on a root domain that has none. Reported here
+    /// rather than as a DNS failure at the first call.
+    UnplaceableRegion(String),
 }
 
 impl fmt::Display for BuildError {
@@ -484,6 +528,10 @@ impl fmt::Display for BuildError {
             }
             BuildError::TccliConfigure(e) => write!(f, "tccli configuration: {e}"),
             BuildError::InvalidProxy(why) => write!(f, "invalid proxy: {why}"),
+            BuildError::InvalidRootDomain(why) => write!(f, "invalid root domain: {why}"),
+            BuildError::UnplaceableRegion(why) => {
+                write!(f, "region cannot be placed in an endpoint host: {why}")
+            }
         }
     }
 }

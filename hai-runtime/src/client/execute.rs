@@ -12,6 +12,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT
 use tracing::{field, Instrument};
 
 use super::endpoint::Endpoint;
+use super::failover::Reach;
 use super::probe::{self, Probe};
 use super::transport::{Response, SendFailure, SendFailureKind};
 use super::{CallOptions, ClientInner};
@@ -199,10 +200,17 @@ async fn attempts(
             ),
             (t, None) => (t, false),
         };
+        // With a failover configured, each attempt goes where its state says, and is
+        // signed for that endpoint's host.
+        let route = endpoint.failover.as_ref().map(|f| f.route());
+        let target = match (&endpoint.failover, route) {
+            (Some(f), Some(route)) => f.endpoint(route, &endpoint.primary),
+            _ => &*endpoint.primary,
+        };
         let result = attempt_once(
             inner,
             meta,
-            &endpoint,
+            target,
             &fixed,
             body,
             &mut last_timestamp,
@@ -210,8 +218,11 @@ async fn attempts(
             timeout,
             options.anonymous,
         )
-        .await
-        .and_then(|raw| match decode(&raw.body, raw.status) {
+        .await;
+        if let (Some(f), Some(route)) = (&endpoint.failover, route) {
+            f.record(route, Reach::of(&result), &endpoint.primary);
+        }
+        let result = result.and_then(|raw| match decode(&raw.body, raw.status) {
             Ok(()) => Ok(raw.body),
             Err(e) => Err(Error::Decode(e)),
         });

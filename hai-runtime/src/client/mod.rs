@@ -5,11 +5,14 @@ mod builder;
 mod connect;
 mod endpoint;
 pub(crate) mod execute;
+mod failover;
 pub(crate) mod probe;
 mod sign;
 mod transport;
 
 pub use builder::{BuildError, ConfigBuilder, FromConfig};
+pub use endpoint::{DEFAULT_ROOT_DOMAIN, INTL_ROOT_DOMAIN};
+pub use failover::{Failover, DEFAULT_FAILOVER_AFTER, DEFAULT_FAILOVER_COOL_DOWN};
 
 use std::fmt;
 use std::future::{Future, IntoFuture};
@@ -55,8 +58,55 @@ impl Language {
 ///
 /// A generated service `Client` is built from one (`Client::new(&config)`), so an
 /// application calling several services fetches credentials once and keeps one pool. It can
-/// also send any generated action itself ([`call`](Self::call)), or any action by its
-/// metadata with a JSON body ([`call_json`](Self::call_json)).
+/// also send any generated action itself ([`call`](Self::call)), any action by its
+/// metadata with a JSON body ([`call_json`](Self::call_json)), or any action by its names
+/// ([`call_by_name`](Self::call_by_name), the official SDKs' `CommonClient`).
+///
+/// # Endpoints
+///
+/// One rule per service, applied when the service's first call is made (the environment and
+/// tccli's file are read once, when the client is built):
+///
+/// 1. the builder's URL ([`ConfigBuilder::endpoint`]);
+/// 2. `TENCENTCLOUD_ENDPOINT_URL_<SERVICE>` (the service name in any case), then
+///    `TENCENTCLOUD_ENDPOINT_URL`;
+/// 3. the service's `endpoint` in tccli's `<profile>.configure` (`from_env` only; a bare host
+///    means HTTPS, as tccli calls it);
+/// 4. the computed host, over HTTPS, under the root domain
+///    ([`ConfigBuilder::root_domain`], default
+///    `tencentcloudapi.com`):
+///    - `<service>.<root>`, the nearby-access host, unless a regional host is wanted;
+///    - `<service>.<region>.<root>` with `regional_endpoint(true)` and a region, and always
+///      for a financial region (`*-fsi`, e.g. `ap-shanghai-fsi`, `ap-shenzhen-fsi`): Tencent
+///      serves those only at their regional hosts (nearby access is "only for non-financial
+///      regions");
+///    - on the international root `intl.tencentcloudapi.com` the nearby host is
+///      `<service>.intl.tencentcloudapi.com`, but regional hosts stay
+///      `<service>.<region>.tencentcloudapi.com`, as Tencent's international docs list them.
+///
+///    `<service>` is the service's host label from its spec (its `host` without the default
+///    root); a spec host outside `tencentcloudapi.com` is used as it is, whatever the root.
+///
+/// A region the rule cannot place fails [`build`](ConfigBuilder::build) with
+/// [`BuildError::UnplaceableRegion`] instead of becoming a host name that no DNS server
+/// knows: a region that would go into a host but is not a region name (lower-case letters,
+/// digits and single hyphens, `<area>-<place>[-...]`; e.g. `ap_guangzhou` or `AP-Guangzhou`
+/// is not), and a financial region on the international root, whose documentation has no
+/// financial regions. (Not checked when the builder's URL or
+/// `TENCENTCLOUD_ENDPOINT_URL` replaces every computed host.) A service whose spec has no
+/// regional host and a financial region fail its calls with
+/// [`BuildRequestErrorKind::InvalidEndpoint`].
+///
+/// Sources: the official SDKs build `<service>.<rootDomain>` with `tencentcloudapi.com` as
+/// the default root (tencentcloud-sdk-go `tencentcloud/common/http/request.go`,
+/// `GetServiceDomain`; tencentcloud-sdk-python `tencentcloud/common/profile/http_profile.py`,
+/// `rootDomain`) and compute no regional hosts; Tencent's request-structure pages give the
+/// regional and financial hosts (e.g. CVM, China site,
+/// <https://www.tencentcloud.com/zh/document/api/1021/34191>: "当访问金融区服务时 ... 需要同时
+/// 指定带金融区地域的域名", `cvm.ap-shanghai-fsi.tencentcloudapi.com`,
+/// `cvm.ap-shenzhen-fsi.tencentcloudapi.com`) and the international ones (CVM,
+/// <https://www.tencentcloud.com/document/api/213/31573>: nearby `cvm.intl.tencentcloudapi.com`,
+/// regional `cvm.ap-guangzhou.tencentcloudapi.com`).
 #[derive(Clone)]
 pub struct Config {
     inner: Arc<ClientInner>,
@@ -91,6 +141,7 @@ impl fmt::Debug for Config {
                 "endpoint",
                 &i.endpoints.config.explicit.as_ref().map(|e| &e.host),
             )
+            .field("failover", &i.endpoints.config.failover.len())
             .field("timeout", &i.timeout)
             .field("call_timeout", &i.call_timeout)
             .field("connect_timeout", &i.connect_timeout)
@@ -220,6 +271,10 @@ macro_rules! call_options {
         }
     };
 }
+
+// After the macro it uses.
+mod by_name;
+pub use by_name::ByNameCall;
 
 impl<A: Action> Call<'_, A> {
     call_options!();

@@ -87,6 +87,10 @@ pub enum BuildRequestErrorKind {
     InvalidEndpoint,
     /// A header value could not be formed (e.g. a token with control characters).
     InvalidHeader,
+    /// A service, version or action name given to
+    /// [`Config::call_by_name`](crate::Config::call_by_name) is not one Tencent could use
+    /// (or the process called too many distinct ones by name).
+    InvalidName,
 }
 
 /// The request could not be built; nothing was sent.

@@ -144,3 +144,36 @@ async fn successful_call_span_records_request_id_and_outcome() {
         assert!(logs.contains(expected), "logs lack {expected}:\n{logs}");
     }
 }
+
+#[tokio::test]
+async fn a_failover_switch_is_logged_at_warn() {
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(subscriber(&capture));
+    let backup = Server::start(vec![Reply::ok(1, "req-backup")]).await;
+    let primary = refused_url().await;
+    Client::builder()
+        .region(REGION)
+        .credentials(Credentials::new(SECRET_ID, SECRET_KEY, None))
+        .endpoint(&primary)
+        .endpoint_from_env(false)
+        .rate_limit(false)
+        .retry_policy(RetryPolicy::new().with_base_delay(std::time::Duration::from_millis(1)))
+        .failover(hai_sdk::client::Failover::new(backup.url()).after(1))
+        .build()
+        .unwrap()
+        .stop_instance(StopInstanceRequest::new("hai-trace"))
+        .await
+        .unwrap();
+    let text = capture.text();
+    let line = text
+        .lines()
+        .find(|l| l.contains("switching to the backup"))
+        .unwrap_or_else(|| panic!("no switch logged in {text}"));
+    assert!(line.contains("WARN"), "{line}");
+    assert!(
+        line.contains(&format!("backup={}", backup.host())),
+        "{line}"
+    );
+    assert!(line.contains("service=\"hai\""), "{line}");
+    assert!(!text.contains(SECRET_KEY));
+}

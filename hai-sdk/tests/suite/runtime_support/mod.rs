@@ -575,3 +575,87 @@ pub fn tls_builder(server: &TlsServer) -> ClientBuilder {
                 .with_throttle_delay(Duration::from_millis(1)),
         )
 }
+
+// ---------------------------------------------------------------------------------------------
+// A loopback CONNECT proxy.
+
+/// An HTTP proxy that records the target of every `CONNECT` and tunnels each to `upstream`
+/// whatever its host (so that a computed host reaches a loopback server), or refuses it
+/// with a 503 while the target's host is marked with [`refuse`](Self::refuse).
+pub struct TunnelProxy {
+    pub addr: SocketAddr,
+    connects: Arc<Mutex<Vec<String>>>,
+    refused: Arc<Mutex<Vec<String>>>,
+}
+
+impl TunnelProxy {
+    pub async fn start(upstream: SocketAddr) -> TunnelProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let connects = Arc::new(Mutex::new(Vec::new()));
+        let refused: Arc<Mutex<Vec<String>>> = Arc::new(Mutex::new(Vec::new()));
+        let (log, refuse) = (connects.clone(), refused.clone());
+        tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                let (log, refuse) = (log.clone(), refuse.clone());
+                tokio::spawn(async move {
+                    let mut head = Vec::new();
+                    let mut byte = [0u8; 1];
+                    while !head.ends_with(b"\r\n\r\n") && head.len() < 16 * 1024 {
+                        if client.read(&mut byte).await.unwrap_or(0) == 0 {
+                            return;
+                        }
+                        head.push(byte[0]);
+                    }
+                    let head = String::from_utf8_lossy(&head).into_owned();
+                    let target = head
+                        .strip_prefix("CONNECT ")
+                        .and_then(|rest| rest.split(' ').next())
+                        .unwrap_or("")
+                        .to_owned();
+                    log.lock().unwrap().push(target.clone());
+                    let host = target.rsplit_once(':').map_or(&*target, |(h, _)| h);
+                    if refuse.lock().unwrap().iter().any(|r| r == host) {
+                        let _ = client
+                            .write_all(
+                                b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\n\r\n",
+                            )
+                            .await;
+                        return;
+                    }
+                    let Ok(mut upstream) = TcpStream::connect(upstream).await else {
+                        return;
+                    };
+                    if client
+                        .write_all(b"HTTP/1.1 200 Connection Established\r\n\r\n")
+                        .await
+                        .is_ok()
+                    {
+                        let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+                    }
+                });
+            }
+        });
+        TunnelProxy {
+            addr,
+            connects,
+            refused,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+    /// Every `CONNECT` target so far (`host:port`), in order.
+    pub fn connects(&self) -> Vec<String> {
+        self.connects.lock().unwrap().clone()
+    }
+    /// Refuses (or stops refusing) tunnels to `host`.
+    pub fn refuse(&self, host: &str, yes: bool) {
+        let mut refused = self.refused.lock().unwrap();
+        refused.retain(|h| h != host);
+        if yes {
+            refused.push(host.to_owned());
+        }
+    }
+}
