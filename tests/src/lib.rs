@@ -18,3 +18,8 @@ pub mod widgets;
 #[rustfmt::skip]
 #[path = "constructs_generated/mod.rs"]
 pub mod constructs;
+
+/// The README's Rust blocks, compiled (and run, unless `no_run`) as doctests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

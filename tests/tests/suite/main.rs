@@ -25,3 +25,4 @@ mod signature_hints;
 mod stop_instance;
 mod stop_instance_types;
 mod tls;
+mod untyped_call;
