@@ -16,6 +16,8 @@
 //! ```
 
 pub mod action;
+#[cfg(feature = "blocking")]
+pub mod blocking;
 pub mod client;
 pub mod config;
 pub mod credentials;

@@ -87,6 +87,13 @@ pub enum BuildRequestErrorKind {
     InvalidEndpoint,
     /// A header value could not be formed (e.g. a token with control characters).
     InvalidHeader,
+    /// A blocking client was called where an async runtime is current (feature `blocking`;
+    /// see [`blocking`](crate::blocking)).
+    #[cfg(feature = "blocking")]
+    InsideAsyncRuntime,
+    /// The blocking client's runtime could not be started (feature `blocking`).
+    #[cfg(feature = "blocking")]
+    BlockingRuntime,
 }
 
 /// The request could not be built; nothing was sent.
