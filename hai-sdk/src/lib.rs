@@ -18,6 +18,10 @@ pub use hai_runtime::*;
 #[rustfmt::skip]
 mod generated;
 pub use generated::*;
+// The tree's blocking client, which re-exports the runtime's `blocking` items: named here so
+// that it, not the runtime's module of the same name, is `hai_sdk::blocking`.
+#[cfg(feature = "blocking")]
+pub use generated::blocking;
 
 pub mod paginator;
 pub mod waiters;
