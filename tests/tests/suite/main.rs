@@ -7,6 +7,7 @@ mod support;
 
 mod applications;
 mod auth;
+mod blocking;
 mod compile_fail;
 mod cookbook;
 mod demo_fixture;
