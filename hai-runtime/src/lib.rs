@@ -22,6 +22,8 @@ pub mod client;
 pub mod config;
 pub mod credentials;
 pub mod error;
+#[cfg(feature = "test-util")]
+pub mod mock;
 pub mod paginator;
 pub mod primitives;
 mod rate_limit;

@@ -7,7 +7,7 @@ mod endpoint;
 pub(crate) mod execute;
 pub(crate) mod probe;
 mod sign;
-mod transport;
+pub(crate) mod transport;
 
 pub use builder::{BuildError, ConfigBuilder, FromConfig};
 

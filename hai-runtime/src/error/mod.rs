@@ -191,6 +191,10 @@ pub enum DispatchErrorKind {
     Io,
     /// The answer started but its body broke off (truncated, reset mid-body).
     ResponseBody,
+    /// A mock (feature `test-util`, [`mock`](crate::mock)) had no rule that answers the
+    /// request; the source says why. Nothing was sent, and it is never retried.
+    #[cfg(feature = "test-util")]
+    NoMockAnswer,
 }
 
 /// The request could not be delivered, or no complete answer came back.
@@ -264,6 +268,8 @@ impl fmt::Display for DispatchError {
             DispatchErrorKind::Tls => ("TLS handshake refused", " with "),
             DispatchErrorKind::Io => ("connection failed before an answer", " from "),
             DispatchErrorKind::ResponseBody => ("reading the response body failed", " from "),
+            #[cfg(feature = "test-util")]
+            DispatchErrorKind::NoMockAnswer => ("no mock answer", " from "),
         };
         write!(f, "{}: {what}", self.action)?;
         if let Some(host) = &self.host {
