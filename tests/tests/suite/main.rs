@@ -15,6 +15,7 @@ mod faults;
 mod freshness;
 mod generated_waiters;
 mod instances;
+mod mocks;
 mod prompts;
 mod properties;
 mod rate_limit;
