@@ -14,6 +14,17 @@
 //! // let cvm = cvm::Client::new(&config);
 //! # Ok(()) }
 //! ```
+//!
+//! # Features
+//!
+//! Both are off by default; without them nothing of theirs is compiled.
+//!
+//! - `blocking`: the `blocking` module, which generated blocking clients
+//!   (`<tree>::blocking::Client`, hai-sdk's `blocking` feature, `hai-codegen --blocking`)
+//!   run on: for command-line tools, build scripts and synchronous services, not for async
+//!   code.
+//! - `test-util`: the `mock` module, typed mock rules answering at the
+//!   transport, for tests (`[dev-dependencies]`).
 
 pub mod action;
 #[cfg(feature = "blocking")]

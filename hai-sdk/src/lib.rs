@@ -11,6 +11,14 @@
 //! println!("task {:?}", out.task_id);
 //! # Ok(()) }
 //! ```
+//!
+//! # Features
+//!
+//! - `blocking`: `blocking::Client`, the same methods returning their
+//!   results, for synchronous programs (see the runtime's `blocking` module for when to use
+//!   it); off by default.
+//! - `test-util`: `mock`, typed mock rules for tests (see its docs); off by
+//!   default, meant for `[dev-dependencies]`.
 
 pub use hai_runtime::*;
 
