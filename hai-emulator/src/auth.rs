@@ -264,7 +264,7 @@ pub(crate) fn verify(
 const NOTABLE_SKEW_SECS: u64 = 60;
 
 /// Longest piece of client-sent text quoted in a message (header values, scope parts).
-const QUOTED_MAX: usize = 128;
+pub(crate) const QUOTED_MAX: usize = 128;
 /// Longest canonical request shown; a GET's query string can be long.
 const CANONICAL_MAX: usize = 2048;
 
@@ -279,8 +279,9 @@ fn diagnose(
     let mut causes = Vec::new();
     if auth.service != service {
         causes.push(format!(
-            "the credential scope names service {}, but this endpoint signs for {service} (the signing service comes from the API, not from the host name)",
-            quote(&auth.service, QUOTED_MAX)
+            "the credential scope names service {}, but this endpoint signs for {service} (the signing service comes from the API, not from the host name; this emulator serves {service} only, so a client of another service needs that service's own endpoint, e.g. {})",
+            quote(&auth.service, QUOTED_MAX),
+            endpoint_variable(&auth.service)
         ));
     }
     let date = hai_sdk::signer::utc_date(timestamp);
@@ -342,6 +343,21 @@ fn failure_message(causes: &[String], expected: &Expected) -> String {
     m.push_str(&quote(&expected.string_to_sign, CANONICAL_MAX));
     m.push('.');
     m
+}
+
+/// The variable that points clients of `service` (as a request names it) at an endpoint of
+/// their own: `TENCENTCLOUD_ENDPOINT_URL_CVM` for `cvm`; a placeholder when the name is not a
+/// plausible service name (so nothing odd from the request is echoed unquoted).
+pub(crate) fn endpoint_variable(service: &str) -> String {
+    let plausible = (1..=32).contains(&service.len())
+        && service
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    if plausible {
+        format!("TENCENTCLOUD_ENDPOINT_URL_{}", service.to_ascii_uppercase())
+    } else {
+        "TENCENTCLOUD_ENDPOINT_URL_<SERVICE>".to_owned()
+    }
 }
 
 /// `text` in double quotes with control, bidi and non-ASCII characters escaped

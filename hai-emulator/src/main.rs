@@ -1,5 +1,6 @@
 //! `hai-emulator`: runs the local HAI service until interrupted.
 
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,7 +28,8 @@ usage: hai-emulator [--listen ADDR] [--secret-id ID --secret-key KEY] [--token T
                      on Ctrl-C)
 
 Prints the endpoint, the certificate's path (with --tls) and the accepted credentials,
-then serves until Ctrl-C.";
+then serves until Ctrl-C. RUST_LOG=hai_emulator=debug logs each refused request's code and
+each connection error on stderr (default: warnings only).";
 
 struct Args {
     listen: SocketAddr,
@@ -89,8 +91,21 @@ fn parse_args() -> Result<Args, String> {
     Ok(args)
 }
 
+/// Logs on stderr, filtered by `RUST_LOG` (default: warnings only), coloured only when stderr
+/// is a terminal: no escape codes in a pipe or a log file.
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
+    init_tracing();
     let args = match parse_args() {
         Ok(a) => a,
         Err(msg) => {

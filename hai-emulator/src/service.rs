@@ -22,6 +22,33 @@ use crate::state::{InstanceState, Store, Transition};
 /// Largest POST body the real service takes (10 MiB).
 pub(crate) const MAX_BODY: usize = 10 * 1024 * 1024;
 
+/// `NoSuchVersion` for an `X-TC-Version` this emulator does not serve, saying what it serves
+/// and what the request asked for: the version, and the service its credential scope names
+/// when that is another one (a client of that service needs that service's own endpoint).
+fn unserved_version(
+    served: &hai_spec::Service,
+    version: &str,
+    scope_service: Option<&str>,
+) -> ApiError {
+    let asked = auth::quote(version, auth::QUOTED_MAX);
+    let message = match scope_service {
+        Some(other) if other != served.signing_service => format!(
+            "This endpoint is a {name} emulator: it serves {name} API version {ours} only, but the request is for service {} (its credential scope) API version {asked}. Send {0} requests to that service's own endpoint (e.g. {}; TENCENTCLOUD_ENDPOINT_URL points every service at one endpoint, TENCENTCLOUD_ENDPOINT_URL_{} only {name}).",
+            auth::quote(other, auth::QUOTED_MAX),
+            auth::endpoint_variable(other),
+            served.name.to_ascii_uppercase(),
+            name = served.name,
+            ours = served.version,
+        ),
+        _ => format!(
+            "The API version {asked} of {name} does not exist: this endpoint is a {name} emulator and serves {name} API version {ours} only.",
+            name = served.name,
+            ours = served.version,
+        ),
+    };
+    ApiError::new("NoSuchVersion", message)
+}
+
 /// State shared by every connection of one emulator.
 #[derive(Debug)]
 pub(crate) struct Shared {
@@ -178,21 +205,24 @@ impl Shared {
         // Envelope: action and version.
         let action_name = header("x-tc-action").ok_or_else(|| ApiError::missing("Action"))?;
         let version = header("x-tc-version").ok_or_else(|| ApiError::missing("Version"))?;
+        // Before the action: a request for another service (a CVM client pointed here, say)
+        // would otherwise be told its action does not exist.
+        if version != self.spec.service.version {
+            let scope_service = header("authorization")
+                .and_then(|a| auth::parse_authorization(a).ok())
+                .map(|a| a.service);
+            return Err(unserved_version(
+                &self.spec.service,
+                version,
+                scope_service.as_deref(),
+            ));
+        }
         let action = self.spec.actions.get(action_name).ok_or_else(|| {
             ApiError::new(
                 "InvalidAction",
                 format!("The action `{action_name}` is invalid or not found."),
             )
         })?;
-        if version != self.spec.service.version {
-            return Err(ApiError::new(
-                "NoSuchVersion",
-                format!(
-                    "The API version `{version}` of `{}` does not exist.",
-                    self.spec.service.name
-                ),
-            ));
-        }
 
         // Authentication.
         let ts_text = header("x-tc-timestamp").ok_or_else(|| ApiError::missing("Timestamp"))?;

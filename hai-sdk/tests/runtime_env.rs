@@ -94,7 +94,9 @@ async fn the_proxy_transport_and_the_platform_store_trust_what_they_are_told() {
         .unwrap_err();
     let text = err.to_string();
     assert!(
-        text.contains("cannot reach proxy http://127.0.0.1:9"),
+        text.contains(
+            "cannot reach proxy http://127.0.0.1:9: tcp connect error: Connection refused"
+        ),
         "{text}"
     );
     assert!(!err.may_have_reached_server(), "{err:?}");

@@ -3,6 +3,7 @@
 //! ```sh
 //! cargo run --example find_instances                 # every instance
 //! cargo run --example find_instances -- RUNNING      # only running ones (instance-state filter)
+//! cargo run --example find_instances -- running      # the same: the state is taken in any case
 //! ```
 //!
 //! Without credentials it runs against an in-process emulator (see `common/mod.rs`).
@@ -11,21 +12,38 @@ mod common;
 
 use std::process::ExitCode;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::Parser;
 use futures_util::StreamExt;
 use hai_sdk::describe_instances::DescribeInstancesRequest;
-use hai_sdk::types::Filter;
+use hai_sdk::types::{Filter, InstanceState};
+
+/// Lists HAI instances with the DescribeInstances paginator, optionally only those in one state.
+#[derive(Parser)]
+#[command(after_help = common::AFTER_HELP)]
+struct Args {
+    /// Only instances in this state (in any case: `running` is RUNNING)
+    #[arg(value_name = "STATE", ignore_case = true, value_parser = state_parser())]
+    state: Option<InstanceState>,
+}
+
+/// The states the SDK knows (the spec's enum), matched in any case, as their wire form.
+fn state_parser() -> impl TypedValueParser<Value = InstanceState> {
+    PossibleValuesParser::new(InstanceState::VALUES)
+        .map(|s| InstanceState::from_wire(&s.to_ascii_uppercase()))
+}
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    let state = Args::parse().state;
     let setup = match common::setup().await {
         Ok(s) => s,
         Err(e) => return common::fail(e),
     };
-    let state = std::env::args().nth(1);
 
     let mut request = DescribeInstancesRequest::new();
     if let Some(state) = &state {
-        request = request.filters([Filter::new("instance-state", [state.clone()])]);
+        request = request.filters([Filter::new("instance-state", [state.to_string()])]);
     }
     // Pages of 20 (the service's default); `.page_size(100)` asks for the maximum.
     let mut instances = setup.client.describe_instances_paginator(request).items();

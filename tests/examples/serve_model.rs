@@ -13,6 +13,7 @@ mod common;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use clap::Parser;
 use futures_util::TryStreamExt;
 use hai_sdk::create_infer_service_by_template::CreateInferServiceByTemplateRequest;
 use hai_sdk::delete_service::DeleteServiceRequest;
@@ -20,23 +21,33 @@ use hai_sdk::describe_services::DescribeServicesRequest;
 use hai_sdk::describe_services_call_info::DescribeServicesCallInfoRequest;
 use hai_sdk::{WaitError, WaiterConfig};
 
+/// Deploys an inference service from a template, waits until it runs, lists every service
+/// and, with --delete, deletes it again. With credentials the service is real and billed.
+#[derive(Parser)]
+#[command(after_help = common::AFTER_HELP)]
+struct Args {
+    /// The template to deploy (required with credentials; the emulator's default: tpl-2czq2lnm)
+    #[arg(value_name = "TEMPLATE_ID")]
+    template_id: Option<String>,
+    /// Delete the service at the end
+    #[arg(long)]
+    delete: bool,
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
+    let args = Args::parse();
     let setup = match common::setup().await {
         Ok(s) => s,
         Err(e) => return common::fail(e),
     };
     let client = &setup.client;
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let delete = args.iter().any(|a| a == "--delete");
+    let delete = args.delete;
     let Some(template) = args
-        .iter()
-        .find(|a| !a.starts_with("--"))
-        .cloned()
+        .template_id
         .or_else(|| setup.emulator.as_ref().map(|_| "tpl-2czq2lnm".to_owned()))
     else {
-        eprintln!("usage: cargo run --example serve_model -- TEMPLATE_ID [--delete]");
-        return ExitCode::from(2);
+        common::refuse::<Args>("TEMPLATE_ID is required against Tencent Cloud");
     };
 
     let created = match client

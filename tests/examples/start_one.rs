@@ -11,23 +11,33 @@ mod common;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use clap::Parser;
 use hai_sdk::start_instance::StartInstanceRequest;
 use hai_sdk::types::InstanceState;
 use hai_sdk::WaiterConfig;
 
+/// Starts one stopped HAI instance and waits until it runs.
+#[derive(Parser)]
+#[command(after_help = common::AFTER_HELP)]
+struct Args {
+    /// The instance to start (required with credentials; the emulator's default: hai-stopped1)
+    #[arg(value_name = "INSTANCE_ID")]
+    instance_id: Option<String>,
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
+    let args = Args::parse();
     let setup = match common::setup().await {
         Ok(s) => s,
         Err(e) => return common::fail(e),
     };
     let client = &setup.client;
-    let Some(id) = std::env::args()
-        .nth(1)
+    let Some(id) = args
+        .instance_id
         .or_else(|| setup.emulator.as_ref().map(|_| "hai-stopped1".to_owned()))
     else {
-        eprintln!("usage: cargo run --example start_one -- INSTANCE_ID");
-        return ExitCode::from(2);
+        common::refuse::<Args>("INSTANCE_ID is required against Tencent Cloud");
     };
 
     let started = match client

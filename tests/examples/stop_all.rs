@@ -13,11 +13,18 @@ mod common;
 
 use std::process::ExitCode;
 
+use clap::Parser;
 use futures_util::{StreamExt, TryStreamExt};
 use hai_sdk::describe_instances::DescribeInstancesRequest;
 use hai_sdk::stop_instance::StopInstanceRequest;
 use hai_sdk::types::Filter;
 use hai_sdk::{Client, WaitError};
+
+/// Stops every running pay-as-you-go HAI instance, 16 at a time, and waits until each is
+/// stopped.
+#[derive(Parser)]
+#[command(after_help = common::AFTER_HELP)]
+struct Args {}
 
 /// How many stop-and-wait sequences run at once.
 const CONCURRENCY: usize = 16;
@@ -26,7 +33,8 @@ async fn stop_and_wait(client: &Client, id: String) -> Result<String, String> {
     let stopped = client
         .stop_instance(StopInstanceRequest::new(id.clone()))
         .await
-        .map_err(|e| format!("{id}: StopInstance failed: {e}"))?;
+        // The error's `Display` names the action: "StopInstance failed: <code>: ...".
+        .map_err(|e| format!("{id}: {e}"))?;
     let instance = client
         .wait_until_instance_stopped(id.clone())
         .await
@@ -43,6 +51,7 @@ async fn stop_and_wait(client: &Client, id: String) -> Result<String, String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    Args::parse();
     let setup = match common::setup().await {
         Ok(s) => s,
         Err(e) => return common::fail(e),

@@ -2,46 +2,49 @@
 //!
 //! `cargo run --example stop_instance -- [INSTANCE_ID]` (default `hai-dunyfddn`).
 //!
-//! Credentials come from the default chain (environment, profile file, CVM role, TKE OIDC).
-//! When it finds none, as on a fresh machine, the example starts the local HAI emulator in
-//! this process and talks to it instead. With credentials it uses the endpoint from
-//! `TENCENTCLOUD_ENDPOINT_URL_HAI` / `TENCENTCLOUD_ENDPOINT_URL` (else Tencent Cloud) and the
-//! region from `TENCENTCLOUD_REGION`, and never starts the emulator. Set `RUST_LOG=hai_sdk=debug`
-//! to see each attempt.
+//! Credentials come from the default chain (environment, profile file, CVM role, TKE OIDC,
+//! tccli's credential file). When it finds none, as on a fresh machine, the example starts the
+//! local HAI emulator in this process and talks to it instead (`common::setup`). With
+//! credentials it uses the endpoint from `TENCENTCLOUD_ENDPOINT_URL_HAI` /
+//! `TENCENTCLOUD_ENDPOINT_URL` (else Tencent Cloud) and the region from `TENCENTCLOUD_REGION`,
+//! and never starts the emulator. Set `RUST_LOG=hai_runtime=debug` to see each attempt.
+
+mod common;
 
 use std::process::ExitCode;
 use std::time::Duration;
 
-use hai_emulator::{Emulator, EmulatorConfig, EmulatorHandle};
-use hai_sdk::credentials::{Credentials, CredentialsError, DefaultChain, ProvideCredentials};
+use clap::Parser;
 use hai_sdk::describe_instances::DescribeInstancesRequest;
 use hai_sdk::stop_instance::StopInstanceRequest;
 use hai_sdk::types::{InstanceState, StopMode};
 use hai_sdk::Client;
 
+/// Stops one HAI instance (stop mode STOP_CHARGE) and prints its state before and after.
+#[derive(Parser)]
+#[command(after_help = common::AFTER_HELP)]
+struct Args {
+    /// The instance to stop
+    #[arg(value_name = "INSTANCE_ID", default_value = "hai-dunyfddn")]
+    instance_id: String,
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-        .with_writer(std::io::stderr)
-        .init();
-    let id = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "hai-dunyfddn".to_owned());
-    match run(&id).await {
+    let args = Args::parse();
+    // Keep the emulator, if one was started, alive until the end of `main`.
+    let setup = match common::setup().await {
+        Ok(s) => s,
+        Err(e) => return common::fail(e),
+    };
+    match run(&setup.client, &args.instance_id).await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
+        Err(message) => common::fail(message),
     }
 }
 
-async fn run(id: &str) -> Result<(), String> {
-    // Keep the emulator alive until the end of `run`.
-    let (client, _emulator) = client().await?;
-
-    let before = state(&client, id).await?;
+async fn run(client: &Client, id: &str) -> Result<(), String> {
+    let before = state(client, id).await?;
     println!("{id}: state before: {before}");
 
     let request = StopInstanceRequest::new(id).stop_mode(StopMode::StopCharge);
@@ -67,45 +70,16 @@ async fn run(id: &str) -> Result<(), String> {
     );
 
     // Stopping takes a moment; poll until the state leaves RUNNING (at most ~30 s).
-    let mut after = state(&client, id).await?;
+    let mut after = state(client, id).await?;
     for _ in 0..60 {
         if after != InstanceState::Running.as_str() {
             break;
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
-        after = state(&client, id).await?;
+        after = state(client, id).await?;
     }
     println!("{id}: state after: {after}");
     Ok(())
-}
-
-/// A client for real credentials, or for an in-process emulator when none are configured.
-async fn client() -> Result<(Client, Option<EmulatorHandle>), String> {
-    match DefaultChain::new().provide_credentials().await {
-        Ok(_) => {
-            let client = Client::from_env().map_err(|e| e.to_string())?;
-            Ok((client, None))
-        }
-        Err(CredentialsError::NoneFound(_)) => {
-            let emulator = Emulator::start(EmulatorConfig::default())
-                .await
-                .map_err(|e| format!("cannot start the emulator: {e}"))?;
-            let cred = &emulator.credentials()[0];
-            println!(
-                "no credentials configured: using the built-in HAI emulator at {}",
-                emulator.endpoint()
-            );
-            let client = Client::builder()
-                .endpoint(emulator.endpoint())
-                .endpoint_from_env(false)
-                .region("ap-guangzhou")
-                .credentials(Credentials::new(&cred.secret_id, &cred.secret_key, None))
-                .build()
-                .map_err(|e| e.to_string())?;
-            Ok((client, Some(emulator)))
-        }
-        Err(e) => Err(e.to_string()),
-    }
 }
 
 async fn state(client: &Client, id: &str) -> Result<String, String> {

@@ -130,6 +130,85 @@ async fn envelope_errors() {
     );
 }
 
+/// Signs `call` for `service` (the credential scope), as a client of that service would.
+fn signed_for(emu: &EmulatorHandle, call: &mut Call, service: &str) {
+    let sig = hai_sdk::signer::sign(&hai_sdk::signer::SigningInput {
+        secret_id: &call.secret_id,
+        secret_key: &call.secret_key,
+        service,
+        host: &emu.addr().to_string(),
+        content_type: &call.content_type,
+        method: call.method,
+        query: &call.query,
+        payload: hai_sdk::signer::Payload::Bytes(call.body.as_bytes()),
+        timestamp: call.timestamp,
+    });
+    call.authorization = Some(sig.authorization);
+}
+
+async fn error_of(emu: &EmulatorHandle, call: &Call) -> (String, String) {
+    let raw = send(emu.addr(), call).await;
+    let e = &raw.json()["Response"]["Error"];
+    (
+        e["Code"].as_str().unwrap_or_default().to_owned(),
+        e["Message"].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_for_another_service_is_told_what_this_emulator_serves() {
+    let emu = start().await;
+    // What a generated CVM client sends when TENCENTCLOUD_ENDPOINT_URL points it here: an
+    // action HAI also has, and one it has not.
+    for action in ["DescribeInstances", "DescribeZones"] {
+        let mut c = Call::new(action, json!({}));
+        c.version = Some("2017-03-12".into());
+        signed_for(&emu, &mut c, "cvm");
+        let (code, message) = error_of(&emu, &c).await;
+        assert_eq!(code, "NoSuchVersion", "{action}: {message}");
+        for part in [
+            "it serves hai API version 2023-08-12 only",
+            "the request is for service \"cvm\" (its credential scope) API version \"2017-03-12\"",
+            "TENCENTCLOUD_ENDPOINT_URL_CVM",
+        ] {
+            assert!(message.contains(part), "{action}: no {part:?} in {message}");
+        }
+        assert!(!message.contains("of hai does not exist"), "{message}");
+    }
+
+    // Another version of this service: said so, with the version this emulator serves.
+    let mut c = dry("hai-dunyfddn");
+    c.version = Some("2022-01-01".into());
+    let (code, message) = error_of(&emu, &c).await;
+    assert_eq!(code, "NoSuchVersion");
+    assert_eq!(
+        message,
+        "The API version \"2022-01-01\" of hai does not exist: this endpoint is a hai emulator and serves hai API version 2023-08-12 only."
+    );
+
+    // Echoed request text is quoted and escaped, and an implausible service name is not
+    // turned into a variable name.
+    let mut c = dry("hai-dunyfddn");
+    c.version = Some("2017\"03\\12".into());
+    signed_for(&emu, &mut c, "c\"vm");
+    let (code, message) = error_of(&emu, &c).await;
+    assert_eq!(code, "NoSuchVersion");
+    assert!(
+        message.contains(
+            "service \"c\\\"vm\" (its credential scope) API version \"2017\\\"03\\\\12\""
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains("TENCENTCLOUD_ENDPOINT_URL_<SERVICE>"),
+        "{message}"
+    );
+    assert_eq!(
+        emu.instance_state("hai-dunyfddn"),
+        Some(InstanceState::Running)
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn get_with_query_parameters() {
     let emu = start().await;

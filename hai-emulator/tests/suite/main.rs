@@ -6,5 +6,6 @@ mod common;
 mod actions;
 mod emulator;
 mod inference;
+mod logging;
 mod signatures;
 mod tls;

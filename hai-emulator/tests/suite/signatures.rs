@@ -87,6 +87,11 @@ async fn a_scope_naming_another_service_is_named() {
     c.authorization = Some(signed(&emu, &c, "cvm", c.timestamp, DEFAULT_SECRET_KEY).authorization);
     let m = failure_message(&emu, &c).await;
     assert!(m.contains("Cause found: the credential scope names service \"cvm\", but this endpoint signs for hai"), "{m}");
+    // Where a client of that service should go instead.
+    assert!(
+        m.contains("this emulator serves hai only, so a client of another service needs that service's own endpoint, e.g. TENCENTCLOUD_ENDPOINT_URL_CVM)"),
+        "{m}"
+    );
     assert!(!m.contains("SecretKey differs"), "{m}");
     assert_eq!(
         emu.instance_state("hai-dunyfddn"),

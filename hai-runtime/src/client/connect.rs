@@ -85,7 +85,7 @@ impl Service<Uri> for Tcp {
                 .await
                 .map_err(|e| ProxyError::Connect {
                     proxy: shown.clone(),
-                    reason: e.to_string(),
+                    reason: chain(&e),
                 })?;
             if dst.scheme_str() == Some("https") {
                 tunnel(io.inner_mut(), &dst, proxy.basic_auth(), &shown).await?;
@@ -95,6 +95,18 @@ impl Service<Uri> for Tcp {
             }
         })
     }
+}
+
+/// An error and its sources on one line (`tcp connect error: Connection refused`).
+fn chain(e: &(dyn StdError + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut cur = e.source();
+    while let Some(inner) = cur {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        cur = inner.source();
+    }
+    text
 }
 
 /// The `Proxy-Authorization` value for a plain-HTTP request to `uri`, when a proxy with

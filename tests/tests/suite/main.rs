@@ -11,6 +11,7 @@ mod blocking;
 mod compile_fail;
 mod cookbook;
 mod demo_fixture;
+mod examples;
 mod faults;
 mod freshness;
 mod generated_waiters;

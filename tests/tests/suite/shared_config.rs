@@ -130,3 +130,46 @@ async fn a_built_client_shares_its_configuration_with_another_service() {
     assert_eq!(server.connections.load(Ordering::SeqCst), 1);
     assert_eq!(cvm.region(), Some("ap-guangzhou"));
 }
+
+/// One endpoint for every service, as `TENCENTCLOUD_ENDPOINT_URL` sets it, pointed at the HAI
+/// emulator: the CVM client is told what the emulator serves and what it asked for, and where
+/// its own endpoint goes, for an action HAI also has and for one it has not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cvm_client_pointed_at_the_hai_emulator_is_told_what_it_serves() {
+    let emu = crate::support::emulator().await;
+    let cred = &emu.credentials()[0];
+    let config = hai_sdk::Config::builder()
+        .credentials(Credentials::new(&cred.secret_id, &cred.secret_key, None))
+        .region("ap-guangzhou")
+        .endpoint(emu.endpoint())
+        .endpoint_from_env(false)
+        .build()
+        .expect("the configuration builds");
+    let cvm = cvm::Client::new(&config);
+    let regions = cvm
+        .describe_regions(cvm::describe_regions::DescribeRegionsRequest::new())
+        .await
+        .expect_err("the HAI emulator does not serve CVM");
+    let zones = cvm
+        .describe_zones(cvm::describe_zones::DescribeZonesRequest::new())
+        .await
+        .expect_err("the HAI emulator does not serve CVM");
+    for (code, shown) in [
+        (regions.code(), regions.to_string()),
+        (zones.code(), zones.to_string()),
+    ] {
+        assert_eq!(code, Some("NoSuchVersion"), "{shown}");
+        for part in [
+            "serves hai API version 2023-08-12 only",
+            "service \"cvm\" (its credential scope) API version \"2017-03-12\"",
+            "TENCENTCLOUD_ENDPOINT_URL_CVM",
+        ] {
+            assert!(shown.contains(part), "no {part:?} in {shown}");
+        }
+    }
+    // The HAI client of the same configuration is served.
+    hai_sdk::Client::new(&config)
+        .describe_regions(hai_sdk::describe_regions::DescribeRegionsRequest::new())
+        .await
+        .expect("HAI is served");
+}
