@@ -14,7 +14,8 @@ hai-codegen: a typed Rust client for one Tencent Cloud service, on the hai-runti
 usage:
   hai-codegen (--api-json FILE [--errors FILE] [--overlay FILE] | --spec FILE)
               (--out DIR | --single-file FILE)
-              [--actions NAME,...] [--runtime PATH] [--label TEXT] [--check]
+              [--actions NAME,...] [--runtime PATH] [--label TEXT]
+              [--blocking | --blocking-feature NAME] [--check]
 
 input (one of):
   --api-json FILE     Tencent's api.json of one service version; tccli ships every one as
@@ -38,6 +39,12 @@ options:
                       matches. Default: every action
   --runtime PATH      path of the runtime crate in generated code (default ::hai_runtime),
                       e.g. crate::rt for a crate that re-exports it as `pub use hai_runtime as rt;`
+  --blocking          also generate blocking.rs, a blocking client (blocking::Client, the
+                      same methods returning their results); needs hai-runtime's
+                      `blocking` feature
+  --blocking-feature NAME
+                      the same, compiled only under #[cfg(feature = \"NAME\")] of your
+                      crate, e.g. `blocking` with `blocking = [\"hai-runtime/blocking\"]`
   --label TEXT        text after `from` in each file's header (default: the input's file
                       name); never an absolute path, so output is the same on every machine
   --check             write nothing; list what differs and exit 1 if anything does
@@ -186,6 +193,19 @@ pub fn parse_args(args: &[String]) -> Result<Command, UsageError> {
                     )));
                 }
                 options.actions.get_or_insert_with(Vec::new).extend(names);
+            }
+            "--blocking" | "--blocking-feature" => {
+                let choice = if a == "--blocking" {
+                    crate::BlockingClient::Always
+                } else {
+                    crate::BlockingClient::Feature(value("a feature name")?)
+                };
+                if options.blocking != crate::BlockingClient::No {
+                    return Err(UsageError(
+                        "--blocking and --blocking-feature: give one, once".to_owned(),
+                    ));
+                }
+                options.blocking = choice;
             }
             "--check" => check = true,
             other => {

@@ -27,6 +27,7 @@ pub fn generate_cli_table(
         label: Some(label.to_owned()),
         runtime: runtime.to_owned(),
         actions: None,
+        blocking: crate::BlockingClient::No,
     };
     let model = ir::Model::build(spec, &options)?;
     let file: syn::File = syn::parse2(table(&model))
@@ -357,6 +358,7 @@ mod tests {
             label: Some("t.json".into()),
             runtime: runtime.into(),
             actions: None,
+            blocking: crate::BlockingClient::No,
         };
         let model = ir::Model::build(spec, &options).unwrap();
         let resolved = spec.resolve().unwrap();

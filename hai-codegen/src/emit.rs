@@ -5,9 +5,9 @@ use quote::{format_ident, quote};
 
 use crate::ir::{
     ActionIr, CodeIr, EnumIr, FieldIr, FieldRef, FilterIr, Model, PagingIr, ResourceIr, Runtime,
-    SelectionIr, StructIr, Ty, CLIENT_MODULE, COMMON_ERROR_MODULE, TYPES_MODULE,
+    SelectionIr, StructIr, Ty, BLOCKING_MODULE, CLIENT_MODULE, COMMON_ERROR_MODULE, TYPES_MODULE,
 };
-use crate::RUNTIME_INTERFACE;
+use crate::{BlockingClient, RUNTIME_INTERFACE};
 
 /// Every output file: (relative path, tokens).
 pub fn files(model: &Model) -> Vec<(String, TokenStream)> {
@@ -20,6 +20,9 @@ pub fn files(model: &Model) -> Vec<(String, TokenStream)> {
         ),
         (format!("{CLIENT_MODULE}.rs"), client_module(model)),
     ];
+    if model.blocking != BlockingClient::No {
+        out.push((format!("{BLOCKING_MODULE}.rs"), blocking_module(model)));
+    }
     for action in &model.actions {
         out.push((
             format!("{}.rs", action.module),
@@ -143,6 +146,18 @@ fn root(model: &Model) -> TokenStream {
     // Private: it only adds methods to `Client`, and a crate that mounts the tree beside the
     // runtime's modules (hai-sdk) keeps `client` for the runtime's.
     let client = quote! { mod client; };
+    let blocking = match &model.blocking {
+        BlockingClient::No => quote!(),
+        BlockingClient::Always => quote! {
+            /// The blocking client: the same methods as [`Client`], returning their results.
+            pub mod blocking;
+        },
+        BlockingClient::Feature(name) => quote! {
+            /// The blocking client: the same methods as [`Client`], returning their results.
+            #[cfg(feature = #name)]
+            pub mod blocking;
+        },
+    };
     let client_type = client_type(model);
     let (name, version, host, signing) = (&s.name, &s.version, &s.host, &s.signing_service);
     let region_required = s.region_required;
@@ -163,6 +178,7 @@ fn root(model: &Model) -> TokenStream {
         pub mod types;
         #( #modules )*
         #client
+        #blocking
         #client_type
         // Fails to compile, saying why, against a runtime with another interface version.
         #rt::__require_runtime_interface!(#interface);
@@ -818,6 +834,112 @@ fn client_type(model: &Model) -> TokenStream {
     }
 }
 
+/// The blocking client (`blocking.rs`): the async client's methods, each run to its end on
+/// the runtime's `blocking::Runtime`.
+fn blocking_module(model: &Model) -> TokenStream {
+    let rt = &model.runtime.tokens;
+    let s = &model.service;
+    let mut methods: Vec<TokenStream> = Vec::new();
+    for a in &model.actions {
+        let method = ident(&a.method);
+        let module = ident(&a.module);
+        let input = ident(&a.input);
+        let output = ident(&a.output);
+        let error = ident(&a.error_enum);
+        let d = doc(&format!("Calls `{}`: {}", a.wire, a.doc));
+        methods.push(quote! {
+            #d
+            pub fn #method(&self, input: super::#module::#input) -> ::std::result::Result<super::#module::#output, #rt::Error<super::#module::#error>> {
+                self.runtime.call(self.inner.#method(input))
+            }
+        });
+    }
+    for a in &model.actions {
+        let Some(p) = &a.paging else { continue };
+        let method = ident(&p.method);
+        let module = ident(&a.module);
+        let input = ident(&a.input);
+        let d = doc(&format!(
+            "Pages through `{}` for `input` (its filters, from its offset, pages of its limit): an iterator of pages, or of items with `.items()`; see the runtime's `blocking` and `paginator` modules.",
+            a.wire
+        ));
+        methods.push(quote! {
+            #d
+            pub fn #method(&self, input: super::#module::#input) -> #rt::blocking::Paginator<super::#module::#input> {
+                #rt::blocking::Paginator::new(&self.runtime, self.inner.#method(input))
+            }
+        });
+    }
+    for r in &model.resources {
+        methods.extend(waiter_methods(model, r).blocking);
+    }
+    let module_doc = inner_doc(&format!(
+        "The blocking client of `{}` API `{}`: the methods of the async `Client` of the tree root, returning their results instead of futures; paginators are iterators, waiters return when the wait ends. For synchronous programs (command-line tools, build scripts, synchronous services); not for async code, where a call fails with `BuildRequestErrorKind::InsideAsyncRuntime` instead of blocking a thread of the async runtime. See the runtime's `blocking` module.",
+        s.name, s.version
+    ));
+    let client_doc = doc(&format!(
+        "A blocking client of `{}` API `{}`: one method per action, returning its result. Cheap to clone: clones share the configuration and one small runtime (started at the first call) that drives the calls. Build one with `Client::from_env()` or `Client::builder()`, or from a shared `Config` with `Client::new(&config)`.",
+        s.name, s.version
+    ));
+    quote! {
+        #module_doc
+        pub use #rt::blocking::{Items, Paginator, Runtime};
+        #client_doc
+        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        pub struct Client {
+            inner: super::Client,
+            runtime: #rt::blocking::Runtime,
+        }
+        /// Configures a blocking [`Client`]: the runtime's configuration builder, building this client.
+        pub type ClientBuilder = #rt::ConfigBuilder<Client>;
+        impl #rt::FromConfig for Client {
+            fn from_config(config: #rt::Config) -> Self {
+                Client::new(&config)
+            }
+        }
+        impl ::std::convert::AsRef<#rt::Config> for Client {
+            fn as_ref(&self) -> &#rt::Config {
+                self.inner.config()
+            }
+        }
+        impl Client {
+            /// A blocking client over `config`, sharing its credentials cache, connection pool and rate limiter with every other client built from it.
+            pub fn new(config: &#rt::Config) -> Self {
+                Client { inner: super::Client::new(config), runtime: #rt::blocking::Runtime::new() }
+            }
+            /// Starts configuring a blocking client.
+            pub fn builder() -> ClientBuilder {
+                #rt::ConfigBuilder::new()
+            }
+            /// A blocking client configured from the environment, as the async `Client::from_env`.
+            pub fn from_env() -> ::std::result::Result<Self, #rt::BuildError> {
+                #rt::ConfigBuilder::new().from_env().build()
+            }
+            /// The configuration this client shares.
+            pub fn config(&self) -> &#rt::Config {
+                self.inner.config()
+            }
+            /// The configured region, if any.
+            pub fn region(&self) -> ::std::option::Option<&str> {
+                self.inner.region()
+            }
+            /// The async client this one drives, for preparing calls with per-call options (see [`send`](Self::send)).
+            pub fn async_client(&self) -> &super::Client {
+                &self.inner
+            }
+            /// Calls any action and waits for its result.
+            pub fn call<A: #rt::Action>(&self, input: A) -> ::std::result::Result<A::Output, #rt::Error<A::Error>> {
+                self.runtime.call(self.inner.call(input))
+            }
+            /// Sends a call prepared on [`async_client`](Self::async_client) with per-call options (`timeout`, `retry_transient`, ...) and waits for its result.
+            pub fn send<A: #rt::Action>(&self, call: #rt::Call<'_, A>) -> ::std::result::Result<A::Output, #rt::Error<A::Error>> {
+                self.runtime.call(call)
+            }
+            #( #methods )*
+        }
+    }
+}
+
 fn paging_impl(model: &Model, a: &ActionIr, p: &PagingIr) -> TokenStream {
     let rt = &model.runtime.tokens;
     let module = a.module.as_str();
@@ -1014,6 +1136,8 @@ struct WaiterMethods {
     sigs: Vec<TokenStream>,
     docs: Vec<TokenStream>,
     bodies: Vec<TokenStream>,
+    /// The blocking client's methods, documented.
+    blocking: Vec<TokenStream>,
 }
 
 fn waiter_methods(model: &Model, r: &ResourceIr) -> WaiterMethods {
@@ -1152,19 +1276,27 @@ fn waiter_methods(model: &Model, r: &ResourceIr) -> WaiterMethods {
             .await
         }
     };
-    let mut out = WaiterMethods {
-        sigs: vec![quote! {
-            fn #wait_for(&self, #id_param: impl ::std::convert::Into<::std::string::String>, target: #target_param, config: #rt::WaiterConfig) -> #ret
-        }],
-        docs: vec![doc(&format!(
+    let blocking_ret = quote!(::std::result::Result<#item, #wait_error>);
+    let wait_for_doc = doc(&format!(
             "{}{}Polls `{describe}` until the {label} `{}` is in `target`, with the backoff and timeout of `config`; returns the {label} as last described. Gives up early when `{}::{}` says the target is out of reach (see the runtime's `waiters` module).",
             r.doc,
             if r.doc.is_empty() { "" } else { "\n\n" },
             r.id_param,
             action.module,
             r.can_reach
-        ))],
+        ));
+    let mut out = WaiterMethods {
+        sigs: vec![quote! {
+            fn #wait_for(&self, #id_param: impl ::std::convert::Into<::std::string::String>, target: #target_param, config: #rt::WaiterConfig) -> #ret
+        }],
+        docs: vec![wait_for_doc.clone()],
         bodies: vec![wait_body],
+        blocking: vec![quote! {
+            #wait_for_doc
+            pub fn #wait_for(&self, #id_param: impl ::std::convert::Into<::std::string::String>, target: #target_param, config: #rt::WaiterConfig) -> #blocking_ret {
+                self.runtime.wait(#describe, self.inner.#wait_for(#id_param, target, config))
+            }
+        }],
     };
     for w in &r.waiters {
         let method = ident(&w.method);
@@ -1185,7 +1317,14 @@ fn waiter_methods(model: &Model, r: &ResourceIr) -> WaiterMethods {
         if !w.doc.is_empty() {
             text = format!("{}\n\n{text}", w.doc);
         }
-        out.docs.push(doc(&text));
+        let d = doc(&text);
+        out.blocking.push(quote! {
+            #d
+            pub fn #method(&self, #id_param: impl ::std::convert::Into<::std::string::String>) -> #blocking_ret {
+                self.runtime.wait(#describe, self.inner.#method(#id_param))
+            }
+        });
+        out.docs.push(d);
         out.sigs.push(quote! {
             fn #method(&self, #id_param: impl ::std::convert::Into<::std::string::String>) -> #ret
         });

@@ -13,6 +13,8 @@ pub const TYPES_MODULE: &str = "types";
 pub const COMMON_ERROR_MODULE: &str = "common_error";
 /// Module holding the client methods.
 pub const CLIENT_MODULE: &str = "client";
+/// The module of the blocking client (see `Options::blocking`).
+pub const BLOCKING_MODULE: &str = "blocking";
 /// Action module names the tree itself uses (`lib` too: a tree may be a crate root). An
 /// action whose module would take one of these gets the suffix `_action` (`Types` ->
 /// `types_action`); see [`crate::names`].
@@ -20,12 +22,23 @@ pub const RESERVED_MODULES: &[&str] = &[
     TYPES_MODULE,
     COMMON_ERROR_MODULE,
     CLIENT_MODULE,
+    BLOCKING_MODULE,
     "mod",
     "lib",
 ];
-/// The generated `Client`'s own methods. An action's client method is named like its module,
-/// with the suffix `_action` when that would take one of these (`Call` -> `call_action`).
-pub const CLIENT_METHODS: &[&str] = &["new", "builder", "from_env", "config", "region", "call"];
+/// The generated `Client`'s own methods, and the blocking client's (`send`, `async_client`).
+/// An action's client method is named like its module, with the suffix `_action` when that
+/// would take one of these (`Call` -> `call_action`).
+pub const CLIENT_METHODS: &[&str] = &[
+    "new",
+    "builder",
+    "from_env",
+    "config",
+    "region",
+    "call",
+    "send",
+    "async_client",
+];
 /// Type names generated code uses unqualified or that name runtime items, so a shape or
 /// error enum never takes them (it is numbered instead: `Action` -> `Action2`).
 pub const RESERVED_TYPES: &[&str] = &[
@@ -42,6 +55,8 @@ pub const RESERVED_TYPES: &[&str] = &[
 pub struct Model {
     pub service: ServiceIr,
     pub runtime: Runtime,
+    /// Whether to emit the blocking client, and under which feature.
+    pub blocking: crate::BlockingClient,
     pub actions: Vec<ActionIr>,
     pub structs: Vec<StructIr>,
     pub enums: Vec<EnumIr>,
@@ -353,6 +368,7 @@ impl Model {
         let common_errors = b.common_errors()?;
         let resources = b.waitables(&mut actions, &structs)?;
         let runtime = Runtime::parse(&options.runtime)?;
+        let blocking = options.blocking.checked()?;
         let s = &spec.service;
         Ok(Model {
             service: ServiceIr {
@@ -365,6 +381,7 @@ impl Model {
                 doc: s.doc.clone(),
             },
             runtime,
+            blocking,
             actions,
             structs,
             enums,

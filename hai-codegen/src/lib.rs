@@ -56,10 +56,11 @@
 //!   `ErrorMetadata`, `Service`): a shape or error enum with one of them is numbered
 //!   (`Action2`). Shapes claim names before the per-action error enums `<Action>Error`.
 //! - Module names in [`RESERVED_MODULES`]: the tree's own modules (`types`, `client`,
-//!   `common_error`, `mod`, `lib`). An action that would take one gets the suffix `_action`
+//!   `common_error`, `blocking`, `mod`, `lib`). An action that would take one gets the suffix `_action`
 //!   (`Types` -> `types_action`), as does a keyword (`Type` -> `type_action`).
 //! - Client method names in [`CLIENT_METHODS`]: the generated `Client`'s own methods (`new`,
-//!   `builder`, `from_env`, `config`, `region`, `call`). An action's method is its module's
+//!   `builder`, `from_env`, `config`, `region`, `call`) and the blocking client's (`send`,
+//!   `async_client`). An action's method is its module's
 //!   name, with the suffix `_action` when it would take one of these (`Call` -> `call_action`).
 //! - Enum variants: `Unknown` is the catch-all for values the SDK does not know (a value
 //!   `UNKNOWN` becomes `UnknownValue`); error variants: `Common` and `Unhandled`.
@@ -86,6 +87,18 @@
 //! paginator becomes `describe_x_paginator_2`), the aliases share the tree's type names
 //! (`DescribeXPaginator2`), and the `*_can_reach` functions one namespace of their own.
 //!
+//! # Blocking client
+//!
+//! With [`Options::blocking`] (`--blocking`, or `--blocking-feature NAME` for
+//! `#[cfg(feature = "NAME")]`), the tree also has `blocking.rs`: `blocking::Client`, with
+//! the async `Client`'s constructors (`new`, `builder`, `from_env`), `config`, `region`,
+//! `call`, one method per action returning `Result<Output, Error<ActionError>>`, the
+//! paginators as the runtime's `blocking::Paginator` (an iterator of pages, `.items()` one
+//! of items) and the waiters returning their result; `send(call)` sends a call prepared with
+//! per-call options on `async_client()`. Each method drives the async client's on the
+//! runtime's `blocking::Runtime`, which the client's clones share. It needs the runtime's
+//! `blocking` feature. Without the option the tree is exactly what it was.
+//!
 //! # Types
 //!
 //! `string` -> `String`, `boolean` -> `bool`, `int64` -> `i64`, `uint64` -> `u64`,
@@ -105,7 +118,7 @@ mod source;
 pub use output::{check_file, check_tree, write_file, write_tree, Change, ChangeKind, WriteError};
 pub use source::{Error, Source};
 
-pub use ir::{CLIENT_METHODS, RESERVED_MODULES, RESERVED_TYPES};
+pub use ir::{BLOCKING_MODULE, CLIENT_METHODS, RESERVED_MODULES, RESERVED_TYPES};
 
 /// The runtime interface the generated code is written against. `hai-runtime` accepts code
 /// of exactly this version (`hai_runtime::RUNTIME_INTERFACE`); a tree generated for another
@@ -139,6 +152,10 @@ pub struct Options {
     /// `options.actions` error listing the close matches. With a selection, the headers
     /// name the actions, so output for another selection differs from it.
     pub actions: Option<Vec<String>>,
+    /// Whether the tree gets a blocking client, `blocking::Client` (the runtime's
+    /// `blocking` feature must then be on): not at all (default), always, or under
+    /// `#[cfg(feature = "...")]` of the crate that compiles the tree.
+    pub blocking: BlockingClient,
 }
 
 impl Default for Options {
@@ -147,7 +164,50 @@ impl Default for Options {
             label: None,
             runtime: DEFAULT_RUNTIME.to_owned(),
             actions: None,
+            blocking: BlockingClient::No,
         }
+    }
+}
+
+/// Whether a generated tree has a blocking client ([`Options::blocking`]; `--blocking` and
+/// `--blocking-feature NAME` on the command line).
+///
+/// The blocking client (`<tree>::blocking::Client`) has the async `Client`'s methods, which
+/// return their results; paginators are iterators and waiters return when done. It needs
+/// the runtime's `blocking` feature (`hai-runtime = { ..., features = ["blocking"] }`, or
+/// in a feature of the user's crate: `blocking = ["hai-runtime/blocking"]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum BlockingClient {
+    /// No blocking client (default): the tree is what it was without this option.
+    #[default]
+    No,
+    /// A blocking client, always compiled.
+    Always,
+    /// A blocking client compiled under `#[cfg(feature = "<name>")]` of the crate that
+    /// compiles the tree (hai-sdk's is `blocking`). The name follows Cargo's rules for
+    /// feature names.
+    Feature(String),
+}
+
+impl BlockingClient {
+    /// The option, with a feature name Cargo accepts.
+    fn checked(&self) -> Result<BlockingClient, CodegenError> {
+        if let BlockingClient::Feature(name) = self {
+            let ok = name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '.'));
+            if !ok {
+                return Err(CodegenError::new(
+                    "options.blocking",
+                    format!("`{name}` is not a Cargo feature name (letters, digits, `_`, `-`, `+`, `.`; not starting with `-`, `+` or `.`)"),
+                ));
+            }
+        }
+        Ok(self.clone())
     }
 }
 
@@ -187,7 +247,7 @@ impl fmt::Display for CodegenError {
 impl std::error::Error for CodegenError {}
 
 /// Generates the module tree for `spec`: `mod.rs` (the tree root), `types.rs`, `client.rs`,
-/// `common_error.rs` and one file per action ([`Options::actions`] narrows them). `spec_text`
+/// `common_error.rs`, `blocking.rs` (with [`Options::blocking`]) and one file per action ([`Options::actions`] narrows them). `spec_text`
 /// is hashed into the headers: pass the exact text the spec was read from (or
 /// [`hai_spec::to_text`] of a built spec), also with a selection.
 pub fn generate(

@@ -64,6 +64,8 @@ fn command_line_output_for_hai_is_the_checked_in_tree_byte_for_byte() {
         &spec,
         "--label",
         "hai-spec/spec/hai-2023-08-12.json",
+        "--blocking-feature",
+        "blocking",
     ];
     let mut a = common.to_vec();
     a.extend(["--out", out.to_str().unwrap()]);
@@ -816,4 +818,96 @@ fn the_actions_flag_lists_add_up_and_check_honours_them() {
     );
     assert!(e.contains("StopInstance"), "{e}");
     let _ = fs::remove_dir_all(dir);
+}
+
+#[test]
+fn the_blocking_option_adds_only_blocking_rs_and_its_declaration() {
+    let source = Source::from_spec_file(Path::new(&hai_spec())).unwrap();
+    let without = source.tree(&Options::default()).unwrap();
+    assert!(without.iter().all(|f| f.path != "blocking.rs"));
+    assert!(!contents(&without, "mod.rs").contains("blocking"));
+    for (choice, cfg) in [
+        (crate::BlockingClient::Always, None),
+        (
+            crate::BlockingClient::Feature("sync-client".into()),
+            Some("#[cfg(feature = \"sync-client\")]\npub mod blocking;"),
+        ),
+    ] {
+        let with = source
+            .tree(&Options {
+                blocking: choice.clone(),
+                ..Options::default()
+            })
+            .unwrap();
+        // Every other file is byte for byte the same.
+        let others: Vec<_> = with
+            .iter()
+            .filter(|f| f.path != "blocking.rs" && f.path != "mod.rs")
+            .collect();
+        let before: Vec<_> = without.iter().filter(|f| f.path != "mod.rs").collect();
+        assert_eq!(others, before, "{choice:?}");
+        let root = contents(&with, "mod.rs");
+        assert!(root.contains("pub mod blocking;"), "{choice:?}");
+        assert_eq!(root.contains("#[cfg(feature"), cfg.is_some(), "{choice:?}");
+        if let Some(cfg) = cfg {
+            assert!(root.contains(cfg), "{root}");
+        }
+        let blocking = contents(&with, "blocking.rs");
+        for method in [
+            "pub fn stop_instance(",
+            "pub fn describe_instances_paginator(",
+            "pub fn wait_until_instance_stopped(",
+            "pub fn wait_for_instance_state(",
+            "pub fn send<",
+            "pub fn async_client(",
+        ] {
+            assert!(blocking.contains(method), "{method}");
+        }
+        // The single file holds it inline, under the same cfg.
+        let single = source
+            .single_file(&Options {
+                blocking: choice.clone(),
+                ..Options::default()
+            })
+            .unwrap();
+        assert!(single.contains("pub mod blocking {"), "{choice:?}");
+        syn::parse_file(&single).expect("the single file parses");
+    }
+}
+
+#[test]
+fn blocking_feature_names_are_checked_and_the_flags_parse() {
+    let source = Source::from_spec_file(Path::new(&hai_spec())).unwrap();
+    for bad in ["", "-x", "a b", "a\"b", "feat\n"] {
+        let o = Options {
+            blocking: crate::BlockingClient::Feature(bad.into()),
+            ..Options::default()
+        };
+        match source.tree(&o) {
+            Err(Error::Codegen { error, .. }) => {
+                assert_eq!(error.path, "options.blocking", "{bad:?}")
+            }
+            other => panic!("{bad:?}: {other:?}"),
+        }
+    }
+    let spec = hai_spec();
+    let a = args(&["--spec", &spec, "--out", "x", "--blocking"]);
+    assert_eq!(a.options.blocking, crate::BlockingClient::Always);
+    let a = args(&[
+        "--spec",
+        &spec,
+        "--out",
+        "x",
+        "--blocking-feature",
+        "blocking",
+    ]);
+    assert_eq!(
+        a.options.blocking,
+        crate::BlockingClient::Feature("blocking".into())
+    );
+    let list: Vec<String> = ["--spec", &spec, "--out", "x", "--blocking", "--blocking"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert!(cli::parse_args(&list).is_err());
 }

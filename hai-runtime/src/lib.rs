@@ -36,12 +36,27 @@
 //! println!("{}", answer["TotalCount"]);
 //! # Ok(()) }
 //! ```
+//!
+//! # Features
+//!
+//! Both are off by default; without them nothing of theirs is compiled.
+//!
+//! - `blocking`: the `blocking` module, which generated blocking clients
+//!   (`<tree>::blocking::Client`, hai-sdk's `blocking` feature, `hai-codegen --blocking`)
+//!   run on: for command-line tools, build scripts and synchronous services, not for async
+//!   code.
+//! - `test-util`: the `mock` module, typed mock rules answering at the
+//!   transport, for tests (`[dev-dependencies]`).
 
 pub mod action;
+#[cfg(feature = "blocking")]
+pub mod blocking;
 pub mod client;
 pub mod config;
 pub mod credentials;
 pub mod error;
+#[cfg(feature = "test-util")]
+pub mod mock;
 pub mod paginator;
 pub mod primitives;
 mod rate_limit;

@@ -179,6 +179,9 @@ pub(crate) fn classify<E: ProvideErrorMetadata>(err: &Error<E>) -> Retryability 
         Error::Service(e) => classify_service(e.meta()),
         // A certificate the client does not trust stays untrusted on the next attempt.
         Error::Dispatch(e) if e.kind() == DispatchErrorKind::Tls => Retryability::Never,
+        // A mock without an answer has none on the next attempt either.
+        #[cfg(feature = "test-util")]
+        Error::Dispatch(e) if e.kind() == DispatchErrorKind::NoMockAnswer => Retryability::Never,
         Error::Dispatch(e) if e.delivery() == Delivery::NotSent => Retryability::Safe,
         Error::Timeout(e) if e.kind() == TimeoutKind::Call => Retryability::Never,
         Error::Timeout(e) if e.delivery() == Delivery::NotSent => Retryability::Safe,

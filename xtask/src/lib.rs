@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use hai_codegen::{GeneratedFile, Options};
+use hai_codegen::{BlockingClient, GeneratedFile, Options};
 
 /// The importer, now a library of `hai-spec`; kept under its old name for callers.
 pub use hai_spec::tencent as import;
@@ -14,28 +14,36 @@ pub struct Target {
     pub spec: &'static str,
     /// Output directory, relative to the workspace root.
     pub out: &'static str,
+    /// Whether the tree has a blocking client.
+    pub blocking: BlockingClient,
 }
 
-/// What `cargo xtask regen` writes: the HAI tree of hai-sdk, the generator's snapshot fixture
-/// and the trees of two specs imported from Tencent's api.json format, one of them covering
-/// every construct of that format (all compiled by the `hai-tests` crate, outside hai-sdk).
+/// What `cargo xtask regen` writes: the HAI tree of hai-sdk (its blocking client under
+/// hai-sdk's `blocking` feature), the generator's snapshot fixture (with a blocking client
+/// always) and the trees of two specs imported from Tencent's api.json format, one of them
+/// covering every construct of that format (all compiled by the `hai-tests` crate, outside
+/// hai-sdk).
 pub fn default_targets() -> Vec<Target> {
     vec![
         Target {
             spec: "hai-spec/spec/hai-2023-08-12.json",
             out: "hai-sdk/src/generated",
+            blocking: BlockingClient::Feature("blocking".to_owned()),
         },
         Target {
             spec: "tests/fixtures/demo-spec.json",
             out: "tests/src/fixture_generated",
+            blocking: BlockingClient::Always,
         },
         Target {
             spec: "tests/fixtures/widgets-imported.json",
             out: "tests/src/imported_generated",
+            blocking: BlockingClient::No,
         },
         Target {
             spec: "tests/fixtures/constructs.json",
             out: "tests/src/constructs_generated",
+            blocking: BlockingClient::No,
         },
     ]
 }
@@ -73,16 +81,20 @@ pub fn generate_cli_files(spec_path: &Path, root: &Path) -> Result<Vec<Generated
     Ok(vec![file])
 }
 
-/// Loads `spec_path` and generates its tree with the runtime at `::hai_runtime`. The header
+/// Loads `spec_path` and generates its tree with the runtime at `::hai_runtime`, with the
+/// blocking client of its [`default_targets`] entry (none for other specs). The header
 /// label is the spec's path relative to `root` (the workspace), the same on every machine.
 pub fn generate_files(spec_path: &Path, root: &Path) -> Result<Vec<GeneratedFile>, String> {
     let source = hai_codegen::Source::from_spec_file(spec_path).map_err(|e| e.to_string())?;
-    let label = spec_path
-        .strip_prefix(root)
-        .ok()
-        .map(|p| p.to_string_lossy().replace('\\', "/"));
+    let relative = spec_path.strip_prefix(root).ok();
+    let label = relative.map(|p| p.to_string_lossy().replace('\\', "/"));
+    let blocking = default_targets()
+        .into_iter()
+        .find(|t| relative == Some(Path::new(t.spec)))
+        .map_or(BlockingClient::No, |t| t.blocking);
     let options = Options {
         label,
+        blocking,
         ..Options::default()
     };
     source.tree(&options).map_err(|e| e.to_string())

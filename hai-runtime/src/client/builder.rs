@@ -65,6 +65,8 @@ pub struct ConfigBuilder<C = Config> {
     read_env: bool,
     tccli: TccliDefaults,
     clock: Option<Arc<dyn crate::credentials::Clock>>,
+    #[cfg(feature = "test-util")]
+    mock: Option<crate::mock::Mock>,
     client: PhantomData<fn() -> C>,
 }
 
@@ -134,6 +136,8 @@ impl<C> ConfigBuilder<C> {
             read_env: true,
             tccli: TccliDefaults::default(),
             clock: None,
+            #[cfg(feature = "test-util")]
+            mock: None,
             client: PhantomData,
         }
     }
@@ -370,6 +374,15 @@ impl<C> ConfigBuilder<C> {
         self
     }
 
+    /// Sends every call to `mock` instead of the network (feature `test-util`; see
+    /// [`mock`](crate::mock)): signing, retries, timeouts and decoding run as usual, and
+    /// no connection is ever made. Takes precedence over [`http_client`](Self::http_client).
+    #[cfg(feature = "test-util")]
+    pub fn mock(mut self, mock: &crate::mock::Mock) -> Self {
+        self.mock = Some(mock.clone());
+        self
+    }
+
     /// Takes request timestamps from `clock` (STS calls of providers with a test clock).
     pub(crate) fn clock(mut self, clock: Arc<dyn crate::credentials::Clock>) -> Self {
         self.clock = Some(clock);
@@ -440,9 +453,15 @@ impl<C> ConfigBuilder<C> {
         if let Some(proxy) = &self.proxy {
             check_proxy(proxy)?;
         }
-        let http = match self.http_client {
-            Some(c) => Transport::Reqwest(c),
-            None => Transport::default_for(
+        #[cfg(feature = "test-util")]
+        let mock = self.mock;
+        #[cfg(not(feature = "test-util"))]
+        let mock: Option<std::convert::Infallible> = None;
+        let http = match (mock, self.http_client) {
+            #[cfg(feature = "test-util")]
+            (Some(mock), _) => Transport::Mock(mock),
+            (_, Some(c)) => Transport::Reqwest(c),
+            (_, None) => Transport::default_for(
                 self.connect_timeout,
                 &self.trust,
                 self.proxy.as_deref(),

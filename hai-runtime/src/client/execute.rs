@@ -503,6 +503,13 @@ fn send_error(
         SendFailureKind::Io => {
             Error::Dispatch(dispatch(DispatchErrorKind::Io, Delivery::Unknown, e.source))
         }
+        #[cfg(feature = "test-util")]
+        SendFailureKind::NoMockAnswer => Error::Dispatch(DispatchError::new(
+            action,
+            DispatchErrorKind::NoMockAnswer,
+            Delivery::NotSent,
+            e.source,
+        )),
     }
 }
 

@@ -8,7 +8,7 @@ pub(crate) mod execute;
 mod failover;
 pub(crate) mod probe;
 mod sign;
-mod transport;
+pub(crate) mod transport;
 
 pub use builder::{BuildError, ConfigBuilder, FromConfig};
 pub use endpoint::{DEFAULT_ROOT_DOMAIN, INTL_ROOT_DOMAIN};

@@ -46,6 +46,9 @@ pub(crate) enum Transport {
         proxy: Option<Arc<hyper_util::client::proxy::matcher::Matcher>>,
     },
     Reqwest(reqwest::Client),
+    /// Answers from a mock's rules (feature `test-util`).
+    #[cfg(feature = "test-util")]
+    Mock(crate::mock::Mock),
 }
 
 /// Why the HTTP client could not be created.
@@ -144,6 +147,9 @@ pub(crate) enum SendFailureKind {
     Timeout,
     /// Failed after connecting; the request may have been sent.
     Io,
+    /// A mock had no answer for the request: nothing was sent.
+    #[cfg(feature = "test-util")]
+    NoMockAnswer,
 }
 
 /// Why reading a response body failed.
@@ -164,6 +170,9 @@ pub(crate) struct Response {
 enum Body {
     Direct(hyper::body::Incoming),
     Reqwest(reqwest::Response),
+    /// A mock's answer, taken by the first read.
+    #[cfg(feature = "test-util")]
+    Mock(Option<Bytes>),
 }
 
 impl Transport {
@@ -261,6 +270,17 @@ impl Transport {
                     body: Body::Reqwest(response),
                 })
             }
+            #[cfg(feature = "test-util")]
+            Transport::Mock(mock) => {
+                let (status, body) = mock.answer(request.headers(), request.body())?;
+                Ok(Response {
+                    status,
+                    content_type: Some(HeaderValue::from_static("application/json")),
+                    content_length: Some(body.len() as u64),
+                    date: None,
+                    body: Body::Mock(Some(body)),
+                })
+            }
         }
     }
 }
@@ -303,6 +323,8 @@ impl Response {
                 timeout: e.is_timeout(),
                 source: Box::new(e.without_url()),
             }),
+            #[cfg(feature = "test-util")]
+            Body::Mock(body) => Ok(body.take()),
         }
     }
 }

@@ -91,6 +91,13 @@ pub enum BuildRequestErrorKind {
     /// [`Config::call_by_name`](crate::Config::call_by_name) is not one Tencent could use
     /// (or the process called too many distinct ones by name).
     InvalidName,
+    /// A blocking client was called where an async runtime is current (feature `blocking`;
+    /// see [`blocking`](crate::blocking)).
+    #[cfg(feature = "blocking")]
+    InsideAsyncRuntime,
+    /// The blocking client's runtime could not be started (feature `blocking`).
+    #[cfg(feature = "blocking")]
+    BlockingRuntime,
 }
 
 /// The request could not be built; nothing was sent.
@@ -188,6 +195,10 @@ pub enum DispatchErrorKind {
     Io,
     /// The answer started but its body broke off (truncated, reset mid-body).
     ResponseBody,
+    /// A mock (feature `test-util`, [`mock`](crate::mock)) had no rule that answers the
+    /// request; the source says why. Nothing was sent, and it is never retried.
+    #[cfg(feature = "test-util")]
+    NoMockAnswer,
 }
 
 /// The request could not be delivered, or no complete answer came back.
@@ -261,6 +272,8 @@ impl fmt::Display for DispatchError {
             DispatchErrorKind::Tls => ("TLS handshake refused", " with "),
             DispatchErrorKind::Io => ("connection failed before an answer", " from "),
             DispatchErrorKind::ResponseBody => ("reading the response body failed", " from "),
+            #[cfg(feature = "test-util")]
+            DispatchErrorKind::NoMockAnswer => ("no mock answer", " from "),
         };
         write!(f, "{}: {what}", self.action)?;
         if let Some(host) = &self.host {

@@ -58,6 +58,9 @@ pub mod terminate_instances;
 /// `UpdateServiceConfigs`: request, response and error types.
 pub mod update_service_configs;
 mod client;
+/// The blocking client: the same methods as [`Client`], returning their results.
+#[cfg(feature = "blocking")]
+pub mod blocking;
 /// A client of `hai` API `2023-08-12`: one method per action. Cheap to clone. Build one with `Client::from_env()` or `Client::builder()`, or from a shared `Config` with `Client::new(&config)`, so that the clients of several services share credentials, connections and limits.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct Client {

@@ -10,6 +10,8 @@ pub mod create_widget;
 /// `DescribeWidgets`: request, response and error types.
 pub mod describe_widgets;
 mod client;
+/// The blocking client: the same methods as [`Client`], returning their results.
+pub mod blocking;
 /// A client of `demo` API `2020-01-01`: one method per action. Cheap to clone. Build one with `Client::from_env()` or `Client::builder()`, or from a shared `Config` with `Client::new(&config)`, so that the clients of several services share credentials, connections and limits.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct Client {

@@ -21,6 +21,7 @@ use hai_sdk::types::InstanceState;
 /// Every example, each with `--help`.
 const EXAMPLES: &[&str] = &[
     "stop_instance",
+    "stop_instance_blocking",
     "find_instances",
     "stop_all",
     "start_one",
@@ -202,6 +203,68 @@ fn stop_instance_announces_the_emulator_and_stops_the_demo_instance() {
 }
 
 #[test]
+fn stop_instance_blocking_does_and_prints_what_stop_instance_does() {
+    let blocking = run::<&str>("stop_instance_blocking", &[]);
+    blocking
+        .assert_code(0)
+        .assert_announced()
+        .assert_stdout_has("hai-dunyfddn: state before: RUNNING")
+        .assert_stdout_has("hai-dunyfddn: state after: STOPPED_NO_CHARGE");
+    assert!(blocking.stderr.is_empty(), "{blocking}");
+    // Line for line the async example's output, but for the port, TaskId and RequestId.
+    let stable = |run: &Run| -> Vec<String> {
+        run.lines()
+            .iter()
+            .map(|l| {
+                if l.starts_with(ANNOUNCEMENT) {
+                    ANNOUNCEMENT.to_owned()
+                } else if let Some((head, _)) = l.split_once(": TaskId ") {
+                    head.to_owned()
+                } else {
+                    (*l).to_owned()
+                }
+            })
+            .collect()
+    };
+    let asynchronous = run::<&str>("stop_instance", &[]);
+    assert_eq!(
+        stable(&blocking),
+        stable(&asynchronous),
+        "{blocking}\n{asynchronous}"
+    );
+
+    // A service error: the same code, message and RequestId on stderr.
+    let stopped = run("stop_instance_blocking", &["hai-stopped1"]);
+    stopped
+        .assert_code(1)
+        .assert_announced()
+        .assert_stdout_has("hai-stopped1: state before: STOPPED_NO_CHARGE");
+    assert!(
+        stopped
+            .stderr
+            .starts_with("error: UnsupportedOperation.InstanceStateStoppedNoCharge ")
+            && stopped.stderr.contains("(RequestId: "),
+        "{stopped}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_credentials_stop_instance_blocking_uses_them() {
+    let emu = Emulator::start(EmulatorConfig::default())
+        .await
+        .expect("emulator starts");
+    let run = run_with_credentials(&emu, "stop_instance_blocking", &[]).await;
+    run.assert_code(0)
+        .assert_stdout_has("hai-dunyfddn: state before: RUNNING")
+        .assert_stdout_has("hai-dunyfddn: state after: STOPPED_NO_CHARGE");
+    assert!(!run.stdout.contains("emulator at"), "{run}");
+    assert_eq!(
+        emu.instance_state("hai-dunyfddn"),
+        Some(hai_emulator::InstanceState::StoppedNoCharge)
+    );
+}
+
+#[test]
 fn find_instances_takes_a_state_in_any_case() {
     for state in ["RUNNING", "running", "Running"] {
         let run = run("find_instances", &[state]);
@@ -263,7 +326,7 @@ fn every_example_prints_help_and_refuses_unknown_options_without_calling_anythin
         help.stdout.contains("--delete") && help.stdout.contains("[TEMPLATE_ID]"),
         "{help}"
     );
-    for name in ["stop_instance", "start_one"] {
+    for name in ["stop_instance", "stop_instance_blocking", "start_one"] {
         let help = run(name, &["--help"]);
         assert!(help.stdout.contains("[INSTANCE_ID]"), "{help}");
     }

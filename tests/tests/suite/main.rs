@@ -7,6 +7,7 @@ mod support;
 
 mod applications;
 mod auth;
+mod blocking;
 mod compile_fail;
 mod cookbook;
 mod demo_fixture;
@@ -15,6 +16,7 @@ mod faults;
 mod freshness;
 mod generated_waiters;
 mod instances;
+mod mocks;
 mod prompts;
 mod properties;
 mod rate_limit;
