@@ -14,9 +14,21 @@ use runtime_support::*;
 
 static ENV: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+/// Removes every variable these tests set, whichever test ran before (they run in any order).
+fn clear_tencent_env() {
+    let names: Vec<String> = std::env::vars_os()
+        .filter_map(|(k, _)| k.into_string().ok())
+        .filter(|k| k.starts_with("TENCENTCLOUD_") || k.starts_with("TCCLI_"))
+        .collect();
+    for name in names {
+        std::env::remove_var(name);
+    }
+}
+
 #[tokio::test]
 async fn from_env_reads_credentials_region_and_service_endpoint() {
     let _env = ENV.lock().await;
+    clear_tencent_env();
     let server = Server::start(vec![Reply::ok(5, "req-env")]).await;
     // Set before any other thread of this binary reads the environment.
     std::env::set_var("TENCENTCLOUD_SECRET_ID", SECRET_ID);
@@ -148,19 +160,7 @@ async fn from_env_takes_region_and_endpoint_from_tccli_configure() {
         ),
     )
     .unwrap();
-    for var in [
-        "TENCENTCLOUD_SECRET_ID",
-        "TENCENTCLOUD_SECRET_KEY",
-        "TENCENTCLOUD_TOKEN",
-        "TENCENTCLOUD_SESSION_TOKEN",
-        "TENCENTCLOUD_REGION",
-        "TENCENTCLOUD_ENDPOINT_URL",
-        "TENCENTCLOUD_ENDPOINT_URL_HAI",
-        "TENCENTCLOUD_CREDENTIALS_FILE",
-        "TCCLI_PROFILE",
-    ] {
-        std::env::remove_var(var);
-    }
+    clear_tencent_env();
     let old_home = std::env::var_os("HOME");
     std::env::set_var("HOME", &home);
     // The credential chain reads HOME at the first call, so it stays set until then.
@@ -184,6 +184,7 @@ async fn from_env_takes_region_and_endpoint_from_tccli_configure() {
 #[tokio::test]
 async fn endpoint_variables_come_before_the_computed_host_and_the_root_domain() {
     let _env = ENV.lock().await;
+    clear_tencent_env();
     let generic = Server::start(vec![Reply::ok(1, "req-generic")]).await;
     let service = Server::start(vec![Reply::ok(2, "req-service")]).await;
     let call = |label: &'static str| async move {
