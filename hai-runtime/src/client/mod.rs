@@ -102,8 +102,8 @@ impl Language {
 /// `GetServiceDomain`; tencentcloud-sdk-python `tencentcloud/common/profile/http_profile.py`,
 /// `rootDomain`) and compute no regional hosts; Tencent's request-structure pages give the
 /// regional and financial hosts (e.g. CVM, China site,
-/// <https://www.tencentcloud.com/zh/document/api/1021/34191>: "当访问金融区服务时 ... 需要同时
-/// 指定带金融区地域的域名", `cvm.ap-shanghai-fsi.tencentcloudapi.com`,
+/// <https://www.tencentcloud.com/zh/document/api/1021/34191>: a financial-region call must use
+/// the host with the financial region in it, `cvm.ap-shanghai-fsi.tencentcloudapi.com` or
 /// `cvm.ap-shenzhen-fsi.tencentcloudapi.com`) and the international ones (CVM,
 /// <https://www.tencentcloud.com/document/api/213/31573>: nearby `cvm.intl.tencentcloudapi.com`,
 /// regional `cvm.ap-guangzhou.tencentcloudapi.com`).
