@@ -7,7 +7,9 @@
 //! has, the probe reports it: a failed call must never decode as a success.
 
 use std::fmt;
+use std::sync::LazyLock;
 
+use memchr::memmem::Finder;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 /// The visitor methods for every JSON value but strings and objects: skip it (arrays without
@@ -78,8 +80,10 @@ pub(crate) fn probe(body: &[u8]) -> Probe {
 /// Whether a body may carry `Response.Error` and so needs the probe: the plain key, or any
 /// `\u` escape (a key could be spelt `"Err\u006fr"`). Bodies without either skip the probe.
 pub(crate) fn may_carry_error(body: &[u8]) -> bool {
-    memchr::memmem::find(body, b"\"Error\"").is_some()
-        || memchr::memmem::find(body, b"\\u").is_some()
+    // Built once: building a searcher per call showed in the per-call profile.
+    static ERROR_KEY: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\"Error\""));
+    static ESCAPE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\\u"));
+    ERROR_KEY.find(body).is_some() || ESCAPE.find(body).is_some()
 }
 
 enum Found {
