@@ -44,4 +44,16 @@ mod tests {
         assert_eq!(v.to_string(), "NEW\\r\\nFORGED");
         assert_eq!(v.as_str(), "NEW\r\nFORGED");
     }
+
+    /// Generated types decode through the runtime's serde_json, whose `float_roundtrip`
+    /// makes every float of an answer come back as Tencent wrote it (nlp's documented
+    /// `AnalyzeSentiment` answer has `Positive: 0.9263598322868347`).
+    #[test]
+    fn floats_in_answers_parse_exactly() {
+        for text in ["0.9263598322868347", "0.1", "1e-7", "123456.78901234567"] {
+            let v: f64 = crate::__private::serde_json::from_str(text).unwrap();
+            let back: f64 = text.parse().unwrap();
+            assert_eq!(v.to_bits(), back.to_bits(), "{text}");
+        }
+    }
 }
