@@ -395,11 +395,7 @@ fn failure(
     kind: SendFailureKind,
     source: impl std::error::Error + Send + Sync + 'static,
 ) -> SendFailure {
-    SendFailure {
-        kind,
-        source: Box::new(source),
-        plain_http: false,
-    }
+    SendFailure::new(kind, Box::new(source))
 }
 
 /// Why the mock had no answer; the source of a `NoMockAnswer` dispatch error.

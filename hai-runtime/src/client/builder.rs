@@ -461,16 +461,15 @@ impl<C> ConfigBuilder<C> {
             #[cfg(feature = "test-util")]
             (Some(mock), _) => Transport::Mock(mock),
             (_, Some(c)) => Transport::Reqwest(c),
-            (_, None) => Transport::default_for(
-                self.connect_timeout,
-                &self.trust,
-                self.proxy.as_deref(),
-                true,
-            )
-            .map_err(|e| match e {
-                BuildFailure::Tls(why) => BuildError::Tls(why),
-                BuildFailure::RootCertificate(why) => BuildError::InvalidRootCertificate(why),
-            })?,
+            (_, None) => {
+                Transport::default_for(self.connect_timeout, &self.trust, self.proxy.as_deref())
+                    .map_err(|e| match e {
+                        BuildFailure::Tls(why) => BuildError::Tls(why),
+                        BuildFailure::RootCertificate(why) => {
+                            BuildError::InvalidRootCertificate(why)
+                        }
+                    })?
+            }
         };
 
         Ok(Config {

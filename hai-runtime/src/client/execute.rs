@@ -116,12 +116,7 @@ async fn attempts(
         None if meta.service.region_required => {
             // With nothing configured, say first what matters more: credentials.
             if !options.anonymous {
-                inner
-                    .credentials
-                    .provide_credentials()
-                    .await
-                    .and_then(|c| c.check().map(|_| c))
-                    .map_err(|e| Error::Credentials(CredentialsFailure::new(meta.name, e)))?;
+                credentials(inner, meta).await?;
             }
             return Err(Error::Build(BuildRequestError::new(
                 meta.name,
@@ -202,10 +197,10 @@ async fn attempts(
         };
         // With a failover configured, each attempt goes where its state says, and is
         // signed for that endpoint's host.
-        let route = endpoint.failover.as_ref().map(|f| f.route());
-        let target = match (&endpoint.failover, route) {
-            (Some(f), Some(route)) => f.endpoint(route, &endpoint.primary),
-            _ => &*endpoint.primary,
+        let route = endpoint.failover.as_ref().map(|f| (f, f.route()));
+        let target = match route {
+            Some((f, route)) => f.endpoint(route, &endpoint.primary),
+            None => &*endpoint.primary,
         };
         let result = attempt_once(
             inner,
@@ -219,7 +214,7 @@ async fn attempts(
             options.anonymous,
         )
         .await;
-        if let (Some(f), Some(route)) = (&endpoint.failover, route) {
+        if let Some((f, route)) = route {
             f.record(route, Reach::of(&result), &endpoint.primary);
         }
         let result = result.and_then(|raw| match decode(&raw.body, raw.status) {
@@ -289,6 +284,16 @@ pub(crate) struct RawResponse {
     body: Bytes,
 }
 
+/// The credentials for one attempt, checked (no empty or padded values) before use.
+async fn credentials(inner: &ClientInner, meta: &'static ActionMeta) -> Result<Credentials> {
+    inner
+        .credentials
+        .provide_credentials()
+        .await
+        .and_then(|c| c.check().map(|_| c))
+        .map_err(|e| Error::Credentials(CredentialsFailure::new(meta.name, e)))
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn attempt_once(
     inner: &ClientInner,
@@ -304,14 +309,7 @@ async fn attempt_once(
     let credentials = if anonymous {
         None
     } else {
-        Some(
-            inner
-                .credentials
-                .provide_credentials()
-                .await
-                .and_then(|c| c.check().map(|_| c))
-                .map_err(|e| Error::Credentials(CredentialsFailure::new(meta.name, e)))?,
-        )
+        Some(credentials(inner, meta).await?)
     };
 
     // Every attempt is signed anew, and never with an earlier attempt's timestamp: TC3 has

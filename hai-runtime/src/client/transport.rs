@@ -135,6 +135,16 @@ pub(crate) struct SendFailure {
     pub(crate) plain_http: bool,
 }
 
+impl SendFailure {
+    pub(crate) fn new(kind: SendFailureKind, source: Box<dyn StdError + Send + Sync>) -> Self {
+        Self {
+            kind,
+            source,
+            plain_http: false,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SendFailureKind {
     /// Connecting failed: nothing was sent.
@@ -177,15 +187,14 @@ enum Body {
 
 impl Transport {
     /// The default transport, through `proxy` if given, else through the environment's
-    /// proxy variables when `proxy_from_env` and any is set.
+    /// proxy variables when any is set.
     pub(crate) fn default_for(
         connect_timeout: Option<Duration>,
         trust: &Trust,
         proxy: Option<&str>,
-        proxy_from_env: bool,
     ) -> Result<Self, BuildFailure> {
         let tls = trust.client_config()?;
-        let from_env = proxy_from_env && proxy_configured(|k| std::env::var_os(k));
+        let from_env = proxy_configured(|k| std::env::var_os(k));
         Ok(Self::direct(
             connect_timeout,
             tls,
@@ -252,10 +261,8 @@ impl Transport {
             }
             Transport::Reqwest(client) => {
                 let request = reqwest::Request::try_from(request.map(reqwest::Body::from))
-                    .map_err(|e| SendFailure {
-                        kind: SendFailureKind::Connect,
-                        source: Box::new(e.without_url()),
-                        plain_http: false,
+                    .map_err(|e| {
+                        SendFailure::new(SendFailureKind::Connect, Box::new(e.without_url()))
                     })?;
                 let response = client
                     .execute(request)
@@ -351,11 +358,7 @@ fn direct_send_failure(e: hyper_util::client::legacy::Error) -> SendFailure {
     } else {
         SendFailureKind::Io
     };
-    SendFailure {
-        kind,
-        source: Box::new(e),
-        plain_http: false,
-    }
+    SendFailure::new(kind, Box::new(e))
 }
 
 fn reqwest_send_failure(e: reqwest::Error) -> SendFailure {
@@ -370,11 +373,7 @@ fn reqwest_send_failure(e: reqwest::Error) -> SendFailure {
         (false, true) => SendFailureKind::Timeout,
         (false, false) => SendFailureKind::Io,
     };
-    SendFailure {
-        kind,
-        source: Box::new(e.without_url()),
-        plain_http: false,
-    }
+    SendFailure::new(kind, Box::new(e.without_url()))
 }
 
 /// The error rustls refused the handshake with: a `rustls::Error` in the source chain, or
