@@ -166,16 +166,16 @@ async fn tunnel(
     };
     let line_end = memchr::memmem::find(&answer, b"\r\n").unwrap_or(end);
     let line = String::from_utf8_lossy(&answer[..line_end]);
-    let ok = line
-        .strip_prefix("HTTP/1.")
-        .and_then(|rest| rest.get(1..))
-        .and_then(|rest| rest.strip_prefix(' '))
-        .is_some_and(|rest| {
-            rest.starts_with('2')
-                && rest
-                    .get(..3)
-                    .is_some_and(|c| c.bytes().all(|b| b.is_ascii_digit()))
-        });
+    // `HTTP/1.x 2xx ...`: any 2xx opens the tunnel.
+    let mut words = line.split(' ');
+    let ok = words
+        .next()
+        .is_some_and(|v| v.len() == 8 && v.starts_with("HTTP/1."))
+        && words
+            .next()
+            .filter(|code| code.len() == 3)
+            .and_then(|code| code.parse::<u16>().ok())
+            .is_some_and(|code| (200..300).contains(&code));
     if !ok {
         return Err(ProxyError::Refused {
             proxy: proxy.clone(),
