@@ -34,12 +34,7 @@ const ANNOUNCEMENT: &str =
 
 /// The example binary: `.../target/debug/deps/suite-HASH` -> `.../target/debug/examples/NAME`.
 fn binary(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().expect("the test binary's path");
-    let debug = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("the test binary lives in target/<profile>/deps");
-    let path = debug
+    let path = super::support::profile_dir()
         .join("examples")
         .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     assert!(

@@ -17,7 +17,7 @@
 //! free one; the session starts with an empty environment and home directory.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -143,13 +143,6 @@ fn block(fence: usize, body: &[String], text: &[&str]) -> Result<Block, String> 
     })
 }
 
-/// `target/debug` (or the profile the tests were built in), from this test binary's path.
-fn profile_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("the test binary's path");
-    let deps = exe.parent().expect("deps directory");
-    deps.parent().expect("profile directory").to_owned()
-}
-
 fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
@@ -186,7 +179,7 @@ fn the_readme_shell_blocks_run_in_order_against_a_fresh_emulator() {
         "the README's emulator, cookbook and CLI blocks: {blocks:?}"
     );
 
-    let bin = profile_dir();
+    let bin = super::support::profile_dir();
     for needed in ["hai", "hai-emulator", "examples/stop_instance"] {
         assert!(
             bin.join(needed).exists(),

@@ -304,3 +304,13 @@ pub async fn loopback(answers: Vec<serde_json::Value>) -> Loopback {
     });
     server
 }
+
+/// The directory of the binaries and examples `cargo test` built (`target/debug`, or the
+/// profile the tests were built in): this test binary is `<it>/deps/suite-HASH`.
+pub fn profile_dir() -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    exe.parent()
+        .and_then(|deps| deps.parent())
+        .expect("the test binary lives in target/<profile>/deps")
+        .to_owned()
+}
