@@ -61,4 +61,10 @@ pub trait Action: Serialize + Send + Sync + 'static {
     /// call, so every retry of that call carries the same token and the service applies it
     /// at most once. Generated for actions whose input has such a token; a no-op otherwise.
     fn fill_idempotency_token(&mut self) {}
+
+    /// Keeps what decoding found (mismatched members, the raw answer) on the output, where
+    /// the generated `decode_report()` reads it. Called only when the report is not clean.
+    fn attach_report(output: &mut Self::Output, report: crate::decode::DecodeReport) {
+        let _ = (output, report);
+    }
 }

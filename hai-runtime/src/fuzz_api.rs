@@ -11,7 +11,6 @@ use bytes::Bytes;
 use crate::action::Action;
 use crate::client::execute::{classify_response, decode_error};
 use crate::client::probe::{self, Probe};
-use crate::client::Envelope;
 use crate::credentials::{cvm, profile, Credentials, CredentialsError};
 use crate::error::{Error, ErrorMetadata};
 
@@ -52,8 +51,8 @@ pub fn answer<A: Action>(status: u16, body: &[u8]) -> Result<A::Output, Error<A:
     let raw = classify_response(name, status, None, body.clone())
         .map_err(|e| e.map_service(A::Error::from))?;
     drop(raw);
-    serde_json::from_slice::<Envelope<A::Output>>(&body)
-        .map(|envelope| envelope.response)
+    crate::decode::answer::<A::Output>(&body, false)
+        .map(|decoded| decoded.output)
         .map_err(|e| Error::Decode(decode_error(name, status, &body, e)))
 }
 

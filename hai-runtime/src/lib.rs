@@ -54,6 +54,7 @@ pub mod blocking;
 pub mod client;
 pub mod config;
 pub mod credentials;
+pub mod decode;
 pub mod error;
 #[cfg(feature = "test-util")]
 pub mod mock;

@@ -61,6 +61,7 @@ pub struct ConfigBuilder<C = Config> {
     trust: Trust,
     request_client_suffix: Option<String>,
     max_response_bytes: usize,
+    strict_decoding: bool,
     classifier: Option<RetryClassifier>,
     read_env: bool,
     tccli: TccliDefaults,
@@ -97,6 +98,7 @@ impl<C> fmt::Debug for ConfigBuilder<C> {
             .field("retry_policy", &self.retry_policy)
             .field("rate_limit", &self.rate_limit)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("strict_decoding", &self.strict_decoding)
             .field("extra_root_certificates", &self.trust.extra_pem.len())
             .field("platform_roots", &self.trust.platform)
             .finish_non_exhaustive()
@@ -132,6 +134,7 @@ impl<C> ConfigBuilder<C> {
             trust: Trust::default(),
             request_client_suffix: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            strict_decoding: false,
             classifier: None,
             read_env: true,
             tccli: TccliDefaults::default(),
@@ -374,6 +377,15 @@ impl<C> ConfigBuilder<C> {
         self
     }
 
+    /// Fail a call whose answer has a member without its declared type, with a
+    /// [`DecodeError`](crate::error::DecodeError) naming its path, instead of the lenient rule
+    /// (lossless conversions taken, the rest read as absent and reported; see
+    /// [`decode`](crate::decode)). Off by default.
+    pub fn strict_decoding(mut self, strict: bool) -> Self {
+        self.strict_decoding = strict;
+        self
+    }
+
     /// Sends every call to `mock` instead of the network (feature `test-util`; see
     /// [`mock`](crate::mock)): signing, retries, timeouts and decoding run as usual, and
     /// no connection is ever made. Takes precedence over [`http_client`](Self::http_client).
@@ -487,6 +499,7 @@ impl<C> ConfigBuilder<C> {
                 classifier: self.classifier,
                 limiter: self.rate_limit.then(RateLimiter::default),
                 max_response_bytes: self.max_response_bytes,
+                strict_decoding: self.strict_decoding,
                 signing: SigningCache::default(),
                 clock: self.clock,
             }),

@@ -626,7 +626,11 @@ pub(crate) fn classify_response(
                 ))
             }
             Probe::Unparseable(e) if success => {
-                return Err(Error::Decode(decode_error(action, status, &body, e)))
+                let e = crate::decode::AnswerError {
+                    source: e,
+                    path: None,
+                };
+                return Err(Error::Decode(decode_error(action, status, &body, e)));
             }
             Probe::Unparseable(_) => {}
         }
@@ -649,10 +653,10 @@ pub(crate) fn decode_error(
     action: &'static str,
     status: u16,
     body: &Bytes,
-    error: serde_json::Error,
+    error: crate::decode::AnswerError,
 ) -> DecodeError {
     let request_id = sniff_request_id(body).map(str::to_owned);
-    DecodeError::new(action, status, body.clone(), request_id, error)
+    DecodeError::new(action, status, body.clone(), request_id, error.source).with_path(error.path)
 }
 
 /// The last `"RequestId":"..."` in a body, found without parsing it (for logs and errors).

@@ -24,7 +24,6 @@ use std::time::Duration;
 use bytes::Bytes;
 use reqwest::header::HeaderValue;
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 
 use crate::action::{Action, ActionMeta};
 use crate::credentials::ProvideCredentials;
@@ -126,6 +125,8 @@ pub(crate) struct ClientInner {
     pub(crate) classifier: Option<RetryClassifier>,
     pub(crate) limiter: Option<RateLimiter>,
     pub(crate) max_response_bytes: usize,
+    /// Fail on the first answer member without its declared type (see [`crate::decode`]).
+    pub(crate) strict_decoding: bool,
     pub(crate) signing: sign::SigningCache,
     /// Where request timestamps come from (a provider's clock for its STS calls).
     pub(crate) clock: Option<Arc<dyn crate::credentials::Clock>>,
@@ -148,6 +149,7 @@ impl fmt::Debug for Config {
             .field("retry_policy", &i.retry_policy)
             .field("rate_limit", &i.limiter.is_some())
             .field("max_response_bytes", &i.max_response_bytes)
+            .field("strict_decoding", &i.strict_decoding)
             .finish_non_exhaustive()
     }
 }
@@ -297,14 +299,15 @@ impl Config {
     ) -> Result<T, Error<crate::error::ErrorMetadata>> {
         let name = meta.name;
         let mut output = None;
-        let mut decode =
-            |body: &Bytes, status: u16| match serde_json::from_slice::<Envelope<T>>(body) {
-                Ok(envelope) => {
-                    output = Some(envelope.response);
-                    Ok(())
-                }
-                Err(e) => Err(execute::decode_error(name, status, body, e)),
-            };
+        let strict = self.inner.strict_decoding;
+        let mut decode = |body: &Bytes, status: u16| match crate::decode::answer::<T>(body, strict)
+        {
+            Ok(decoded) => {
+                output = Some(decoded.output);
+                Ok(())
+            }
+            Err(e) => Err(execute::decode_error(name, status, body, e)),
+        };
         execute::execute(&self.inner, meta, Bytes::from(body), options, &mut decode).await?;
         output.ok_or_else(|| Error::Decode(not_decoded(name)))
     }
@@ -372,12 +375,6 @@ impl<'a, T: DeserializeOwned + Send + 'a> IntoFuture for JsonCall<'a, T> {
 /// The future of a [`Call`].
 pub type CallFuture<'a, T, E> = Pin<Box<dyn Future<Output = Result<T, Error<E>>> + Send + 'a>>;
 
-#[derive(Deserialize)]
-pub(crate) struct Envelope<T> {
-    #[serde(rename = "Response")]
-    pub(crate) response: T,
-}
-
 impl<'a, A: Action> IntoFuture for Call<'a, A> {
     type Output = Result<A::Output, Error<A::Error>>;
     type IntoFuture = CallFuture<'a, A::Output, A::Error>;
@@ -394,12 +391,16 @@ impl<'a, A: Action> IntoFuture for Call<'a, A> {
             let body = to_body(name, &input)?;
             drop(input);
             let mut output = None;
-            let mut decode = |body: &Bytes, status: u16| match serde_json::from_slice::<
-                Envelope<A::Output>,
-            >(body)
-            {
-                Ok(envelope) => {
-                    output = Some(envelope.response);
+            let strict = client.inner.strict_decoding;
+            let mut decode = |body: &Bytes, status: u16| match crate::decode::answer::<A::Output>(
+                body, strict,
+            ) {
+                Ok(decoded) => {
+                    let mut out = decoded.output;
+                    if !decoded.report.is_clean() {
+                        A::attach_report(&mut out, decoded.report);
+                    }
+                    output = Some(out);
                     Ok(())
                 }
                 Err(e) => Err(execute::decode_error(name, status, body, e)),

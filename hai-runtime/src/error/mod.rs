@@ -525,6 +525,7 @@ pub struct DecodeError {
     status: u16,
     body: Bytes,
     request_id: Option<String>,
+    path: Option<String>,
     source: serde_json::Error,
 }
 
@@ -541,8 +542,20 @@ impl DecodeError {
             status,
             body,
             request_id,
+            path: None,
             source,
         }
+    }
+
+    pub(crate) fn with_path(mut self, path: Option<String>) -> Self {
+        self.path = path;
+        self
+    }
+
+    /// JSON path of the member that failed (`Response.InstanceSet[0].CPU`), when the body is
+    /// JSON with a `Response` object; see [`crate::decode`].
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
     }
     /// The action being called.
     pub fn action(&self) -> &'static str {
@@ -577,6 +590,7 @@ impl fmt::Display for DecodeError {
                 self.request_id.as_deref().unwrap_or("<none>"),
                 shown::REQUEST_ID_SHOWN
             ),
+            // The message names the path itself when there is one.
             self.source,
             Excerpt(&self.body)
         )
