@@ -227,6 +227,12 @@ fn field_doc(f: &FieldIr, input: bool) -> TokenStream {
     if f.sensitive {
         notes.push("Sensitive: `Debug` shows it redacted.".to_owned());
     }
+    if f.deprecated {
+        notes.push(
+            "Deprecated: the service marks this member withdrawn, yet some answers still carry it."
+                .to_owned(),
+        );
+    }
     if !notes.is_empty() {
         if !text.is_empty() {
             text.push_str("\n\n");
@@ -272,8 +278,32 @@ fn structure(runtime: &Runtime, s: &StructIr, module: &str) -> TokenStream {
         } else {
             quote!(#[serde(rename = #wire)])
         };
-        quote! { #fd #serde_attr pub #fname: #t, }
+        let deprecated = if f.deprecated {
+            quote!(#[deprecated(note = "withdrawn by the service; some answers still carry it")])
+        } else {
+            quote!()
+        };
+        quote! { #fd #serde_attr #deprecated pub #fname: #t, }
     });
+    // What decoding found: not a member, never serialised.
+    let (report_field, report_impl) = if s.answer {
+        (
+            quote! {
+                #[serde(skip)]
+                pub(crate) __decode_report: #rt::decode::DecodeReport,
+            },
+            quote! {
+                impl #name {
+                    /// What decoding this answer found: members without their declared types
+                    /// (converted, or read as absent) and, when there were any, the raw answer.
+                    /// See `hai_runtime::decode`.
+                    pub fn decode_report(&self) -> &#rt::decode::DecodeReport { &self.__decode_report }
+                }
+            },
+        )
+    } else {
+        (quote!(), quote!())
+    };
     let builder = if s.input {
         input_impl(s, module)
     } else {
@@ -290,9 +320,10 @@ fn structure(runtime: &Runtime, s: &StructIr, module: &str) -> TokenStream {
         #[derive(::std::clone::Clone, #debug_derive ::std::cmp::PartialEq, #default #rt::__private::serde::Serialize, #rt::__private::serde::Deserialize)]
         #[serde(crate = #serde_crate)]
         #[non_exhaustive]
-        pub struct #name { #( #fields )* }
+        pub struct #name { #( #fields )* #report_field }
         #debug_impl
         #builder
+        #report_impl
     }
 }
 
@@ -309,7 +340,13 @@ fn redacting_debug(runtime: &Runtime, s: &StructIr) -> TokenStream {
             quote!(.field(#label, &self.#fname))
         }
     });
+    let allow = if s.fields.iter().any(|f| f.deprecated) {
+        quote!(#[allow(deprecated)])
+    } else {
+        quote!()
+    };
     quote! {
+        #allow
         impl ::std::fmt::Debug for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct(#label) #( #fields )* .finish()
@@ -389,17 +426,36 @@ fn input_impl(s: &StructIr, module: &str) -> TokenStream {
         };
         let (param, expr) = arg(f, module, &format_ident!("value"));
         let sd = doc(&format!("Sets `{}`.", f.wire));
+        let deprecated = if f.deprecated {
+            quote!(#[deprecated(note = "withdrawn by the service")])
+        } else {
+            quote!()
+        };
         quote! {
             #sd
             #[must_use]
+            #deprecated
             pub fn #method(mut self, value: #param) -> Self { self.#fname = #expr; self }
         }
     });
+    let report = if s.answer {
+        quote!(, __decode_report: ::std::default::Default::default())
+    } else {
+        quote!()
+    };
+    // The generated code itself sets withdrawn members (to `None` in `new`); only callers
+    // who name one are warned.
+    let allow_deprecated = if s.fields.iter().any(|f| f.deprecated) {
+        quote!(#[allow(deprecated)])
+    } else {
+        quote!()
+    };
     quote! {
+        #allow_deprecated
         impl #name {
             #new_doc
             #allow
-            pub fn new(#( #params ),*) -> Self { Self { #( #inits ),* } }
+            pub fn new(#( #params ),*) -> Self { Self { #( #inits ),* #report } }
             #( #setters )*
         }
     }
@@ -642,6 +698,9 @@ fn action_module(model: &Model, a: &ActionIr) -> TokenStream {
                 idempotency_token: #token,
             };
             #fill
+            fn attach_report(output: &mut Self::Output, report: #rt::decode::DecodeReport) {
+                output.__decode_report = report;
+            }
         }
         #error_enum
         #paging

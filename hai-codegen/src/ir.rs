@@ -242,6 +242,8 @@ pub struct StructIr {
     pub input: bool,
     /// Reachable from an action output: every field optional, lenient decoding, `Default`.
     pub output: bool,
+    /// An action's output itself: holds the decode report.
+    pub answer: bool,
 }
 
 pub struct FieldIr {
@@ -264,6 +266,8 @@ pub struct FieldIr {
     pub example: Option<serde_json::Value>,
     /// Redacted in `Debug`.
     pub sensitive: bool,
+    /// Withdrawn by the service: generated with `#[deprecated]`.
+    pub deprecated: bool,
 }
 
 #[derive(Clone)]
@@ -488,6 +492,7 @@ impl<'a> Builder<'a> {
                     default: m.default.clone(),
                     example: m.example.clone(),
                     sensitive: m.sensitive,
+                    deprecated: m.deprecated,
                 });
             }
             structs.push(StructIr {
@@ -498,6 +503,7 @@ impl<'a> Builder<'a> {
                 fields,
                 input,
                 output,
+                answer: self.spec.actions.values().any(|a| a.output == *shape_name),
             });
         }
         Ok(structs)

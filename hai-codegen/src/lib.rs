@@ -126,7 +126,8 @@ pub use ir::{BLOCKING_MODULE, CLIENT_METHODS, RESERVED_MODULES, RESERVED_TYPES};
 /// something of the runtime that an older runtime lacks.
 // 2: paginators and waiters (`paginator::Paginated`, `waiters::wait_for_state`).
 // 3: the runtime is its own crate; each tree has its own `Client` over `Config`.
-pub const RUNTIME_INTERFACE: u32 = 3;
+// 4: answers carry a `decode::DecodeReport` (`Action::attach_report`).
+pub const RUNTIME_INTERFACE: u32 = 4;
 
 use std::fmt;
 

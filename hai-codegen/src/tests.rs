@@ -277,7 +277,7 @@ fn every_runtime_path_comes_from_the_option() {
     assert!(client.contains("impl super::Client {"));
     let all: String = tree.iter().map(|f| f.contents.as_str()).collect();
     assert!(all.contains("pub type ClientBuilder = crate::sdk::ConfigBuilder<Client>;"));
-    assert!(all.contains("crate::sdk::__require_runtime_interface!(3);"));
+    assert!(all.contains("crate::sdk::__require_runtime_interface!(4);"));
     assert!(all.contains("#[serde(crate = \"crate::sdk::__private::serde\")]"));
     assert!(all.contains("deserialize_with = \"crate::sdk::__private::null_as_default\""));
     // The default is exactly what hai-sdk's own tree uses: the runtime crate.
@@ -287,7 +287,7 @@ fn every_runtime_path_comes_from_the_option() {
         .find(|f| f.path == "mod.rs")
         .unwrap()
         .contents;
-    assert!(mod_rs.contains("::hai_runtime::__require_runtime_interface!(3);"));
+    assert!(mod_rs.contains("::hai_runtime::__require_runtime_interface!(4);"));
 }
 
 #[test]

@@ -91,19 +91,19 @@ pub use waiters::{WaitError, WaiterConfig};
 
 /// The interface version of this runtime that generated code is written against (see
 /// `hai-codegen`'s `RUNTIME_INTERFACE`): generated trees of another version do not compile.
-pub const RUNTIME_INTERFACE: u32 = 3;
+pub const RUNTIME_INTERFACE: u32 = 4;
 
 /// Checks, at compile time, that generated code fits this runtime: every generated tree
 /// invokes it with the interface version its generator wrote for.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __require_runtime_interface {
-    (3) => {};
+    (4) => {};
     ($other:literal) => {
         ::core::compile_error!(::core::concat!(
             "this code was generated for hai-runtime interface ",
             ::core::stringify!($other),
-            ", but this hai-runtime provides interface 3: regenerate it with the hai-codegen that matches this hai-runtime, or use the hai-runtime it was generated for"
+            ", but this hai-runtime provides interface 4: regenerate it with the hai-codegen that matches this hai-runtime, or use the hai-runtime it was generated for"
         ));
     };
 }

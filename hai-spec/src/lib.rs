@@ -235,6 +235,7 @@
 //! | `example` | any | an example value, for documentation |
 //! | `default` | any | the value the service assumes when the member is absent; documentation only, the SDK never sends it. Not allowed on required members |
 //! | `sensitive` | boolean, default `false` | a secret (password, API key, token): the generated `Debug` prints it as redacted; serialisation is unchanged |
+//! | `deprecated` | boolean, default `false` | withdrawn by the service (Tencent's api.json marks it `"disabled": true`) yet still sent by some answers, so it is generated with `#[deprecated]` rather than dropped; never `required` |
 //!
 //! `default` and `example` must fit the type: a string for `string` and enums (and
 //! for an enum one of its values), a boolean for `boolean`, any number for

@@ -361,6 +361,10 @@ pub struct Member {
     /// A secret (password, key, token): redacted in generated `Debug` output and logs.
     #[serde(default, skip_serializing_if = "is_false")]
     pub sensitive: bool,
+    /// Withdrawn by the service (Tencent's `"disabled": true`) but possibly still sent:
+    /// generated, marked deprecated, never required.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub deprecated: bool,
 }
 
 impl Member {

@@ -248,17 +248,18 @@ pub fn import(
         for (i, m) in members.iter().enumerate() {
             let mpath = format!("{path}.members[{i}]");
             cx.obj(m, &mpath)?;
-            if m.get("disabled").and_then(Value::as_bool) == Some(true) {
-                continue;
-            }
+            // Withdrawn members are kept: answers still carry them (the official SDKs keep
+            // them too), so dropping one would lose data silently.
+            let deprecated = m.get("disabled").and_then(Value::as_bool) == Some(true);
             let wire = cx.str(m, "name", &mpath)?;
             let ty = member_type(&cx, m, &mpath)?;
-            let required = m
-                .get("required")
-                .or_else(|| m.get("output_required"))
-                .and_then(Value::as_bool)
-                .unwrap_or(false)
-                || (wire == "RequestId" && ty == "string" && outputs.contains(name.as_str()));
+            let required = !deprecated
+                && (m
+                    .get("required")
+                    .or_else(|| m.get("output_required"))
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false)
+                    || (wire == "RequestId" && ty == "string" && outputs.contains(name.as_str())));
             let example = m
                 .get("example")
                 .and_then(Value::as_str)
@@ -270,6 +271,7 @@ pub fn import(
                 nullable: m.get("value_allowed_null").and_then(Value::as_bool) == Some(true),
                 doc: document(m).unwrap_or_default(),
                 example,
+                deprecated,
                 ..Member::default()
             });
         }

@@ -329,6 +329,12 @@ impl<'a> Validator<'a> {
                     "a required member cannot have a default: it is never absent",
                 ));
             }
+            if m.required && m.deprecated {
+                return Err(err(
+                    format!("{path}.required"),
+                    "a deprecated member cannot be required: callers must be able to leave it out",
+                ));
+            }
             members.push(ResolvedMember { member: m, ty });
         }
         Ok(members)

@@ -85,6 +85,16 @@ pub struct GetServicePodLogsResponse {
         deserialize_with = "::hai_runtime::__private::null_as_default"
     )]
     pub request_id: ::std::string::String,
+    #[serde(skip)]
+    pub(crate) __decode_report: ::hai_runtime::decode::DecodeReport,
+}
+impl GetServicePodLogsResponse {
+    /// What decoding this answer found: members without their declared types
+    /// (converted, or read as absent) and, when there were any, the raw answer.
+    /// See `hai_runtime::decode`.
+    pub fn decode_report(&self) -> &::hai_runtime::decode::DecodeReport {
+        &self.__decode_report
+    }
 }
 impl ::hai_runtime::Action for GetServicePodLogsRequest {
     type Output = GetServicePodLogsResponse;
@@ -97,6 +107,12 @@ impl ::hai_runtime::Action for GetServicePodLogsRequest {
         read_only: true,
         idempotency_token: ::std::option::Option::None,
     };
+    fn attach_report(
+        output: &mut Self::Output,
+        report: ::hai_runtime::decode::DecodeReport,
+    ) {
+        output.__decode_report = report;
+    }
 }
 /// A service error of `GetServicePodLogs`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq)]

@@ -109,7 +109,7 @@ impl Client {
         self.config.call(input)
     }
 }
-::hai_runtime::__require_runtime_interface!(3);
+::hai_runtime::__require_runtime_interface!(4);
 /// The `hai` service, API version `2023-08-12`. HAI (Hyper Application Inventor): GPU application instances on Tencent Cloud.
 pub const SERVICE: ::hai_runtime::ServiceMeta = ::hai_runtime::ServiceMeta {
     name: "hai",

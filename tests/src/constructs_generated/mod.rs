@@ -88,7 +88,7 @@ impl Client {
         self.config.call(input)
     }
 }
-::hai_runtime::__require_runtime_interface!(3);
+::hai_runtime::__require_runtime_interface!(4);
 /// The `constructs` service, API version `2024-05-01`. A made-up service with every construct of Tencent's api.json format the generator must handle.
 pub const SERVICE: ::hai_runtime::ServiceMeta = ::hai_runtime::ServiceMeta {
     name: "constructs",

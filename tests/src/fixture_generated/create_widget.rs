@@ -173,6 +173,16 @@ pub struct CreateWidgetResponse {
         deserialize_with = "::hai_runtime::__private::null_as_default"
     )]
     pub request_id: ::std::string::String,
+    #[serde(skip)]
+    pub(crate) __decode_report: ::hai_runtime::decode::DecodeReport,
+}
+impl CreateWidgetResponse {
+    /// What decoding this answer found: members without their declared types
+    /// (converted, or read as absent) and, when there were any, the raw answer.
+    /// See `hai_runtime::decode`.
+    pub fn decode_report(&self) -> &::hai_runtime::decode::DecodeReport {
+        &self.__decode_report
+    }
 }
 impl ::hai_runtime::Action for CreateWidgetRequest {
     type Output = CreateWidgetResponse;
@@ -191,6 +201,12 @@ impl ::hai_runtime::Action for CreateWidgetRequest {
                 ::hai_runtime::__private::idempotency_token(),
             );
         }
+    }
+    fn attach_report(
+        output: &mut Self::Output,
+        report: ::hai_runtime::decode::DecodeReport,
+    ) {
+        output.__decode_report = report;
     }
 }
 /// A service error of `CreateWidget`: one variant per documented code, `Common` for codes every action may return, `Unhandled` for codes this SDK version does not know.

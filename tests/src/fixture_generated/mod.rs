@@ -60,7 +60,7 @@ impl Client {
         self.config.call(input)
     }
 }
-::hai_runtime::__require_runtime_interface!(3);
+::hai_runtime::__require_runtime_interface!(4);
 /// The `demo` service, API version `2020-01-01`. A made-up service that exercises the generator's corner cases.
 pub const SERVICE: ::hai_runtime::ServiceMeta = ::hai_runtime::ServiceMeta {
     name: "demo",

@@ -10,6 +10,7 @@ mod auth;
 mod blocking;
 mod compile_fail;
 mod cookbook;
+mod decoding;
 mod demo_fixture;
 mod examples;
 mod faults;
