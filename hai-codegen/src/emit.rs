@@ -170,6 +170,10 @@ fn root(model: &Model) -> TokenStream {
         "The `{name}` service, API version `{version}`. {}",
         s.doc
     ));
+    let arms = model.actions.iter().map(|a| {
+        let (wire, m, input) = (&a.wire, ident(&a.module), ident(&a.input));
+        quote!(#wire => ::std::option::Option::Some(visitor.visit::<#m::#input>()),)
+    });
     quote! {
         #header
         /// Codes every Tencent Cloud action may return.
@@ -182,6 +186,16 @@ fn root(model: &Model) -> TokenStream {
         #client_type
         // Fails to compile, saying why, against a runtime with another interface version.
         #rt::__require_runtime_interface!(#interface);
+        /// Calls `visitor` with the request type of the action named `action` (its wire name,
+        /// e.g. `DescribeInstances`); `None` for an action this tree does not have. For tools
+        /// that work on any action by name with its generated types (validation, conformance
+        /// checks); nothing is compiled for it unless it is called.
+        pub fn visit_action<V: #rt::ActionVisitor>(action: &str, visitor: V) -> ::std::option::Option<V::Output> {
+            match action {
+                #( #arms )*
+                _ => ::std::option::Option::None,
+            }
+        }
         #service_doc
         pub const SERVICE: #rt::ServiceMeta = #rt::ServiceMeta {
             name: #name,

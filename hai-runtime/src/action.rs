@@ -48,6 +48,20 @@ impl ActionMeta {
     }
 }
 
+/// Work done with one action's generated types, chosen by name at run time: a generated
+/// tree's `visit_action(name, visitor)` calls [`visit`](ActionVisitor::visit) with that
+/// action's request type.
+pub trait ActionVisitor {
+    /// What the work returns.
+    type Output;
+
+    /// Runs the work for action `A` (its request type; `A::Output` is the answer's).
+    fn visit<A>(self) -> Self::Output
+    where
+        A: Action + DeserializeOwned,
+        A::Output: Serialize;
+}
+
 /// Implemented by every generated request type: ties it to its action, output and error.
 pub trait Action: Serialize + Send + Sync + 'static {
     /// The decoded `Response` object of a successful call.

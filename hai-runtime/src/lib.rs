@@ -78,7 +78,7 @@ mod test_alloc;
 #[global_allocator]
 static ALLOC: test_alloc::Counting = test_alloc::Counting;
 
-pub use action::{Action, ActionMeta, ServiceMeta};
+pub use action::{Action, ActionMeta, ActionVisitor, ServiceMeta};
 pub use client::{
     BuildError, ByNameCall, Call, Config, ConfigBuilder, Failover, FromConfig, JsonCall, Language,
     DEFAULT_ROOT_DOMAIN, INTL_ROOT_DOMAIN,

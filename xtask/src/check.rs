@@ -5,6 +5,10 @@
 //! workspace (`target/tencent-check/ws`, one crate per api.json, each depending on hai-runtime by
 //! path) and runs one `cargo check` over that workspace. Prints one line per api.json and the
 //! totals. Not part of CI: it downloads and takes minutes.
+//!
+//! With `--conformance` it builds instead of checking, adds a runner crate that links every
+//! generated crate, and runs Tencent's documented examples (each api.json's `examples.json`)
+//! through them (see `xtask::conformance`): one line per service and the totals.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -26,6 +30,7 @@ struct Service {
     version: String,
     api: PathBuf,
     errors: Option<PathBuf>,
+    examples: Option<PathBuf>,
 }
 
 impl Service {
@@ -47,10 +52,12 @@ struct Outcome {
 pub fn run(root: &Path, args: &[String]) -> Result<ExitCode, String> {
     let mut only: Option<Vec<String>> = None;
     let mut generate_only = false;
+    let mut conformance = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--generate-only" => generate_only = true,
+            "--conformance" => conformance = true,
             "--only" => {
                 let list = it.next().ok_or("--only needs a comma-separated list")?;
                 only = Some(list.split(',').map(str::to_owned).collect());
@@ -111,10 +118,27 @@ pub fn run(root: &Path, args: &[String]) -> Result<ExitCode, String> {
             }
         }
     }
+    if conformance {
+        let generated: Vec<&Service> = services
+            .iter()
+            .filter(|s| {
+                outcomes
+                    .get(&s.crate_name())
+                    .is_some_and(|o| o.import.is_none() && o.generate.is_none())
+            })
+            .collect();
+        write_runner(&ws, root, &crates_dir, &generated)?;
+    }
+    let mut all_members = members.clone();
+    if conformance {
+        all_members.push("runner".to_owned());
+    }
     let manifest = format!(
         "# Scratch workspace of `cargo xtask check-tencent`; regenerated on every run.\n\
-         [workspace]\nresolver = \"2\"\nmembers = [\n{}]\n",
-        members
+         [workspace]\nresolver = \"2\"\nmembers = [\n{}]\n\n\
+         # No debug info: it is most of the build of 300 generated crates, and nothing here is\n\
+         # debugged.\n[profile.dev]\ndebug = 0\nincremental = false\n",
+        all_members
             .iter()
             .map(|m| format!("  \"{m}\",\n"))
             .collect::<String>()
@@ -126,9 +150,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<ExitCode, String> {
     }
 
     eprintln!(
-        "generated {} crates in {:.1} s; cargo check ...",
+        "generated {} crates in {:.1} s; cargo {} ...",
         members.len(),
-        gen_total.as_secs_f64()
+        gen_total.as_secs_f64(),
+        if conformance { "build" } else { "check" }
     );
     if generate_only {
         let ok = outcomes
@@ -152,7 +177,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<ExitCode, String> {
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cmd.current_dir(&ws)
         .args([
-            "check",
+            if conformance { "build" } else { "check" },
             "--workspace",
             "--keep-going",
             "--message-format=short",
@@ -243,12 +268,22 @@ pub fn run(root: &Path, args: &[String]) -> Result<ExitCode, String> {
     println!(
         "check-tencent ({TCCLI}): {imported}/{total} imported, {generated}/{total} generated, \
          {compiled}/{total} compiled, {warnings} warnings, {unattributed} other diagnostics; \
-         generation {:.1} s total ({:.1} s summed over {workers} threads), cargo check {:.0} s",
+         generation {:.1} s total ({:.1} s summed over {workers} threads), cargo {} {:.0} s",
         gen_total.as_secs_f64(),
         gen_sum.as_secs_f64(),
+        if conformance { "build" } else { "check" },
         compile_time.as_secs_f64()
     );
-    let ok = imported == total
+    let mut conformance_ok = true;
+    if conformance {
+        let runner = ws.join("target/debug/conformance-runner");
+        let status = Command::new(&runner)
+            .status()
+            .map_err(|e| format!("cannot run {}: {e}", runner.display()))?;
+        conformance_ok = status.success();
+    }
+    let ok = conformance_ok
+        && imported == total
         && generated == total
         && compiled == total
         && warnings == 0
@@ -305,11 +340,13 @@ fn find_services(dir: &Path) -> Result<Vec<Service>, String> {
             let api = ver.path().join("api.json");
             if api.is_file() {
                 let errors = ver.path().join("errors.json");
+                let examples = ver.path().join("examples.json");
                 out.push(Service {
                     name: svc.file_name().to_string_lossy().into_owned(),
                     version: ver.file_name().to_string_lossy().into_owned(),
                     api,
                     errors: errors.is_file().then_some(errors),
+                    examples: examples.is_file().then_some(examples),
                 });
             }
         }
@@ -365,6 +402,8 @@ fn generate_one(s: &Service, crates_dir: &Path, sdk: &Path, root: &Path) -> Outc
     );
     let write = || -> Result<(), String> {
         write_if_changed(&dir.join("Cargo.toml"), &manifest)?;
+        // The imported spec, for the conformance runner's member-by-member comparison.
+        write_if_changed(&dir.join("spec.json"), &text)?;
         // The tree's `mod.rs` is the crate root.
         let files: Vec<hai_codegen::GeneratedFile> = files
             .into_iter()
@@ -383,6 +422,45 @@ fn generate_one(s: &Service, crates_dir: &Path, sdk: &Path, root: &Path) -> Outc
         o.generate = Some(format!("cannot write the crate: {e}"));
     }
     o
+}
+
+/// The crate that runs every generated crate's examples (`xtask::conformance`).
+fn write_runner(
+    ws: &Path,
+    root: &Path,
+    crates_dir: &Path,
+    services: &[&Service],
+) -> Result<(), String> {
+    let path = |p: &Path| p.display().to_string().replace('\\', "/");
+    let mut manifest = format!(
+        "[package]\nname = \"conformance-runner\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
+         publish = false\n\n[dependencies]\nxtask = {{ path = \"{}\" }}\n",
+        path(&root.join("xtask"))
+    );
+    let mut table = String::new();
+    for s in services {
+        let name = s.crate_name();
+        manifest.push_str(&format!(
+            "{name} = {{ path = \"{}\" }}\n",
+            path(&crates_dir.join(&name))
+        ));
+        let krate = name.replace('-', "_");
+        let spec = crates_dir.join(&name).join("spec.json");
+        let examples = s.examples.as_deref().map(path).unwrap_or_default();
+        table.push_str(&format!(
+            "        ({name:?}, {:?}, {examples:?}, |a, c| {krate}::visit_action(a, c)),\n",
+            path(&spec)
+        ));
+    }
+    let main = format!(
+        "//! Generated by `cargo xtask check-tencent --conformance`.\n\
+         fn main() -> std::process::ExitCode {{\n    \
+         let services: &[xtask::conformance::Service<'_>] = &[\n{table}    ];\n    \
+         xtask::conformance::main_with(services, {:?})\n}}\n",
+        path(&ws.join("conformance-problems.log"))
+    );
+    write_if_changed(&ws.join("runner/Cargo.toml"), &manifest)?;
+    write_if_changed(&ws.join("runner/src/main.rs"), &main)
 }
 
 fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {

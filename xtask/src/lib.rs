@@ -4,6 +4,8 @@ use std::path::Path;
 
 use hai_codegen::{BlockingClient, GeneratedFile, Options};
 
+pub mod conformance;
+
 /// The importer, now a library of `hai-spec`; kept under its old name for callers.
 pub use hai_spec::tencent as import;
 

@@ -19,9 +19,11 @@ const USAGE: &str = "usage:
                                               changes, stale overlay entries and undocumented items
   cargo xtask extract-overlay --api-json FILE [--errors FILE] --spec SPEC --out OVERLAY
                                               write the overlay that turns the plain import into SPEC
-  cargo xtask check-tencent [--only SERVICE,...] [--generate-only]
+  cargo xtask check-tencent [--only SERVICE,...] [--generate-only] [--conformance]
                                               import, generate and compile every api.json of tccli
-                                              (downloads it into target/; not part of CI)
+                                              (downloads it into target/; not part of CI);
+                                              --conformance builds them and runs every documented
+                                              example (examples.json) through the generated types
   cargo xtask fuzz [--seconds N] [--target NAME]
                                               build the libFuzzer targets in fuzz/ and run each
                                               for N seconds (default 60); fails on any crash";

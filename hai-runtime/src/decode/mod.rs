@@ -314,6 +314,20 @@ fn lenient<T: DeserializeOwned>(
     }
 }
 
+/// Decodes a whole answer body (`{"Response": {...}}`) as a call does: straight into `T`
+/// when every member has its declared type, else under the lenient rule. For answers saved
+/// elsewhere (logs, fixtures, Tencent's documented examples).
+pub fn from_answer<T: DeserializeOwned>(body: &[u8]) -> Result<(T, Vec<Mismatch>), DecodeFailure> {
+    match answer::<T>(&Bytes::copy_from_slice(body), false) {
+        Ok(d) => Ok((d.output, d.report.mismatches)),
+        Err(e) => Err(DecodeFailure {
+            path: e.path.unwrap_or_default(),
+            kind: FailureKind::Other,
+            message: e.source.to_string(),
+        }),
+    }
+}
+
 /// Decodes `value` as `T` with no conversion at all; a failure names the first path that
 /// does not match its declared type.
 pub fn strict_from_value<T: DeserializeOwned>(

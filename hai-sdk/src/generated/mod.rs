@@ -110,6 +110,168 @@ impl Client {
     }
 }
 ::hai_runtime::__require_runtime_interface!(4);
+/// Calls `visitor` with the request type of the action named `action` (its wire name,
+/// e.g. `DescribeInstances`); `None` for an action this tree does not have. For tools
+/// that work on any action by name with its generated types (validation, conformance
+/// checks); nothing is compiled for it unless it is called.
+pub fn visit_action<V: ::hai_runtime::ActionVisitor>(
+    action: &str,
+    visitor: V,
+) -> ::std::option::Option<V::Output> {
+    match action {
+        "CreateApplication" => {
+            ::std::option::Option::Some(
+                visitor.visit::<create_application::CreateApplicationRequest>(),
+            )
+        }
+        "CreateInferServiceByTemplate" => {
+            ::std::option::Option::Some(
+                visitor
+                    .visit::<
+                        create_infer_service_by_template::CreateInferServiceByTemplateRequest,
+                    >(),
+            )
+        }
+        "CreateMuskPrompt" => {
+            ::std::option::Option::Some(
+                visitor.visit::<create_musk_prompt::CreateMuskPromptRequest>(),
+            )
+        }
+        "DeleteService" => {
+            ::std::option::Option::Some(
+                visitor.visit::<delete_service::DeleteServiceRequest>(),
+            )
+        }
+        "DeployInferService" => {
+            ::std::option::Option::Some(
+                visitor.visit::<deploy_infer_service::DeployInferServiceRequest>(),
+            )
+        }
+        "DescribeApplications" => {
+            ::std::option::Option::Some(
+                visitor.visit::<describe_applications::DescribeApplicationsRequest>(),
+            )
+        }
+        "DescribeDeployTemplates" => {
+            ::std::option::Option::Some(
+                visitor
+                    .visit::<describe_deploy_templates::DescribeDeployTemplatesRequest>(),
+            )
+        }
+        "DescribeInstanceNetworkStatus" => {
+            ::std::option::Option::Some(
+                visitor
+                    .visit::<
+                        describe_instance_network_status::DescribeInstanceNetworkStatusRequest,
+                    >(),
+            )
+        }
+        "DescribeInstances" => {
+            ::std::option::Option::Some(
+                visitor.visit::<describe_instances::DescribeInstancesRequest>(),
+            )
+        }
+        "DescribeModels" => {
+            ::std::option::Option::Some(
+                visitor.visit::<describe_models::DescribeModelsRequest>(),
+            )
+        }
+        "DescribeMuskPrompts" => {
+            ::std::option::Option::Some(
+                visitor.visit::<describe_musk_prompts::DescribeMuskPromptsRequest>(),
+            )
+        }
+        "DescribeRegions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<describe_regions::DescribeRegionsRequest>(),
+            )
+        }
+        "DescribeScenes" => {
+            ::std::option::Option::Some(
+                visitor.visit::<describe_scenes::DescribeScenesRequest>(),
+            )
+        }
+        "DescribeServiceLoginSettings" => {
+            ::std::option::Option::Some(
+                visitor
+                    .visit::<
+                        describe_service_login_settings::DescribeServiceLoginSettingsRequest,
+                    >(),
+            )
+        }
+        "DescribeServices" => {
+            ::std::option::Option::Some(
+                visitor.visit::<describe_services::DescribeServicesRequest>(),
+            )
+        }
+        "DescribeServicesCallInfo" => {
+            ::std::option::Option::Some(
+                visitor
+                    .visit::<
+                        describe_services_call_info::DescribeServicesCallInfoRequest,
+                    >(),
+            )
+        }
+        "GetServicePodLogs" => {
+            ::std::option::Option::Some(
+                visitor.visit::<get_service_pod_logs::GetServicePodLogsRequest>(),
+            )
+        }
+        "InquirePriceRunInstances" => {
+            ::std::option::Option::Some(
+                visitor
+                    .visit::<
+                        inquire_price_run_instances::InquirePriceRunInstancesRequest,
+                    >(),
+            )
+        }
+        "InquirePriceUpdateServiceConfigs" => {
+            ::std::option::Option::Some(
+                visitor
+                    .visit::<
+                        inquire_price_update_service_configs::InquirePriceUpdateServiceConfigsRequest,
+                    >(),
+            )
+        }
+        "ResetInstancesPassword" => {
+            ::std::option::Option::Some(
+                visitor
+                    .visit::<reset_instances_password::ResetInstancesPasswordRequest>(),
+            )
+        }
+        "ResizeInstanceDisk" => {
+            ::std::option::Option::Some(
+                visitor.visit::<resize_instance_disk::ResizeInstanceDiskRequest>(),
+            )
+        }
+        "RunInstances" => {
+            ::std::option::Option::Some(
+                visitor.visit::<run_instances::RunInstancesRequest>(),
+            )
+        }
+        "StartInstance" => {
+            ::std::option::Option::Some(
+                visitor.visit::<start_instance::StartInstanceRequest>(),
+            )
+        }
+        "StopInstance" => {
+            ::std::option::Option::Some(
+                visitor.visit::<stop_instance::StopInstanceRequest>(),
+            )
+        }
+        "TerminateInstances" => {
+            ::std::option::Option::Some(
+                visitor.visit::<terminate_instances::TerminateInstancesRequest>(),
+            )
+        }
+        "UpdateServiceConfigs" => {
+            ::std::option::Option::Some(
+                visitor.visit::<update_service_configs::UpdateServiceConfigsRequest>(),
+            )
+        }
+        _ => ::std::option::Option::None,
+    }
+}
 /// The `hai` service, API version `2023-08-12`. HAI (Hyper Application Inventor): GPU application instances on Tencent Cloud.
 pub const SERVICE: ::hai_runtime::ServiceMeta = ::hai_runtime::ServiceMeta {
     name: "hai",

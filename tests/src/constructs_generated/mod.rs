@@ -89,6 +89,73 @@ impl Client {
     }
 }
 ::hai_runtime::__require_runtime_interface!(4);
+/// Calls `visitor` with the request type of the action named `action` (its wire name,
+/// e.g. `DescribeInstances`); `None` for an action this tree does not have. For tools
+/// that work on any action by name with its generated types (validation, conformance
+/// checks); nothing is compiled for it unless it is called.
+pub fn visit_action<V: ::hai_runtime::ActionVisitor>(
+    action: &str,
+    visitor: V,
+) -> ::std::option::Option<V::Output> {
+    match action {
+        "Call" => ::std::option::Option::Some(visitor.visit::<call::CallRequest>()),
+        "Client" => {
+            ::std::option::Option::Some(visitor.visit::<client_action::ClientRequest>())
+        }
+        "CommonError" => {
+            ::std::option::Option::Some(
+                visitor.visit::<common_error_action::CommonErrorRequest>(),
+            )
+        }
+        "DescribeINSTANCES" => {
+            ::std::option::Option::Some(
+                visitor.visit::<describe_instances::DescribeInstancesRequest>(),
+            )
+        }
+        "DescribeInstances" => {
+            ::std::option::Option::Some(
+                visitor.visit::<describe_instances_2::DescribeInstancesRequest2>(),
+            )
+        }
+        "Describe_Instances" => {
+            ::std::option::Option::Some(
+                visitor.visit::<describe_instances_3::DescribeInstancesRequest3>(),
+            )
+        }
+        "Error" => ::std::option::Option::Some(visitor.visit::<error::ErrorRequest>()),
+        "Lib" => ::std::option::Option::Some(visitor.visit::<lib_action::LibRequest>()),
+        "Mod" => ::std::option::Option::Some(visitor.visit::<mod_action::ModRequest>()),
+        "PutEverything" => {
+            ::std::option::Option::Some(
+                visitor.visit::<put_everything::PutEverythingRequest>(),
+            )
+        }
+        "Retry" => ::std::option::Option::Some(visitor.visit::<retry::RetryRequest>()),
+        "RunWorkflow" => {
+            ::std::option::Option::Some(
+                visitor.visit::<run_workflow::RunWorkflowRequest>(),
+            )
+        }
+        "Self" => ::std::option::Option::Some(visitor.visit::<self_::SelfRequest>()),
+        "Type" => {
+            ::std::option::Option::Some(visitor.visit::<type_action::TypeRequest>())
+        }
+        "Types" => {
+            ::std::option::Option::Some(visitor.visit::<types_action::TypesRequest>())
+        }
+        "UseReservedNames" => {
+            ::std::option::Option::Some(
+                visitor.visit::<use_reserved_names::UseReservedNamesRequest>(),
+            )
+        }
+        "UseStdNames" => {
+            ::std::option::Option::Some(
+                visitor.visit::<use_std_names::UseStdNamesRequest>(),
+            )
+        }
+        _ => ::std::option::Option::None,
+    }
+}
 /// The `constructs` service, API version `2024-05-01`. A made-up service with every construct of Tencent's api.json format the generator must handle.
 pub const SERVICE: ::hai_runtime::ServiceMeta = ::hai_runtime::ServiceMeta {
     name: "constructs",

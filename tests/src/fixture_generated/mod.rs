@@ -61,6 +61,28 @@ impl Client {
     }
 }
 ::hai_runtime::__require_runtime_interface!(4);
+/// Calls `visitor` with the request type of the action named `action` (its wire name,
+/// e.g. `DescribeInstances`); `None` for an action this tree does not have. For tools
+/// that work on any action by name with its generated types (validation, conformance
+/// checks); nothing is compiled for it unless it is called.
+pub fn visit_action<V: ::hai_runtime::ActionVisitor>(
+    action: &str,
+    visitor: V,
+) -> ::std::option::Option<V::Output> {
+    match action {
+        "CreateWidget" => {
+            ::std::option::Option::Some(
+                visitor.visit::<create_widget::CreateWidgetRequest>(),
+            )
+        }
+        "DescribeWidgets" => {
+            ::std::option::Option::Some(
+                visitor.visit::<describe_widgets::DescribeWidgetsRequest>(),
+            )
+        }
+        _ => ::std::option::Option::None,
+    }
+}
 /// The `demo` service, API version `2020-01-01`. A made-up service that exercises the generator's corner cases.
 pub const SERVICE: ::hai_runtime::ServiceMeta = ::hai_runtime::ServiceMeta {
     name: "demo",

@@ -59,6 +59,28 @@ impl Client {
     }
 }
 ::hai_runtime::__require_runtime_interface!(4);
+/// Calls `visitor` with the request type of the action named `action` (its wire name,
+/// e.g. `DescribeInstances`); `None` for an action this tree does not have. For tools
+/// that work on any action by name with its generated types (validation, conformance
+/// checks); nothing is compiled for it unless it is called.
+pub fn visit_action<V: ::hai_runtime::ActionVisitor>(
+    action: &str,
+    visitor: V,
+) -> ::std::option::Option<V::Output> {
+    match action {
+        "CreateGadget" => {
+            ::std::option::Option::Some(
+                visitor.visit::<create_gadget::CreateGadgetRequest>(),
+            )
+        }
+        "ListGadgets" => {
+            ::std::option::Option::Some(
+                visitor.visit::<list_gadgets::ListGadgetsRequest>(),
+            )
+        }
+        _ => ::std::option::Option::None,
+    }
+}
 /// The `widgets` service, API version `2021-06-01`. Tencent Cloud `widgets` API 2021-06-01.
 pub const SERVICE: ::hai_runtime::ServiceMeta = ::hai_runtime::ServiceMeta {
     name: "widgets",
