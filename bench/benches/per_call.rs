@@ -7,6 +7,8 @@ use std::net::SocketAddr;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use hai_sdk::credentials::Credentials;
+use hai_sdk::decode;
+use hai_sdk::describe_instances::DescribeInstancesResponse;
 use hai_sdk::signer::{sign, Payload, SigningInput};
 use hai_sdk::stop_instance::{StopInstanceRequest, StopInstanceResponse};
 use hai_sdk::types::StopMode;
@@ -190,5 +192,72 @@ fn cpu_pieces(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, calls, cpu_pieces);
+/// A `DescribeInstances` answer of `n` instances with every member set; `mismatch` makes the
+/// last one's `GPUCount` a string, as real answers sometimes do.
+fn instances_answer(n: usize, mismatch: bool) -> String {
+    let instances: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            let gpu = if mismatch && i + 1 == n {
+                serde_json::json!("1")
+            } else {
+                serde_json::json!(1)
+            };
+            serde_json::json!({
+                "InstanceId": format!("hai-{i:08}"), "InstanceName": format!("bench {i}"),
+                "InstanceState": "RUNNING", "ApplicationName": "ComfyUI",
+                "BundleName": "GPU basic", "GPUCount": gpu, "GPUPerformance": "15+TFlops",
+                "GPUMemory": "24GB", "CPU": "8 cores", "Memory": "32GB",
+                "SystemDisk": {"DiskType": "CLOUD_HSSD", "DiskSize": 80, "DiskName": "system"},
+                "PrivateIpAddresses": ["10.0.0.8"], "PublicIpAddresses": ["203.0.113.8"],
+                "SecurityGroupIds": ["sg-00000000"], "LatestOperation": "StartInstance",
+                "LatestOperationState": "SUCCESS", "CreateTime": "2026-12-01 10:00:00",
+                "MaxOutBandwidth": "1000Mbps", "MaxFreeTraffic": "500GB",
+                "ConfigurationEnvironment": "Ubuntu 20.04, Python 3.8",
+                "LoginServices": [{"ServiceName": "JupyterLab"}], "OSType": "linux",
+            })
+        })
+        .collect();
+    serde_json::json!({"Response": {
+        "TotalCount": n, "InstanceSet": instances,
+        "RequestId": "00000000-0000-4000-8000-000000000000",
+    }})
+    .to_string()
+}
+
+/// Decoding a large answer: straight into the output type (the path before the lenient
+/// rule), through the rule's entry point (the path a call takes now; the same parse when
+/// every member has its type), and a body with one mismatched member (parsed, then walked).
+fn decoding(c: &mut Criterion) {
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        #[serde(rename = "Response")]
+        _response: DescribeInstancesResponse,
+    }
+    let clean = instances_answer(100, false);
+    let mixed = instances_answer(100, true);
+    let mut g = c.benchmark_group("decode_100_instances");
+    g.throughput(criterion::Throughput::Bytes(clean.len() as u64));
+    g.bench_function("direct_before", |b| {
+        b.iter(|| serde_json::from_str::<Envelope>(&clean).expect("decode"))
+    });
+    g.bench_function("rule_clean_after", |b| {
+        b.iter(|| {
+            let (out, m) =
+                decode::from_answer::<DescribeInstancesResponse>(clean.as_bytes()).expect("decode");
+            assert!(m.is_empty());
+            out
+        })
+    });
+    g.bench_function("rule_one_mismatch", |b| {
+        b.iter(|| {
+            let (out, m) =
+                decode::from_answer::<DescribeInstancesResponse>(mixed.as_bytes()).expect("decode");
+            assert_eq!(m.len(), 1);
+            out
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, calls, cpu_pieces, decoding);
 criterion_main!(benches);

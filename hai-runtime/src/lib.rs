@@ -37,6 +37,12 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Answers that do not match their declared types
+//!
+//! [`decode`] holds the one rule every generated client decodes answers with: lossless
+//! conversions taken, anything else read as absent and reported with its JSON path, the raw
+//! answer kept beside the report; [`ConfigBuilder::strict_decoding`] fails instead.
+//!
 //! # Features
 //!
 //! Both are off by default; without them nothing of theirs is compiled.

@@ -318,14 +318,11 @@ fn lenient<T: DeserializeOwned>(
 /// when every member has its declared type, else under the lenient rule. For answers saved
 /// elsewhere (logs, fixtures, Tencent's documented examples).
 pub fn from_answer<T: DeserializeOwned>(body: &[u8]) -> Result<(T, Vec<Mismatch>), DecodeFailure> {
-    match answer::<T>(&Bytes::copy_from_slice(body), false) {
-        Ok(d) => Ok((d.output, d.report.mismatches)),
-        Err(e) => Err(DecodeFailure {
-            path: e.path.unwrap_or_default(),
-            kind: FailureKind::Other,
-            message: e.source.to_string(),
-        }),
-    }
+    decode_answer::<T>(body, false).map_err(|e| DecodeFailure {
+        path: e.path.unwrap_or_default(),
+        kind: FailureKind::Other,
+        message: e.source.to_string(),
+    })
 }
 
 /// Decodes `value` as `T` with no conversion at all; a failure names the first path that
@@ -373,24 +370,31 @@ pub(crate) fn answer<T: DeserializeOwned>(
     body: &Bytes,
     strict: bool,
 ) -> Result<Decoded<T>, AnswerError> {
-    let direct = match serde_json::from_slice::<Envelope<T>>(body) {
-        Ok(envelope) => {
-            return Ok(Decoded {
-                output: envelope.response,
-                report: DecodeReport::default(),
-            })
-        }
-        Err(e) => e,
-    };
-    slow_answer(body, strict, direct)
+    let (output, mismatches) = decode_answer::<T>(body, strict)?;
+    // The raw answer is kept (a reference count, not a copy) only beside mismatches.
+    let raw = (!mismatches.is_empty()).then(|| body.clone());
+    Ok(Decoded {
+        output,
+        report: DecodeReport { mismatches, raw },
+    })
+}
+
+fn decode_answer<T: DeserializeOwned>(
+    body: &[u8],
+    strict: bool,
+) -> Result<(T, Vec<Mismatch>), AnswerError> {
+    match serde_json::from_slice::<Envelope<T>>(body) {
+        Ok(envelope) => Ok((envelope.response, Vec::new())),
+        Err(direct) => slow_answer(body, strict, direct),
+    }
 }
 
 #[cold]
 fn slow_answer<T: DeserializeOwned>(
-    body: &Bytes,
+    body: &[u8],
     strict: bool,
     direct: serde_json::Error,
-) -> Result<Decoded<T>, AnswerError> {
+) -> Result<(T, Vec<Mismatch>), AnswerError> {
     let fail = |path: Option<String>, direct| {
         Err(AnswerError {
             source: direct,
@@ -431,11 +435,7 @@ fn slow_answer<T: DeserializeOwned>(
                     );
                 }
             }
-            let raw = (!mismatches.is_empty()).then(|| body.clone());
-            Ok(Decoded {
-                output,
-                report: DecodeReport { mismatches, raw },
-            })
+            Ok((output, mismatches))
         }
         Err(e) => {
             let source = <serde_json::Error as serde::de::Error>::custom(&e);
