@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use hai_sdk::decode::{convert_scalar, ScalarType};
 use hai_spec::{Shape, Spec, TypeRef};
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 
 use crate::error::ApiError;
 
@@ -151,7 +151,8 @@ enum Node {
 }
 
 /// Turns GET query pairs (`InstanceIds.0=hai-...`) into the JSON object the POST form would
-/// carry, coercing each leaf to the type the spec gives it.
+/// carry, nested by the spec's structures and lists, every leaf a string for
+/// [`validate_params`] to convert.
 pub(crate) fn query_to_params(
     spec: &Spec,
     input_shape: &str,
@@ -222,26 +223,16 @@ fn structure_from_tree(
 
 fn node_to_value(spec: &Spec, ty: &TypeRef, node: Node, path: &str) -> Result<Value, ApiError> {
     match (ty, node) {
-        (TypeRef::String, Node::Leaf(s)) => Ok(Value::String(s)),
-        (TypeRef::Boolean, Node::Leaf(s)) => match s.to_ascii_lowercase().as_str() {
-            "true" => Ok(Value::Bool(true)),
-            "false" => Ok(Value::Bool(false)),
-            _ => Err(ApiError::invalid_type(path, "Boolean")),
-        },
-        (TypeRef::Int64, Node::Leaf(s)) => s
-            .parse::<i64>()
-            .map(|n| Value::Number(n.into()))
-            .map_err(|_| ApiError::invalid_type(path, "Integer")),
-        (TypeRef::UInt64, Node::Leaf(s)) => s
-            .parse::<u64>()
-            .map(|n| Value::Number(n.into()))
-            .map_err(|_| ApiError::invalid_type(path, "unsigned Integer")),
-        (TypeRef::Float64, Node::Leaf(s)) => s
-            .parse::<f64>()
-            .ok()
-            .and_then(Number::from_f64)
-            .map(Value::Number)
-            .ok_or_else(|| ApiError::invalid_type(path, "Float")),
+        // Every GET value is a string: [`validate_params`] converts it to its member's type
+        // by the same rule as a string in a JSON body.
+        (
+            TypeRef::String
+            | TypeRef::Boolean
+            | TypeRef::Int64
+            | TypeRef::UInt64
+            | TypeRef::Float64,
+            Node::Leaf(s),
+        ) => Ok(Value::String(s)),
         (TypeRef::List(inner), Node::Branch(items)) => {
             let mut indexed = Vec::with_capacity(items.len());
             for (k, n) in items {

@@ -386,6 +386,38 @@ async fn get_with_query_parameters() {
     assert_eq!(r.code().as_deref(), Some("UnknownParameter"));
     let r = send(emu.addr(), &Call::get("StopInstance", "")).await;
     assert_eq!(r.code().as_deref(), Some("MissingParameter"));
+    // GET values are strings read by the same rule as strings in a JSON body.
+    let r = send(
+        emu.addr(),
+        &Call::get(
+            "DescribeInstances",
+            "Offset=1&Limit=2&Filters.0.Name=instance-state&Filters.0.Values.0=RUNNING",
+        ),
+    )
+    .await;
+    assert_eq!(r.code(), None);
+    assert_eq!(
+        r.json()["Response"]["InstanceSet"].as_array().map(Vec::len),
+        Some(2)
+    );
+    for query in ["Limit=010", "Limit=%2B1", "Limit=1.0", "Limit=1e3"] {
+        let r = send(emu.addr(), &Call::get("DescribeInstances", query)).await;
+        assert_eq!(r.code().as_deref(), Some("InvalidParameter"), "{query}");
+        let message = r.json()["Response"]["Error"]["Message"].clone();
+        assert!(
+            message
+                .as_str()
+                .unwrap()
+                .starts_with("The type of parameter `Limit` is invalid: expected an integer"),
+            "{query}: {message}"
+        );
+    }
+    let r = send(
+        emu.addr(),
+        &Call::get("StopInstance", "InstanceId=hai-dunyfddn&DryRun=True"),
+    )
+    .await;
+    assert_eq!(r.code().as_deref(), Some("DryRunOperation"));
     let r = send(
         emu.addr(),
         &Call::get("StopInstance", "InstanceId=hai-dunyfddn"),
