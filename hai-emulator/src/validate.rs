@@ -82,8 +82,8 @@ fn check_value(spec: &Spec, ty: &TypeRef, v: &mut Value, path: &str) -> Result<(
         TypeRef::Int64 => scalar(v, ScalarType::Int64, path),
         TypeRef::UInt64 => scalar(v, ScalarType::UInt64, path),
         TypeRef::Float64 => scalar(v, ScalarType::Float64, path),
-        // A list must be a list: the single value the SDK decoders read as a list of one is
-        // not something the service is known to take.
+        // A list must be a list: unlike the SDK's decoders, no single value is read as a
+        // list of one here, as nothing shows that the service does.
         TypeRef::List(inner) => {
             let items = v
                 .as_array_mut()
