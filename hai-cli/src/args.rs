@@ -27,7 +27,7 @@ pub const VALUE_OPTIONS: &[(&str, &str, &str)] = &[
     ("output", "FORMAT", "Output format: json (default), table or text"),
     ("filter", "JMESPATH", "JMESPath expression applied to the answer before printing"),
     ("waiter", "SPEC", "Poll until a JMESPath expression has a value, as tccli: \"{'expr':'InstanceSet[0].InstanceState','to':'RUNNING','timeout':180,'interval':5}\""),
-    ("cli-input-json", "FILE", "Read the parameters from JSON: file://PATH, PATH, - (stdin) or the JSON itself"),
+    ("cli-input-json", "FILE", "Read the parameters from JSON: file://PATH, PATH, - (stdin) or the JSON itself; values are sent in their declared types (\"10\" for an integer as 10, \"True\" for a boolean as true; 1.5 or \"1.0\" for an integer is refused)"),
 ];
 
 /// Global flags.
@@ -249,7 +249,7 @@ pub fn body(
         let values: Vec<&String> = values.collect();
         let value = match (&m.ty, values.as_slice()) {
             (Ty::List(t), [one]) if t.is_scalar() && one.trim_start().starts_with('[') => {
-                json_value(m.name, one)?
+                typed_json(m.name, &m.ty, one)?
             }
             (Ty::List(t), many) if t.is_scalar() => Json::Array(
                 many.iter()
@@ -257,7 +257,7 @@ pub fn body(
                     .collect::<Result<_, _>>()?,
             ),
             (ty, [one]) if ty.is_scalar() => scalar(m.name, ty, one)?,
-            (_, [one]) => json_value(m.name, one)?,
+            (ty, [one]) => typed_json(m.name, ty, one)?,
             _ => return Err(Failure::usage(format!("--{} takes one value", m.name))),
         };
         body.set(m.name, value);
@@ -316,8 +316,16 @@ fn scalar(name: &str, ty: &Ty, text: &str) -> Result<Json, Failure> {
             },
         },
         Ty::Float => Json::Float(text.trim().parse().map_err(|_| bad("a number"))?),
-        _ => json_value(name, text)?,
+        _ => typed_json(name, ty, text)?,
     })
+}
+
+/// JSON given to option `--name` for a member of type `ty`, in its declared types by the rule
+/// for requests (as `--cli-input-json` is).
+fn typed_json(name: &str, ty: &Ty, text: &str) -> Result<Json, Failure> {
+    let mut v = json_value(name, text)?;
+    crate::input::convert(ty, &mut v, "").map_err(|e| Failure::usage(format!("--{name}: {e}")))?;
+    Ok(v)
 }
 
 /// The type at a dotted path below structure `index` (`Filters.0.Values`).
@@ -475,8 +483,8 @@ pub struct LeftOut {
 /// ("String", "Integer", ...) or the note of a recursive structure. A list or structure left
 /// empty by that is taken out too, so a skeleton read back unedited is an empty request, and
 /// an edited one keeps exactly the values filled in. Placeholders are compared with the type
-/// at their place only: "String" for an integer is kept (and refused by the service), and
-/// members the spec does not know are kept as they are.
+/// at their place only: "String" for an integer is kept (and refused by the conversion to
+/// declared types that follows), and members the spec does not know are kept as they are.
 pub fn drop_placeholders(action: &ActionDef, body: &mut Json) -> LeftOut {
     let mut left_out = LeftOut::default();
     let before: Vec<String> = match &*body {

@@ -7,6 +7,7 @@
 
 mod args;
 mod call;
+mod input;
 mod jmes;
 mod json;
 mod output;
@@ -188,6 +189,11 @@ fn run(matches: &ArgMatches, dotted: &args::Dotted) -> Result<(), Failure> {
         .as_mut()
         .map(|b| args::drop_placeholders(action, b))
         .unwrap_or_default();
+    // What is left is sent in its members' declared types, or refused here by its path.
+    if let Some(b) = base.as_mut() {
+        input::convert_struct(action.input, b, "")
+            .map_err(|e| Failure::usage(format!("--cli-input-json: {e}")))?;
+    }
     let mut body = args::body(action, sub, dotted, base)?;
     if flag("dry-run") {
         if !STRUCTS[action.input]

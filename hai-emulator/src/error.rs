@@ -23,34 +23,68 @@ impl ApiError {
     pub(crate) fn missing(name: &str) -> Self {
         Self::new(
             "MissingParameter",
-            format!("The request is missing a required parameter `{name}`."),
+            format!(
+                "The request is missing a required parameter `{}`.",
+                shown(name)
+            ),
         )
     }
 
     pub(crate) fn unknown(name: &str) -> Self {
         Self::new(
             "UnknownParameter",
-            format!("The parameter `{name}` is not recognized."),
+            format!("The parameter `{}` is not recognized.", shown(name)),
         )
     }
 
     pub(crate) fn invalid_type(name: &str, expected: &str) -> Self {
         Self::new(
             "InvalidParameter",
-            format!("The type of parameter `{name}` is invalid: expected {expected}."),
+            format!(
+                "The type of parameter `{}` is invalid: expected {expected}.",
+                shown(name)
+            ),
+        )
+    }
+
+    /// A value the rule for requests cannot read as its member's declared type.
+    pub(crate) fn mistyped(name: &str, mismatch: &hai_sdk::decode::ScalarMismatch) -> Self {
+        Self::new(
+            "InvalidParameter",
+            format!(
+                "The type of parameter `{}` is invalid: {mismatch}.",
+                shown(name)
+            ),
         )
     }
 
     pub(crate) fn invalid_value(name: &str, why: &str) -> Self {
         Self::new(
             "InvalidParameterValue",
-            format!("The value of parameter `{name}` is invalid: {why}."),
+            format!(
+                "The value of parameter `{}` is invalid: {why}.",
+                shown(name)
+            ),
         )
     }
 
     pub(crate) fn auth(code: &str, message: impl Into<String>) -> Self {
         Self::new(code, message)
     }
+}
+
+/// A parameter name from the request (an unknown key, a map key in a path) with its control
+/// characters escaped, so no message carries them raw.
+fn shown(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_control() {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 impl std::fmt::Display for ApiError {

@@ -325,7 +325,7 @@ impl Shared {
         }
 
         // Parameters.
-        let params = if req.method == Method::GET {
+        let mut params = if req.method == Method::GET {
             let pairs: Vec<(String, String)> = form_urlencoded::parse(req.query.as_bytes())
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect();
@@ -359,7 +359,7 @@ impl Shared {
                 }
             }
         };
-        crate::validate::validate_params(&self.spec, &action.input, &params)?;
+        crate::validate::validate_params(&self.spec, &action.input, &mut params)?;
 
         actions::dispatch(self, &Ctx { region }, action_name, params)
             .await

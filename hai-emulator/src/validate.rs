@@ -2,16 +2,20 @@
 
 use std::collections::BTreeMap;
 
+use hai_sdk::decode::{convert_scalar, ScalarType};
 use hai_spec::{Shape, Spec, TypeRef};
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 
 use crate::error::ApiError;
 
-/// Validates a JSON (POST) parameter object against the input structure of an action.
+/// Validates a parameter object (a JSON body, or GET's query read by [`query_to_params`])
+/// against the input structure of an action, converting in place what the rule for requests
+/// takes ([`hai_sdk::decode::convert_scalar`]: `"10"` for an integer, `"True"` for a boolean,
+/// a number for a string...), so the action's handler sees every member in its declared type.
 pub(crate) fn validate_params(
     spec: &Spec,
     input_shape: &str,
-    params: &Map<String, Value>,
+    params: &mut Map<String, Value>,
 ) -> Result<(), ApiError> {
     check_structure(spec, input_shape, params, "")
 }
@@ -27,7 +31,7 @@ fn join(prefix: &str, name: &str) -> String {
 fn check_structure(
     spec: &Spec,
     shape: &str,
-    obj: &Map<String, Value>,
+    obj: &mut Map<String, Value>,
     prefix: &str,
 ) -> Result<(), ApiError> {
     let Some(Shape::Structure(s)) = spec.shapes.get(shape) else {
@@ -43,7 +47,7 @@ fn check_structure(
     }
     for m in &s.members {
         let path = join(prefix, &m.name);
-        match obj.get(&m.name) {
+        match obj.get_mut(&m.name) {
             None | Some(Value::Null) => {
                 if m.required {
                     return Err(ApiError::missing(&path));
@@ -58,42 +62,42 @@ fn check_structure(
     Ok(())
 }
 
-fn check_value(spec: &Spec, ty: &TypeRef, v: &Value, path: &str) -> Result<(), ApiError> {
+/// A scalar read under the rule for requests: converted in place, or `InvalidParameter`
+/// naming its path, the declared type and the value.
+fn scalar(v: &mut Value, ty: ScalarType, path: &str) -> Result<(), ApiError> {
+    match convert_scalar(v, ty) {
+        Ok(None) => Ok(()),
+        Ok(Some(converted)) => {
+            *v = converted;
+            Ok(())
+        }
+        Err(m) => Err(ApiError::mistyped(path, &m)),
+    }
+}
+
+fn check_value(spec: &Spec, ty: &TypeRef, v: &mut Value, path: &str) -> Result<(), ApiError> {
     match ty {
-        TypeRef::String => v
-            .is_string()
-            .then_some(())
-            .ok_or_else(|| ApiError::invalid_type(path, "String")),
-        TypeRef::Boolean => v
-            .is_boolean()
-            .then_some(())
-            .ok_or_else(|| ApiError::invalid_type(path, "Boolean")),
-        TypeRef::Int64 => v
-            .is_i64()
-            .then_some(())
-            .ok_or_else(|| ApiError::invalid_type(path, "Integer")),
-        TypeRef::UInt64 => v
-            .is_u64()
-            .then_some(())
-            .ok_or_else(|| ApiError::invalid_type(path, "unsigned Integer")),
-        TypeRef::Float64 => v
-            .is_number()
-            .then_some(())
-            .ok_or_else(|| ApiError::invalid_type(path, "Float")),
+        TypeRef::String => scalar(v, ScalarType::String, path),
+        TypeRef::Boolean => scalar(v, ScalarType::Boolean, path),
+        TypeRef::Int64 => scalar(v, ScalarType::Int64, path),
+        TypeRef::UInt64 => scalar(v, ScalarType::UInt64, path),
+        TypeRef::Float64 => scalar(v, ScalarType::Float64, path),
+        // A list must be a list: unlike the SDK's decoders, no single value is read as a
+        // list of one here, as nothing shows that the service does.
         TypeRef::List(inner) => {
             let items = v
-                .as_array()
+                .as_array_mut()
                 .ok_or_else(|| ApiError::invalid_type(path, "Array"))?;
-            for (i, item) in items.iter().enumerate() {
+            for (i, item) in items.iter_mut().enumerate() {
                 check_value(spec, inner, item, &format!("{path}.{i}"))?;
             }
             Ok(())
         }
         TypeRef::Map(inner) => {
             let obj = v
-                .as_object()
+                .as_object_mut()
                 .ok_or_else(|| ApiError::invalid_type(path, "Object"))?;
-            for (k, item) in obj {
+            for (k, item) in obj.iter_mut() {
                 check_value(spec, inner, item, &format!("{path}.{k}"))?;
             }
             Ok(())
@@ -101,21 +105,24 @@ fn check_value(spec: &Spec, ty: &TypeRef, v: &Value, path: &str) -> Result<(), A
         TypeRef::Shape(name) => match spec.shapes.get(name) {
             Some(Shape::Structure(_)) => {
                 let obj = v
-                    .as_object()
+                    .as_object_mut()
                     .ok_or_else(|| ApiError::invalid_type(path, "Object"))?;
                 check_structure(spec, name, obj, path)
             }
             Some(Shape::Enum(e)) => {
-                let s = v
-                    .as_str()
-                    .ok_or_else(|| ApiError::invalid_type(path, "String"))?;
+                scalar(v, ScalarType::String, path)?;
+                let s = v.as_str().unwrap_or_default();
                 if e.values.iter().any(|ev| ev.value == s) {
                     Ok(())
                 } else {
                     let allowed: Vec<&str> = e.values.iter().map(|ev| ev.value.as_str()).collect();
                     Err(ApiError::invalid_value(
                         path,
-                        &format!("`{s}` is not one of {}", allowed.join(", ")),
+                        &format!(
+                            "`{}` is not one of {}",
+                            s.escape_debug(),
+                            allowed.join(", ")
+                        ),
                     ))
                 }
             }
@@ -144,7 +151,8 @@ enum Node {
 }
 
 /// Turns GET query pairs (`InstanceIds.0=hai-...`) into the JSON object the POST form would
-/// carry, coercing each leaf to the type the spec gives it.
+/// carry, nested by the spec's structures and lists, every leaf a string for
+/// [`validate_params`] to convert.
 pub(crate) fn query_to_params(
     spec: &Spec,
     input_shape: &str,
@@ -215,26 +223,16 @@ fn structure_from_tree(
 
 fn node_to_value(spec: &Spec, ty: &TypeRef, node: Node, path: &str) -> Result<Value, ApiError> {
     match (ty, node) {
-        (TypeRef::String, Node::Leaf(s)) => Ok(Value::String(s)),
-        (TypeRef::Boolean, Node::Leaf(s)) => match s.to_ascii_lowercase().as_str() {
-            "true" => Ok(Value::Bool(true)),
-            "false" => Ok(Value::Bool(false)),
-            _ => Err(ApiError::invalid_type(path, "Boolean")),
-        },
-        (TypeRef::Int64, Node::Leaf(s)) => s
-            .parse::<i64>()
-            .map(|n| Value::Number(n.into()))
-            .map_err(|_| ApiError::invalid_type(path, "Integer")),
-        (TypeRef::UInt64, Node::Leaf(s)) => s
-            .parse::<u64>()
-            .map(|n| Value::Number(n.into()))
-            .map_err(|_| ApiError::invalid_type(path, "unsigned Integer")),
-        (TypeRef::Float64, Node::Leaf(s)) => s
-            .parse::<f64>()
-            .ok()
-            .and_then(Number::from_f64)
-            .map(Value::Number)
-            .ok_or_else(|| ApiError::invalid_type(path, "Float")),
+        // Every GET value is a string: [`validate_params`] converts it to its member's type
+        // by the same rule as a string in a JSON body.
+        (
+            TypeRef::String
+            | TypeRef::Boolean
+            | TypeRef::Int64
+            | TypeRef::UInt64
+            | TypeRef::Float64,
+            Node::Leaf(s),
+        ) => Ok(Value::String(s)),
         (TypeRef::List(inner), Node::Branch(items)) => {
             let mut indexed = Vec::with_capacity(items.len());
             for (k, n) in items {

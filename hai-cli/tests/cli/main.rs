@@ -5,6 +5,7 @@ mod calls;
 mod config;
 mod filters;
 mod golden;
+mod input_json;
 mod skeleton;
 
 // The command table of the binary, compiled here too, for tests that go over every action.

@@ -95,8 +95,8 @@ fn an_edited_skeleton_runs_an_instance() {
     let id = answer["InstanceIdSet"][0].as_str().unwrap();
     let instance = emu.handle.instance(id).expect("the new instance");
     assert_eq!(instance.instance_name, "from-skeleton");
-    // A value that is not the placeholder of its type is sent as it is (and refused by the
-    // service): "String" where an integer goes is not a placeholder.
+    // A value that is not the placeholder of its type is kept, then converted to its declared
+    // type: "String" where an integer goes is neither, so it is refused before sending.
     input["SystemDisk"]["DiskSize"] = "String".into();
     std::fs::write(&file, input.to_string()).unwrap();
     let r = run(hai_at(&emu, &home).args([
@@ -106,10 +106,10 @@ fn an_edited_skeleton_runs_an_instance() {
         "--BundleType",
         "XL",
     ]));
-    assert!(
-        r.stderr.contains("code:InvalidParameter message:") && r.stderr.contains("DiskSize"),
-        "{}",
-        r.stderr
+    assert_eq!(r.status, 255, "{}", r.stdout);
+    assert_eq!(
+        r.stderr,
+        "error: --cli-input-json: SystemDisk.DiskSize: expected an integer, found \"String\"\n"
     );
 }
 

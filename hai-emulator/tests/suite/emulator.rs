@@ -97,8 +97,15 @@ async fn envelope_errors() {
             .as_deref(),
         Some("UnknownParameter")
     );
+    // A number for a string is its text (the rule for requests), so it reaches the handler.
     assert_eq!(
         code(params(json!({"InstanceId": 42}))).await.as_deref(),
+        Some("InvalidParameterValue.InvalidInstanceIdMalformed")
+    );
+    assert_eq!(
+        code(params(json!({"InstanceId": ["hai-dunyfddn"]})))
+            .await
+            .as_deref(),
         Some("InvalidParameter")
     );
     assert_eq!(
@@ -126,6 +133,153 @@ async fn envelope_errors() {
     // Nothing above changed any state.
     assert_eq!(
         emu.instance_state("hai-dunyfddn"),
+        Some(InstanceState::Running)
+    );
+}
+
+/// The rule for requests: integers, floats and booleans written as strings (as every GET and
+/// form-encoded call sends them) and numbers for strings are valid, and the handler sees
+/// them in their declared types; anything else is `InvalidParameter` naming its path.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_written_as_strings_are_read_as_their_declared_types() {
+    let emu = start().await;
+    let addr = emu.addr();
+    let answer = |action: &'static str, v| async move {
+        send(addr, &Call::new(action, v)).await.json()["Response"].clone()
+    };
+
+    let r = answer(
+        "DescribeInstances",
+        json!({"Offset": "1", "Limit": "2", "Filters": [{"Name": "instance-state", "Values": ["RUNNING"]}]}),
+    )
+    .await;
+    assert!(r["Error"].is_null(), "{r}");
+    assert_eq!(r["InstanceSet"].as_array().map(Vec::len), Some(2), "{r}");
+    let all = answer("DescribeInstances", json!({"Limit": 100})).await;
+    let ids = |v: &serde_json::Value| -> Vec<String> {
+        v["InstanceSet"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["InstanceId"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let paged = answer("DescribeInstances", json!({"Offset": "1", "Limit": "2"})).await;
+    assert_eq!(ids(&paged), ids(&all)[1..3]);
+    // Booleans in any letter case, as Python's SDK writes them.
+    let r = answer(
+        "StopInstance",
+        json!({"InstanceId": "hai-dunyfddn", "DryRun": "True"}),
+    )
+    .await;
+    assert_eq!(r["Error"]["Code"], "DryRunOperation", "{r}");
+    assert_eq!(
+        emu.instance_state("hai-dunyfddn"),
+        Some(InstanceState::Running)
+    );
+    // A number for a string (an id in a list) is its text.
+    let r = answer("DescribeInstances", json!({"InstanceIds": [12345678]})).await;
+    assert_eq!(
+        r["Error"]["Code"], "InvalidParameterValue.InvalidInstanceIdMalformed",
+        "{r}"
+    );
+    assert!(
+        r["Error"]["Message"]
+            .as_str()
+            .unwrap()
+            .contains("`12345678`"),
+        "{r}"
+    );
+    // `"FALSE"` is false: the instance really stops.
+    let r = answer(
+        "StopInstance",
+        json!({"InstanceId": "hai-dunyfddn", "DryRun": "FALSE"}),
+    )
+    .await;
+    assert!(r["TaskId"].is_u64(), "{r}");
+
+    for (body, path, found) in [
+        (
+            json!({"Limit": "1.0"}),
+            "Limit",
+            r#"expected an integer, found "1.0""#,
+        ),
+        (
+            json!({"Limit": 1.0}),
+            "Limit",
+            "expected an integer, found 1.0",
+        ),
+        (
+            json!({"Limit": 1.5}),
+            "Limit",
+            "expected an integer, found 1.5",
+        ),
+        (json!({"Limit": "010"}), "Limit", r#"found "010""#),
+        (json!({"Limit": "+1"}), "Limit", r#"found "+1""#),
+        (json!({"Limit": " 1"}), "Limit", r#"found " 1""#),
+        (json!({"Limit": "1e3"}), "Limit", r#"found "1e3""#),
+        (json!({"Limit": "-0"}), "Limit", r#"found "-0""#),
+        (
+            json!({"Limit": "9223372036854775808"}),
+            "Limit",
+            "(beyond int64)",
+        ),
+        (
+            json!({"Filters": [{"Name": "instance-state", "Values": ["RUNNING", {"x": 1}]}]}),
+            "Filters.0.Values.1",
+            r#"expected a string, found {"x":1}"#,
+        ),
+        (
+            json!({"Limit": "\u{1b}[31m"}),
+            "Limit",
+            r#"found "\u001b[31m""#,
+        ),
+    ] {
+        let r = answer("DescribeInstances", body.clone()).await;
+        assert_eq!(r["Error"]["Code"], "InvalidParameter", "{body}: {r}");
+        let message = r["Error"]["Message"].as_str().unwrap();
+        assert!(
+            message.starts_with(&format!("The type of parameter `{path}` is invalid: ")),
+            "{body}: {message}"
+        );
+        assert!(message.contains(found), "{body}: {message}");
+        assert!(!message.contains('\u{1b}'), "{body}: {message:?}");
+    }
+    for (action, body) in [
+        (
+            "StopInstance",
+            json!({"InstanceId": "hai-running2", "DryRun": "yes"}),
+        ),
+        (
+            "StopInstance",
+            json!({"InstanceId": "hai-running2", "DryRun": 1}),
+        ),
+        (
+            "DescribeMuskPrompts",
+            json!({"WorkgroupId": "wg-x", "WorkflowId": "wf-x", "Offset": "-1"}),
+        ),
+    ] {
+        let r = answer(action, body.clone()).await;
+        assert_eq!(r["Error"]["Code"], "InvalidParameter", "{body}: {r}");
+    }
+    // An enum member given a number is its text, then checked against the enum's values.
+    let r = answer(
+        "StopInstance",
+        json!({"InstanceId": "hai-running2", "StopMode": 1}),
+    )
+    .await;
+    assert_eq!(r["Error"]["Code"], "InvalidParameterValue", "{r}");
+    // A control character in an unknown member's name is escaped in the message.
+    let r = answer(
+        "StopInstance",
+        json!({"InstanceId": "hai-running2", "A\u{7}": 1}),
+    )
+    .await;
+    assert_eq!(r["Error"]["Code"], "UnknownParameter", "{r}");
+    let message = r["Error"]["Message"].as_str().unwrap();
+    assert!(message.contains("A\\u{7}"), "{message:?}");
+    assert_eq!(
+        emu.instance_state("hai-running2"),
         Some(InstanceState::Running)
     );
 }
@@ -232,6 +386,38 @@ async fn get_with_query_parameters() {
     assert_eq!(r.code().as_deref(), Some("UnknownParameter"));
     let r = send(emu.addr(), &Call::get("StopInstance", "")).await;
     assert_eq!(r.code().as_deref(), Some("MissingParameter"));
+    // GET values are strings read by the same rule as strings in a JSON body.
+    let r = send(
+        emu.addr(),
+        &Call::get(
+            "DescribeInstances",
+            "Offset=1&Limit=2&Filters.0.Name=instance-state&Filters.0.Values.0=RUNNING",
+        ),
+    )
+    .await;
+    assert_eq!(r.code(), None);
+    assert_eq!(
+        r.json()["Response"]["InstanceSet"].as_array().map(Vec::len),
+        Some(2)
+    );
+    for query in ["Limit=010", "Limit=%2B1", "Limit=1.0", "Limit=1e3"] {
+        let r = send(emu.addr(), &Call::get("DescribeInstances", query)).await;
+        assert_eq!(r.code().as_deref(), Some("InvalidParameter"), "{query}");
+        let message = r.json()["Response"]["Error"]["Message"].clone();
+        assert!(
+            message
+                .as_str()
+                .unwrap()
+                .starts_with("The type of parameter `Limit` is invalid: expected an integer"),
+            "{query}: {message}"
+        );
+    }
+    let r = send(
+        emu.addr(),
+        &Call::get("StopInstance", "InstanceId=hai-dunyfddn&DryRun=True"),
+    )
+    .await;
+    assert_eq!(r.code().as_deref(), Some("DryRunOperation"));
     let r = send(
         emu.addr(),
         &Call::get("StopInstance", "InstanceId=hai-dunyfddn"),

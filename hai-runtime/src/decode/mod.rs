@@ -31,8 +31,18 @@
 //! module. Requests read from JSON ([`from_value`]) follow the same rule; a caller that must
 //! refuse what the service would refuse (the emulator, `--cli-input-json`) checks
 //! [`Mismatch::outcome`].
+//!
+//! **Requests** follow [`request_from_value`]'s rule: the conversions above except that a
+//! float is never read as an integer; a caller refuses a request holding a value that does
+//! not convert rather than send it without that member. [`convert_scalar`] is the same rule
+//! for one scalar, for callers that walk a request against the spec themselves (the
+//! emulator's validation, `hai --cli-input-json`); its docs give the sources showing that
+//! the service takes strings.
 
+mod request;
 mod walk;
+
+pub use request::{convert_scalar, ScalarMismatch, ScalarType};
 
 use std::cell::RefCell;
 use std::fmt;

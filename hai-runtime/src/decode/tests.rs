@@ -285,3 +285,161 @@ fn answers_decode_directly_when_clean_and_keep_the_raw_body_when_not() {
     let e = answer::<Answer>(&not_json, false).err().unwrap();
     assert_eq!(e.path, None);
 }
+
+fn scalar(v: Value, ty: ScalarType) -> Result<Option<Value>, ScalarMismatch> {
+    convert_scalar(&v, ty)
+}
+
+#[test]
+fn convert_scalar_takes_the_request_forms() {
+    use ScalarType::*;
+    assert_eq!(scalar(json!("10"), Int64), Ok(Some(json!(10))));
+    assert_eq!(scalar(json!("-3"), Int64), Ok(Some(json!(-3))));
+    assert_eq!(scalar(json!(10), Int64), Ok(None));
+    assert_eq!(
+        scalar(json!("18446744073709551615"), UInt64),
+        Ok(Some(json!(u64::MAX)))
+    );
+    assert_eq!(scalar(json!("1.5"), Float64), Ok(Some(json!(1.5))));
+    assert_eq!(scalar(json!("10"), Float64), Ok(Some(json!(10.0))));
+    assert_eq!(scalar(json!(3), Float64), Ok(None));
+    assert_eq!(scalar(json!("True"), Boolean), Ok(Some(json!(true))));
+    assert_eq!(scalar(json!("fALSE"), Boolean), Ok(Some(json!(false))));
+    assert_eq!(scalar(json!(1.5), String), Ok(Some(json!("1.5"))));
+    assert_eq!(scalar(json!(false), String), Ok(Some(json!("false"))));
+    assert_eq!(scalar(json!("x"), String), Ok(None));
+}
+
+#[test]
+fn convert_scalar_refuses_the_rest_naming_type_and_value() {
+    use ScalarType::*;
+    for (v, ty) in [
+        (json!("010"), Int64),
+        (json!(" 1"), Int64),
+        (json!("+1"), Int64),
+        (json!("1e3"), Int64),
+        (json!("-0"), Int64),
+        (json!("1.0"), Int64),
+        (json!(1.0), Int64),
+        (json!(2.5), Int64),
+        (json!(true), Int64),
+        (json!(-1), UInt64),
+        (json!("-1"), UInt64),
+        (json!("NaN"), Float64),
+        (json!("inf"), Float64),
+        (json!(" 1.5"), Float64),
+        (json!("1."), Float64),
+        (json!(true), Float64),
+        (json!(1), Boolean),
+        (json!("yes"), Boolean),
+        (json!("t"), Boolean),
+        (json!(["a"]), String),
+        (json!({}), String),
+        (Value::Null, String),
+    ] {
+        let e = scalar(v.clone(), ty).unwrap_err();
+        assert_eq!(e.expected(), ty, "{v}");
+        assert!(!e.is_beyond_range(), "{v}");
+    }
+    let e = scalar(json!("ten"), Int64).unwrap_err();
+    assert_eq!(e.to_string(), r#"expected an integer, found "ten""#);
+    let e = scalar(json!(9223372036854775808u64), Int64).unwrap_err();
+    assert!(e.is_beyond_range());
+    assert_eq!(
+        e.to_string(),
+        "expected an integer, found 9223372036854775808 (beyond int64)"
+    );
+    let e = scalar(json!("18446744073709551616"), UInt64).unwrap_err();
+    assert!(e.is_beyond_range());
+    assert!(e.to_string().ends_with("(beyond uint64)"), "{e}");
+    // Control characters in the value are shown escaped, long values cut.
+    let e = scalar(json!("a\u{1b}[31m"), Int64).unwrap_err();
+    assert_eq!(e.found(), r#""a\u001b[31m""#);
+    let e = scalar(json!("x".repeat(500)), Boolean).unwrap_err();
+    assert!(e.found().len() < 130 && e.found().ends_with("..."));
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+struct One<T> {
+    #[serde(rename = "V")]
+    v: Option<T>,
+}
+
+/// `request_from_value`'s answer for `{"V": v}` with `V` of type `T`, as JSON: `None` when
+/// the rule refuses the value.
+fn by_request_rule<T: DeserializeOwned + Serialize>(v: &Value) -> Option<Value> {
+    let (one, m) = request_from_value::<One<T>>(&json!({ "V": v })).ok()?;
+    if m.iter().any(Mismatch::is_absent) {
+        return None;
+    }
+    Some(serde_json::to_value(one.v?).unwrap())
+}
+
+/// `convert_scalar` and `request_from_value` are one rule: same values taken, same results.
+#[test]
+fn convert_scalar_agrees_with_request_from_value() {
+    let values = [
+        json!("10"),
+        json!("-3"),
+        json!("0"),
+        json!("010"),
+        json!(" 1"),
+        json!("+1"),
+        json!("1e3"),
+        json!("-0"),
+        json!("1.0"),
+        json!("2.5"),
+        json!("9223372036854775807"),
+        json!("9223372036854775808"),
+        json!("18446744073709551615"),
+        json!("18446744073709551616"),
+        json!("-9223372036854775809"),
+        json!("NaN"),
+        json!("Infinity"),
+        json!("1e999"),
+        json!("true"),
+        json!("TRUE"),
+        json!("False"),
+        json!("yes"),
+        json!(""),
+        json!("ten"),
+        json!(0),
+        json!(7),
+        json!(-7),
+        json!(9223372036854775808u64),
+        json!(u64::MAX),
+        json!(i64::MIN),
+        json!(1.0),
+        json!(2.5),
+        json!(-0.5),
+        json!(1e300),
+        json!(true),
+        json!(false),
+        json!(["1"]),
+        json!({"a": 1}),
+    ];
+    for v in &values {
+        let as_f64 = |r: Option<Value>| r.map(|v| v.as_f64());
+        let cases: [(ScalarType, Option<Value>); 5] = [
+            (
+                ScalarType::String,
+                by_request_rule::<std::string::String>(v),
+            ),
+            (ScalarType::Boolean, by_request_rule::<bool>(v)),
+            (ScalarType::Int64, by_request_rule::<i64>(v)),
+            (ScalarType::UInt64, by_request_rule::<u64>(v)),
+            (ScalarType::Float64, by_request_rule::<f64>(v)),
+        ];
+        for (ty, want) in cases {
+            let got = convert_scalar(v, ty)
+                .ok()
+                .map(|c| c.unwrap_or_else(|| v.clone()));
+            if ty == ScalarType::Float64 {
+                // 3 and 3.0 are one float.
+                assert_eq!(as_f64(got), as_f64(want), "{v} as {ty:?}");
+            } else {
+                assert_eq!(got, want, "{v} as {ty:?}");
+            }
+        }
+    }
+}

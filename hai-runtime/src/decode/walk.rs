@@ -279,7 +279,7 @@ impl<'de> De<'de, '_> {
 }
 
 /// `0`, `-12`, `190001`: what an integer's decimal text is, so the conversion is lossless.
-fn canonical_integer(s: &str) -> bool {
+pub(super) fn canonical_integer(s: &str) -> bool {
     let digits = s.strip_prefix('-').unwrap_or(s);
     !digits.is_empty()
         && digits.bytes().all(|b| b.is_ascii_digit())
@@ -288,13 +288,24 @@ fn canonical_integer(s: &str) -> bool {
 }
 
 /// A JSON number written as a string, with nothing around it.
-fn json_number(s: &str) -> Option<serde_json::Number> {
+pub(super) fn json_number(s: &str) -> Option<serde_json::Number> {
     let first = s.bytes().next()?;
     let last = s.bytes().last()?;
     if !(first == b'-' || first.is_ascii_digit()) || !last.is_ascii_digit() {
         return None;
     }
     serde_json::from_str::<serde_json::Number>(s).ok()
+}
+
+/// `true` / `false` in any ASCII letter case (Python's SDK sends `True` and `False`).
+pub(super) fn boolean_word(s: &str) -> Option<bool> {
+    if s.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if s.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
 }
 
 macro_rules! ints {
@@ -335,14 +346,7 @@ impl<'de> Deserializer<'de> for De<'de, '_> {
 
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, WalkError> {
         if let (true, Value::String(s)) = (self.cx.convert, self.v) {
-            let b = if s.eq_ignore_ascii_case("true") {
-                Some(true)
-            } else if s.eq_ignore_ascii_case("false") {
-                Some(false)
-            } else {
-                None
-            };
-            if let Some(b) = b {
+            if let Some(b) = boolean_word(s) {
                 self.cx.record(self.path, "a boolean", self.v);
                 let r = visitor.visit_bool(b);
                 return self.located(r);
