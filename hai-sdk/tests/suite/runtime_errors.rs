@@ -189,17 +189,64 @@ error_matrix! {
     }
 
     #[tokio::test]
-    async fn status_200_wrong_shape_is_a_decode_error_with_request_id() {
-        let (err, _s) = call_with(Reply::json(
+    async fn status_200_wrong_shape_is_a_decode_error_with_request_id_when_strict() {
+        let server = Server::start(vec![Reply::json(
             200,
             r#"{"Response":{"TaskId":"not a number","RequestId":"req-shape"}}"#,
+        )])
+        .await;
+        let client = builder(&server)
+            .retry_policy(RetryPolicy::disabled())
+            .strict_decoding(true)
+            .build()
+            .unwrap();
+        let err = client
+            .call(StopInstanceRequest::new("hai-1"))
+            .await
+            .unwrap_err();
+        let Error::Decode(d) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(d.request_id(), Some("req-shape"));
+        assert_eq!(d.path(), Some("Response.TaskId"));
+        assert_eq!(err.request_id(), Some("req-shape"));
+        assert!(err.to_string().contains("req-shape"));
+    }
+
+    #[tokio::test]
+    async fn status_200_wrong_shape_reads_as_absent_and_is_reported_by_default() {
+        let server = Server::start(vec![Reply::json(
+            200,
+            r#"{"Response":{"TaskId":"not a number","RequestId":"req-shape"}}"#,
+        )])
+        .await;
+        let client = builder(&server)
+            .retry_policy(RetryPolicy::disabled())
+            .build()
+            .unwrap();
+        let out = client
+            .call(StopInstanceRequest::new("hai-1"))
+            .await
+            .expect("the lenient rule keeps the rest of the answer");
+        assert_eq!(out.task_id, None);
+        assert_eq!(out.request_id, "req-shape");
+        let m = &out.decode_report().mismatches()[0];
+        assert_eq!(m.path(), "Response.TaskId");
+        assert!(m.is_absent());
+    }
+
+    #[tokio::test]
+    async fn status_200_that_is_not_json_is_a_decode_error_with_request_id() {
+        let (err, _s) = call_with(Reply::json(
+            200,
+            r#"{"Response":{"TaskId":1,"RequestId":"req-shape"}"#,
         ))
         .await;
         let Error::Decode(d) = &err else {
             panic!("{err:?}")
         };
         assert_eq!(d.request_id(), Some("req-shape"));
-        assert_eq!(err.request_id(), Some("req-shape"));
+        assert_eq!(d.path(), None);
         assert!(err.to_string().contains("req-shape"));
     }
 
