@@ -577,7 +577,10 @@ impl<'a> Builder<'a> {
                 Some(Shape::Structure(st)) => st
                     .members
                     .iter()
-                    .position(|m| m.name == "ClientToken" && m.ty == "string" && !m.required)
+                    // A withdrawn token is not one the service applies: never filled in.
+                    .position(|m| {
+                        m.name == "ClientToken" && m.ty == "string" && !m.required && !m.deprecated
+                    })
                     .map(|_| snake("ClientToken")),
                 _ => None,
             };

@@ -319,8 +319,11 @@ pub fn import(
             .and_then(|o| o.get("members"))
             .and_then(Value::as_array)
             .is_some_and(|ms| {
-                ms.iter()
-                    .any(|m| m.get("name").and_then(Value::as_str) == Some("ClientToken"))
+                // A withdrawn (disabled) token is not one the service applies.
+                ms.iter().any(|m| {
+                    m.get("name").and_then(Value::as_str) == Some("ClientToken")
+                        && m.get("disabled").and_then(Value::as_bool) != Some(true)
+                })
             });
         out_actions.insert(
             name.clone(),
