@@ -911,3 +911,35 @@ fn blocking_feature_names_are_checked_and_the_flags_parse() {
         .collect();
     assert!(cli::parse_args(&list).is_err());
 }
+
+#[test]
+fn a_withdrawn_member_is_deprecated_and_a_withdrawn_client_token_is_never_filled() {
+    let mut spec = hai_spec::load(Path::new(&hai_spec())).unwrap();
+    let Some(hai_spec::Shape::Structure(st)) = spec.shapes.0.get_mut("RunInstancesRequest") else {
+        panic!("RunInstancesRequest is a structure")
+    };
+    let token = st
+        .members
+        .iter_mut()
+        .find(|m| m.name == "ClientToken")
+        .expect("RunInstances takes a ClientToken");
+    token.deprecated = true;
+    let source = Source::from_spec_text(hai_spec::to_text(&spec), "withdrawn.json").unwrap();
+    let tree = source.tree(&Options::default()).unwrap();
+    let run = &tree
+        .iter()
+        .find(|f| f.path == "run_instances.rs")
+        .unwrap()
+        .contents;
+    assert!(run.contains(
+        "#[deprecated(note = \"withdrawn by the service; some answers still carry it\")]"
+    ));
+    assert!(
+        run.contains("#[allow(deprecated)]\nimpl RunInstancesRequest"),
+        "the builder may set it"
+    );
+    assert!(
+        !run.contains("fn fill_idempotency_token"),
+        "a withdrawn token is not filled in"
+    );
+}
