@@ -39,6 +39,7 @@
 //! emulator's validation, `hai --cli-input-json`); its docs give the sources showing that
 //! the service takes strings.
 
+mod direct;
 mod request;
 mod walk;
 
@@ -293,6 +294,10 @@ fn lenient<T: DeserializeOwned>(
             let mut missing = segs.clone();
             missing.push(OwnedSeg::Key((*member).to_owned()));
             if missing == *removed {
+                // A `null` for a required member is that member omitted.
+                if cause.at.as_ref().is_some_and(|(_, found)| found == "null") {
+                    return Err(DecodeFailure::from_walk(root, e));
+                }
                 let cause = WalkError {
                     kind: cause.kind.clone(),
                     message: cause.message.clone(),
@@ -393,7 +398,12 @@ fn decode_answer<T: DeserializeOwned>(
     body: &[u8],
     strict: bool,
 ) -> Result<(T, Vec<Mismatch>), AnswerError> {
-    match serde_json::from_slice::<Envelope<T>>(body) {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let parsed = Envelope::<T>::deserialize(direct::Direct(&mut de)).and_then(|envelope| {
+        de.end()?;
+        Ok(envelope)
+    });
+    match parsed {
         Ok(envelope) => Ok((envelope.response, Vec::new())),
         Err(direct) => slow_answer(body, strict, direct),
     }

@@ -443,3 +443,50 @@ fn convert_scalar_agrees_with_request_from_value() {
         }
     }
 }
+
+#[test]
+fn a_list_never_fills_a_structure_by_position() {
+    // serde's derive would read `[]` as an empty structure and `[..]` member by member.
+    for list in [json!([]), json!(["x", 1])] {
+        let (item, m) = lenient(json!({ "Child": list.clone(), "Id": "kept" }));
+        assert_eq!(item.child, None, "{list}");
+        assert_eq!(item.id.as_deref(), Some("kept"));
+        absent(&m[0], "Response.Child", "Response.Child");
+        assert_eq!(m[0].expected(), "struct Item");
+    }
+    // The direct parse refuses it too, so the answer reaches the walk and is reported.
+    let body = Bytes::from_static(br#"{"Response":{"Id":"a","Child":[]}}"#);
+    let d = answer::<Item>(&body, false).ok().unwrap();
+    assert_eq!(d.output.child, None);
+    assert_eq!(d.report.mismatches().len(), 1);
+    assert_eq!(d.report.mismatches()[0].path(), "Response.Child");
+}
+
+#[test]
+fn the_direct_parse_is_serde_jsons_for_everything_else() {
+    let body = br#" {"Response":{"Id":"a","Count":-3,"Ratio":0.9263598322868347,"On":true,
+        "Tags":["x"],"Values":[1.5],"Child":{"Id":"c"},"Children":[{"Size":18446744073709551615}]}} "#;
+    let direct = answer::<Item>(&Bytes::from_static(body), true)
+        .ok()
+        .unwrap();
+    assert!(direct.report.is_clean());
+    let plain: Value = serde_json::from_slice(body).unwrap();
+    let plain: Item = serde_json::from_value(plain["Response"].clone()).unwrap();
+    assert_eq!(direct.output, plain);
+    assert_eq!(direct.output.ratio, Some(0.9263598322868347));
+    // Trailing bytes are refused as serde_json::from_slice refuses them.
+    let e = answer::<Item>(&Bytes::from_static(br#"{"Response":{}} x"#), false).err();
+    assert!(e.is_some());
+}
+
+#[test]
+fn a_null_for_a_required_request_member_is_that_member_missing() {
+    let e = request_from_value::<Required>(&json!({"Name": null, "Limit": 1})).unwrap_err();
+    assert_eq!(e.path(), "Name");
+    assert_eq!(
+        e.kind(),
+        &FailureKind::MissingMember {
+            member: "Name".into()
+        }
+    );
+}

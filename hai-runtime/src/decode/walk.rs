@@ -458,6 +458,11 @@ impl<'de> Deserializer<'de> for De<'de, '_> {
         _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, WalkError> {
+        // Never by position from a list (serde's derive would): `[]` is no structure.
+        if let Value::Array(_) = self.v {
+            let e = de::Error::invalid_type(de::Unexpected::Seq, &visitor);
+            return self.located(Err(e));
+        }
         self.any(visitor)
     }
 
