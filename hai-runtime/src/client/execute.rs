@@ -384,7 +384,9 @@ async fn attempt_once(
     );
 
     let mut delivered = false;
-    let exchange = exchange(
+    // Boxed: sending and reading is most of a call's state, and each enclosing future
+    // (attempt, retry loop, span, call) would otherwise copy it again when it is created.
+    let exchange = Box::pin(exchange(
         inner,
         meta.name,
         &endpoint.uri,
@@ -392,7 +394,7 @@ async fn attempt_once(
         body.clone(),
         &mut delivered,
         (timestamp, credentials.as_ref()),
-    );
+    ));
     let result = match timeout {
         Some(limit) => {
             let timed = tokio::time::timeout(limit, exchange).await;
@@ -518,7 +520,7 @@ fn content_type_string(ct: &Option<HeaderValue>) -> Option<String> {
 
 /// Reads the body, stopping as soon as it exceeds `limit`.
 async fn read_body(
-    response: &mut Response,
+    response: &mut Response<'_>,
     limit: usize,
     action: &'static str,
     status: u16,
