@@ -174,7 +174,9 @@ impl Pool {
         let mut hosts = self.hosts.lock().unwrap_or_else(PoisonError::into_inner);
         let at = match hosts
             .iter()
-            .position(|h| h.https == https && h.authority == *authority)
+            // Exact bytes, not `Authority`'s case-insensitive comparison: the same endpoint
+            // always spells its host the same, and another spelling only gets its own list.
+            .position(|h| h.https == https && h.authority.as_str() == authority.as_str())
         {
             Some(at) => at,
             None => {
