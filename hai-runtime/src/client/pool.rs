@@ -197,9 +197,11 @@ impl Pool {
             return Some((at, None));
         }
         let now = Instant::now();
-        // Expired ones are the oldest, at the bottom of the stack.
-        host.idle
-            .retain(|i| now.saturating_duration_since(i.since) < self.idle_timeout);
+        // Connections come back in time order, so the expired ones are a prefix.
+        let expired = host
+            .idle
+            .partition_point(|i| now.saturating_duration_since(i.since) >= self.idle_timeout);
+        host.idle.drain(..expired);
         while let Some(idle) = host.idle.pop() {
             if !idle.conn.tx.is_closed() {
                 return Some((at, Some(idle.conn)));
