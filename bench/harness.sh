@@ -8,6 +8,12 @@
 #   bench/harness.sh [HARNESS_DIR]     (default: ../shared/bench beside this repository)
 #   RUNS=3 SEQ_N=20000 CONC_N=40000 ONLY='raw|ours' bench/harness.sh
 #
+#   BASELINE=/path/to/old/hai-bench bench/harness.sh
+#
+# With BASELINE, each of the RUNS rounds runs the harness twice, first with the baseline
+# binary as "ours", then with the current one (interleaved, so both see the same machine
+# load), and both ratio tables are printed: before/after in one session.
+#
 # The harness is copied to target/bench-harness (it builds and installs into its folder,
 # which may be read-only). ONLY='raw|ours' (the default here) skips the official SDKs'
 # rows; ONLY='.' runs them all.
@@ -26,13 +32,21 @@ mkdir -p "$work"
 rm -rf "$work/results"
 
 ours="$root/target/release/hai-bench"
-(cd "$work" && RUNS="${RUNS:-3}" SEQ_N="${SEQ_N:-20000}" CONC_N="${CONC_N:-40000}" \
-    ONLY="${ONLY:-raw|ours}" OURS_SEQ_CMD="$ours" OURS_CONC_CMD="$ours" ./run.sh) | tail -n 20
+runs="${RUNS:-3}"
+one_run() { # BIN RESULTS_DIR
+    rm -rf "$work/results"
+    (cd "$work" && RUNS=1 SEQ_N="${SEQ_N:-20000}" CONC_N="${CONC_N:-40000}" \
+        ONLY="${ONLY:-raw|ours}" OURS_SEQ_CMD="$1" OURS_CONC_CMD="$1" ./run.sh) | tail -n 12
+    mkdir -p "$2"
+    mv "$work"/results/*.jsonl "$2"/
+}
 
-python3 - "$work"/results/*.jsonl <<'PY'
+summary() { # TITLE RESULTS_DIR
+python3 - "$1" "$2"/*.jsonl <<'PY'
 import json, statistics, sys
+title = sys.argv[1]
 runs = []
-for path in sys.argv[1:]:
+for path in sys.argv[2:]:
     per = {}
     for line in open(path):
         r = json.loads(line)
@@ -43,6 +57,7 @@ for path in sys.argv[1:]:
         per[(r["client"], r["mode"])] = us
     runs.append(per)
 print()
+print(f"{title}")
 print("mode        raw us/call  ours us/call  ours/raw (median of per-run ratios)")
 for mode, name in (("seq", "sequential"), ("conc", "32 in flight")):
     pairs = [(p[("raw", mode)], p[("ours", mode)]) for p in runs
@@ -53,5 +68,26 @@ for mode, name in (("seq", "sequential"), ("conc", "32 in flight")):
     raw = statistics.median(a for a, _ in pairs)
     ours = statistics.median(b for _, b in pairs)
     ratio = statistics.median(b / a for a, b in pairs)
-    print(f"{name:<12} {raw:10.1f}  {ours:12.1f}  {ratio:.2f}x  ({len(pairs)} runs)")
+    each = " ".join(f"{b / a:.2f}" for a, b in pairs)
+    print(f"{name:<12} {raw:10.1f}  {ours:12.1f}  {ratio:.2f}x  ({len(pairs)} runs: {each})")
 PY
+}
+
+out="$work/results-all"
+rm -rf "$out"
+if [ -n "${BASELINE:-}" ]; then
+    [ -x "$BASELINE" ] || { echo "BASELINE=$BASELINE is not an executable" >&2; exit 2; }
+    for r in $(seq "$runs"); do
+        echo "== round $r/$runs: baseline $BASELINE"
+        one_run "$BASELINE" "$out/baseline"
+        echo "== round $r/$runs: current $ours"
+        one_run "$ours" "$out/current"
+    done
+    summary "baseline ($BASELINE)" "$out/baseline"
+    summary "current ($ours)" "$out/current"
+else
+    for r in $(seq "$runs"); do
+        one_run "$ours" "$out/current"
+    done
+    summary "current ($ours)" "$out/current"
+fi

@@ -1,7 +1,8 @@
 //! Per-call client cost, compared within one run (ratios, not absolute numbers):
 //! the SDK's whole `stop_instance` call against pre-signed raw requests to the same loopback
-//! server (through hyper-util's pooled client, the floor for our transport, and through
-//! reqwest), plus the pure-CPU pieces (serialise, sign, decode).
+//! server (over one bare `hyper::client::conn::http1` connection, the shared harness's raw
+//! floor; through hyper-util's pooled client; through reqwest), plus the pure-CPU pieces
+//! (serialise, sign, the request headers as an attempt builds them, decode).
 
 use std::net::SocketAddr;
 
@@ -101,7 +102,50 @@ fn calls(c: &mut Criterion) {
     let authorization =
         http::HeaderValue::from_str(&sig.authorization).expect("authorization header");
 
+    // One keep-alive connection owned by the bench, as the harness's raw client has.
+    let (bare, conn) = rt.block_on(async {
+        let io = tokio::net::TcpStream::connect(addr).await.expect("connect");
+        let _ = io.set_nodelay(true);
+        hyper::client::conn::http1::handshake::<_, http_body_util::Full<bytes::Bytes>>(
+            hyper_util::rt::TokioIo::new(io),
+        )
+        .await
+        .expect("handshake")
+    });
+    rt.spawn(conn);
+    let bare = std::cell::Cell::new(Some(bare));
+    let host = http::HeaderValue::from_str(&addr.to_string()).expect("host header");
+
     let mut g = c.benchmark_group("stop_instance_loopback");
+    g.bench_function("raw_hyper_conn_presigned", |b| {
+        b.to_async(&rt).iter(|| async {
+            let mut req = http::Request::new(http_body_util::Full::new(bytes::Bytes::from_static(
+                BODY.as_bytes(),
+            )));
+            *req.method_mut() = http::Method::POST;
+            *req.uri_mut() = http::Uri::from_static("/");
+            let h = req.headers_mut();
+            h.insert(http::header::HOST, host.clone());
+            h.insert(
+                http::header::CONTENT_TYPE,
+                http::HeaderValue::from_static("application/json"),
+            );
+            h.insert(X_TC_ACTION, http::HeaderValue::from_static("StopInstance"));
+            h.insert(http::header::AUTHORIZATION, authorization.clone());
+            // The iterations run one after another: the connection is always back.
+            let mut tx = bare.take().expect("the connection");
+            tx.ready().await.expect("ready");
+            let response = tx.send_request(req);
+            bare.set(Some(tx));
+            let resp = response.await.expect("send");
+            let bytes = http_body_util::BodyExt::collect(resp.into_body())
+                .await
+                .expect("body")
+                .to_bytes();
+            let v: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
+            assert_eq!(v["Response"]["TaskId"], 123456);
+        })
+    });
     g.bench_function("raw_hyper_util_presigned", |b| {
         b.to_async(&rt).iter(|| async {
             let mut req = http::Request::new(http_body_util::Full::new(bytes::Bytes::from_static(
@@ -114,10 +158,7 @@ fn calls(c: &mut Criterion) {
                 http::header::CONTENT_TYPE,
                 http::HeaderValue::from_static("application/json"),
             );
-            h.insert(
-                "x-tc-action",
-                http::HeaderValue::from_static("StopInstance"),
-            );
+            h.insert(X_TC_ACTION, http::HeaderValue::from_static("StopInstance"));
             h.insert(http::header::AUTHORIZATION, authorization.clone());
             let resp = pooled.request(req).await.expect("send");
             let bytes = http_body_util::BodyExt::collect(resp.into_body())
@@ -156,6 +197,14 @@ fn calls(c: &mut Criterion) {
     g.finish();
 }
 
+// The header names as execute.rs declares them (parsed at compile time).
+const X_TC_ACTION: http::HeaderName = http::HeaderName::from_static("x-tc-action");
+const X_TC_VERSION: http::HeaderName = http::HeaderName::from_static("x-tc-version");
+const X_TC_REGION: http::HeaderName = http::HeaderName::from_static("x-tc-region");
+const X_TC_TIMESTAMP: http::HeaderName = http::HeaderName::from_static("x-tc-timestamp");
+const X_TC_REQUESTCLIENT: http::HeaderName = http::HeaderName::from_static("x-tc-requestclient");
+const X_TC_TRACEID: http::HeaderName = http::HeaderName::from_static("x-tc-traceid");
+
 fn cpu_pieces(c: &mut Criterion) {
     let mut g = c.benchmark_group("pieces");
     g.bench_function("serialise_request", |b| {
@@ -179,6 +228,69 @@ fn cpu_pieces(c: &mut Criterion) {
                 payload: Payload::Bytes(BODY.as_bytes()),
                 timestamp: 1_700_000_000,
             })
+        })
+    });
+    g.bench_function("request_headers", |b| {
+        // The eleven headers an attempt sends, built as attempt_once builds them.
+        let host = http::HeaderValue::from_static("hai.tencentcloudapi.com");
+        let region = http::HeaderValue::from_static("ap-guangzhou");
+        let client = http::HeaderValue::from_static("hai-rs/0.1.0");
+        let auth = http::HeaderValue::from_static(
+            "TC3-HMAC-SHA256 Credential=AKIDbench/2023-11-14/hai/tc3_request, SignedHeaders=content-type;host, Signature=0000000000000000000000000000000000000000000000000000000000000000",
+        );
+        b.iter(|| {
+            let mut h = http::HeaderMap::with_capacity(12);
+            h.insert(
+                http::header::CONTENT_TYPE,
+                http::HeaderValue::from_static("application/json"),
+            );
+            h.insert(http::header::HOST, host.clone());
+            h.insert(X_TC_ACTION, http::HeaderValue::from_static("StopInstance"));
+            h.insert(X_TC_VERSION, http::HeaderValue::from_static("2023-08-12"));
+            h.insert(X_TC_REGION, region.clone());
+            h.insert(X_TC_TIMESTAMP, http::HeaderValue::from(1_700_000_000u64));
+            h.insert(X_TC_REQUESTCLIENT, client.clone());
+            h.insert(
+                X_TC_TRACEID,
+                http::HeaderValue::from_str("6f0a1b2c-3d4e-4f50-8a6b-7c8d9e0f1a2b")
+                    .expect("uuid"),
+            );
+            h.insert(http::header::AUTHORIZATION, auth.clone());
+            h
+        })
+    });
+    g.bench_function("request_headers_from_template", |b| {
+        // The same headers, the four that never change per endpoint cloned from a template.
+        let mut template = http::HeaderMap::with_capacity(12);
+        template.insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("application/json"),
+        );
+        template.insert(
+            http::header::HOST,
+            http::HeaderValue::from_static("hai.tencentcloudapi.com"),
+        );
+        template.insert(X_TC_REGION, http::HeaderValue::from_static("ap-guangzhou"));
+        template.insert(
+            X_TC_REQUESTCLIENT,
+            http::HeaderValue::from_static("hai-rs/0.1.0"),
+        );
+        let auth = http::HeaderValue::from_static(
+            "TC3-HMAC-SHA256 Credential=AKIDbench/2023-11-14/hai/tc3_request, SignedHeaders=content-type;host, Signature=0000000000000000000000000000000000000000000000000000000000000000",
+        );
+        b.iter(|| {
+            let mut h = template.clone();
+            h.reserve(6);
+            h.insert(X_TC_ACTION, http::HeaderValue::from_static("StopInstance"));
+            h.insert(X_TC_VERSION, http::HeaderValue::from_static("2023-08-12"));
+            h.insert(X_TC_TIMESTAMP, http::HeaderValue::from(1_700_000_000u64));
+            h.insert(
+                X_TC_TRACEID,
+                http::HeaderValue::from_str("6f0a1b2c-3d4e-4f50-8a6b-7c8d9e0f1a2b")
+                    .expect("uuid"),
+            );
+            h.insert(http::header::AUTHORIZATION, auth.clone());
+            h
         })
     });
     g.bench_function("decode_response", |b| {

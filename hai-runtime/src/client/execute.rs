@@ -61,30 +61,34 @@ pub(crate) async fn execute(
         latency_ms = field::Empty,
         outcome = field::Empty,
     );
-    let started = std::time::Instant::now();
     let mut attempt = 0;
+    // Without a subscriber that wants the span, neither it nor the clock is used.
+    if span.is_disabled() {
+        return attempts(inner, meta, &body, options, decode, &mut attempt)
+            .await
+            .map(drop);
+    }
+    let started = std::time::Instant::now();
     let result = attempts(inner, meta, &body, options, decode, &mut attempt)
         .instrument(span.clone())
         .await;
-    if !span.is_disabled() {
-        let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        span.record("attempts", attempt);
-        span.record("latency_ms", latency_ms);
-        match &result {
-            Ok(body) => {
-                span.record("outcome", "ok");
-                if let Some(id) = sniff_request_id(body).and_then(loggable_id) {
-                    span.record("request_id", id);
-                }
-                tracing::debug!(parent: &span, latency_ms, "call succeeded");
+    let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    span.record("attempts", attempt);
+    span.record("latency_ms", latency_ms);
+    match &result {
+        Ok(body) => {
+            span.record("outcome", "ok");
+            if let Some(id) = sniff_request_id(body).and_then(loggable_id) {
+                span.record("request_id", id);
             }
-            Err(e) => {
-                span.record("outcome", outcome_name(e));
-                if let Some(id) = e.request_id().and_then(loggable_id) {
-                    span.record("request_id", id);
-                }
-                tracing::debug!(parent: &span, latency_ms, error = %e, "call failed");
+            tracing::debug!(parent: &span, latency_ms, "call succeeded");
+        }
+        Err(e) => {
+            span.record("outcome", outcome_name(e));
+            if let Some(id) = e.request_id().and_then(loggable_id) {
+                span.record("request_id", id);
             }
+            tracing::debug!(parent: &span, latency_ms, error = %e, "call failed");
         }
     }
     result.map(drop)
@@ -143,7 +147,11 @@ async fn attempts(
         meta.resend_is_harmless() || options.retry_transient.unwrap_or(policy.retry_transient());
     let attempt_timeout = options.timeout.unwrap_or(inner.timeout);
     let call_timeout = options.call_timeout.unwrap_or(inner.call_timeout);
-    let deadline = call_timeout.map(|limit| (limit, tokio::time::Instant::now() + limit));
+    // One clock read serves the deadline and the first attempt's timeout.
+    let mut now = call_timeout.map(|_| tokio::time::Instant::now());
+    let deadline = call_timeout
+        .zip(now)
+        .map(|(limit, now)| (limit, now + limit));
     // The call's total timeout: what was tried so far, as a typed error.
     let expired = |attempts: u32, delivery: Delivery, last: Option<Error<ErrorMetadata>>| {
         let limit = deadline.map_or(Duration::ZERO, |(limit, _)| limit);
@@ -162,6 +170,7 @@ async fn attempts(
         let attempt = *attempt;
         if let Some(limiter) = &inner.limiter {
             if let Some(wait) = limiter.reserve(meta) {
+                now = None;
                 tracing::trace!(
                     attempt,
                     wait_ms = wait.as_millis() as u64,
@@ -177,23 +186,20 @@ async fn attempts(
             }
         }
         // This attempt's own timeout, cut to what is left of the call's.
-        let (timeout, cut_by_deadline) = match (attempt_timeout, deadline) {
-            (_, Some((_, at))) if tokio::time::Instant::now() >= at => {
-                return Err(expired(attempt - 1, Delivery::NotSent, None));
-            }
-            (Some(t), Some((_, at))) => {
-                let left = at.saturating_duration_since(tokio::time::Instant::now());
-                if left < t {
-                    (Some(left), true)
-                } else {
-                    (Some(t), false)
+        let (timeout, cut_by_deadline) = match deadline {
+            None => (attempt_timeout, false),
+            Some((_, at)) => {
+                // After a rate-limit wait or a backoff, the clock is read again.
+                let now = now.take().unwrap_or_else(tokio::time::Instant::now);
+                if now >= at {
+                    return Err(expired(attempt - 1, Delivery::NotSent, None));
+                }
+                let left = at.saturating_duration_since(now);
+                match attempt_timeout {
+                    Some(t) if left >= t => (Some(t), false),
+                    _ => (Some(left), true),
                 }
             }
-            (None, Some((_, at))) => (
-                Some(at.saturating_duration_since(tokio::time::Instant::now())),
-                true,
-            ),
-            (t, None) => (t, false),
         };
         // With a failover configured, each attempt goes where its state says, and is
         // signed for that endpoint's host.
@@ -270,6 +276,7 @@ async fn attempts(
             "attempt failed; retrying"
         );
         tokio::time::sleep(delay).await;
+        now = None;
     }
 }
 
@@ -384,7 +391,9 @@ async fn attempt_once(
     );
 
     let mut delivered = false;
-    let exchange = exchange(
+    // Boxed: sending and reading is most of a call's state, and each enclosing future
+    // (attempt, retry loop, span, call) would otherwise copy it again when it is created.
+    let exchange = Box::pin(exchange(
         inner,
         meta.name,
         &endpoint.uri,
@@ -392,7 +401,7 @@ async fn attempt_once(
         body.clone(),
         &mut delivered,
         (timestamp, credentials.as_ref()),
-    );
+    ));
     let result = match timeout {
         Some(limit) => {
             let timed = tokio::time::timeout(limit, exchange).await;
@@ -518,7 +527,7 @@ fn content_type_string(ct: &Option<HeaderValue>) -> Option<String> {
 
 /// Reads the body, stopping as soon as it exceeds `limit`.
 async fn read_body(
-    response: &mut Response,
+    response: &mut Response<'_>,
     limit: usize,
     action: &'static str,
     status: u16,
@@ -674,13 +683,11 @@ fn sniff_request_id(body: &[u8]) -> Option<&str> {
     std::str::from_utf8(id).ok()
 }
 
-/// Validates a static string once per call so a bad generated name is an error, not a panic.
+/// Validates a static string once per call so a bad generated name is an error, not a panic
+/// (one pass, no copy: `from_static` would check it again, and panic).
 fn static_header(action: &'static str, value: &'static str) -> Result<HeaderValue> {
-    if value
-        .bytes()
-        .all(|b| b == b'\t' || (0x20..0x7f).contains(&b))
-    {
-        Ok(HeaderValue::from_static(value))
+    if let Ok(v) = HeaderValue::from_maybe_shared(Bytes::from_static(value.as_bytes())) {
+        Ok(v)
     } else {
         Err(Error::Build(BuildRequestError::new(
             action,

@@ -6,6 +6,7 @@ mod connect;
 mod endpoint;
 pub(crate) mod execute;
 mod failover;
+mod pool;
 pub(crate) mod probe;
 mod sign;
 pub(crate) mod transport;

@@ -82,19 +82,33 @@ impl SigningCache {
         let signature = crate::signer::hex32(&mac.finalize().into_bytes().into());
 
         let id = credentials.secret_id();
+        const CREDENTIAL: &[u8] = b" Credential=";
+        const SCOPE_END: &[u8] = b"/tc3_request, SignedHeaders=";
+        const SIGNATURE: &[u8] = b", Signature=";
+        // Exactly the length: a full vector becomes `Bytes` without a second allocation.
         let mut auth = Vec::with_capacity(
-            ALGORITHM.len() + id.len() + service.len() + SIGNED_HEADERS.len() + 128,
+            ALGORITHM.len()
+                + CREDENTIAL.len()
+                + id.len()
+                + 1
+                + date.len()
+                + 1
+                + service.len()
+                + SCOPE_END.len()
+                + SIGNED_HEADERS.len()
+                + SIGNATURE.len()
+                + signature.len(),
         );
         auth.extend_from_slice(ALGORITHM.as_bytes());
-        auth.extend_from_slice(b" Credential=");
+        auth.extend_from_slice(CREDENTIAL);
         auth.extend_from_slice(id.as_bytes());
         auth.push(b'/');
         auth.extend_from_slice(&date);
         auth.push(b'/');
         auth.extend_from_slice(service.as_bytes());
-        auth.extend_from_slice(b"/tc3_request, SignedHeaders=");
+        auth.extend_from_slice(SCOPE_END);
         auth.extend_from_slice(SIGNED_HEADERS.as_bytes());
-        auth.extend_from_slice(b", Signature=");
+        auth.extend_from_slice(SIGNATURE);
         auth.extend_from_slice(&signature);
         let mut authorization = HeaderValue::from_maybe_shared(Bytes::from(auth))?;
         authorization.set_sensitive(true);

@@ -1,11 +1,13 @@
 //! The HTTP layer under the execute path: the SDK's own hyper connection pool by default, or a
 //! caller-supplied `reqwest::Client`.
 //!
-//! The default sends through hyper-util's pooled client (the engine reqwest itself runs on)
-//! without reqwest's per-request layers: we never follow redirects, retry inside the HTTP
-//! client or need a `Url` per response, and those layers re-parse the URL twice on every
-//! call. Proxies (the builder's, or `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` with `NO_PROXY`)
-//! are handled by its connector (`connect.rs`).
+//! The default sends HTTP/1.1 through our own small pool of hyper connections (`pool.rs`),
+//! and a host that negotiates HTTP/2 through hyper-util's pooled client (the engine reqwest
+//! itself runs on); both without reqwest's per-request layers: we never follow redirects,
+//! retry inside the HTTP client or need a `Url` per response, and those layers re-parse the
+//! URL twice on every call. Both take their connections from one connector, which handles
+//! proxies (the builder's, or `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` with `NO_PROXY`) and the
+//! connect timeout (`connect.rs`).
 //!
 //! Both use one rustls configuration (ring, TLS 1.2 and 1.3) whose roots are the bundled
 //! Mozilla set, or the platform's store when asked, plus any roots the caller added; a
@@ -37,6 +39,9 @@ const PROXY_ENV: [&str; 6] = [
     "all_proxy",
 ];
 
+/// How long an idle keep-alive connection is kept.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
 // One per client, inside its `Arc`: boxing the large variant would only add an indirection.
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum Transport {
@@ -44,6 +49,8 @@ pub(crate) enum Transport {
         client: Direct,
         /// Set when a proxy may apply: plain-HTTP requests through it carry its credentials.
         proxy: Option<Arc<hyper_util::client::proxy::matcher::Matcher>>,
+        /// HTTP/1.1 connections; `client` serves the hosts that negotiate HTTP/2.
+        pool: super::pool::Pool,
     },
     Reqwest(reqwest::Client),
     /// Answers from a mock's rules (feature `test-util`).
@@ -168,16 +175,18 @@ pub(crate) struct BodyFailure {
     pub(crate) source: Box<dyn StdError + Send + Sync>,
 }
 
-pub(crate) struct Response {
+pub(crate) struct Response<'t> {
     pub(crate) status: u16,
     pub(crate) content_type: Option<HeaderValue>,
     pub(crate) content_length: Option<u64>,
     /// The `Date` header, read only to measure clock skew when a signature is refused.
     pub(crate) date: Option<HeaderValue>,
-    body: Body,
+    body: Body<'t>,
 }
 
-enum Body {
+enum Body<'t> {
+    /// From our pool: the connection goes back to it once the body was read to its end.
+    Pooled(hyper::body::Incoming, Option<super::pool::Lease<'t>>),
     Direct(hyper::body::Incoming),
     Reqwest(reqwest::Response),
     /// A mock's answer, taken by the first read.
@@ -202,7 +211,7 @@ impl Transport {
         ))
     }
 
-    fn direct(
+    pub(crate) fn direct(
         connect_timeout: Option<Duration>,
         tls: rustls::ClientConfig,
         proxy: Option<Arc<hyper_util::client::proxy::matcher::Matcher>>,
@@ -217,12 +226,17 @@ impl Transport {
             .enable_http1()
             .enable_http2()
             .wrap_connector(Tcp::new(http, proxy.clone()));
+        let connector = Bounded::new(tls, connect_timeout);
         let client = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
-            .pool_idle_timeout(Duration::from_secs(60))
+            .pool_idle_timeout(IDLE_TIMEOUT)
             .pool_timer(TokioTimer::new())
             .timer(TokioTimer::new())
-            .build(Bounded::new(tls, connect_timeout));
-        Self::Direct { client, proxy }
+            .build(connector.clone());
+        Self::Direct {
+            client,
+            proxy,
+            pool: super::pool::Pool::new(connector, IDLE_TIMEOUT),
+        }
     }
 
     pub(crate) async fn send(
@@ -230,13 +244,17 @@ impl Transport {
         uri: &http::Uri,
         headers: HeaderMap,
         body: Bytes,
-    ) -> Result<Response, SendFailure> {
+    ) -> Result<Response<'_>, SendFailure> {
         let mut request = http::Request::new(body);
         *request.method_mut() = http::Method::POST;
         *request.uri_mut() = uri.clone();
         *request.headers_mut() = headers;
         match self {
-            Transport::Direct { client, proxy } => {
+            Transport::Direct {
+                client,
+                proxy,
+                pool,
+            } => {
                 if let Some(auth) = proxy
                     .as_deref()
                     .and_then(|m| connect::http_proxy_auth(m, uri))
@@ -245,10 +263,21 @@ impl Transport {
                         .headers_mut()
                         .insert(http::header::PROXY_AUTHORIZATION, auth);
                 }
-                let response = client
-                    .request(request.map(Full::new))
-                    .await
-                    .map_err(direct_send_failure)?;
+                let request = match pool.send(request.map(Full::new)).await? {
+                    super::pool::Sent::Response(response, lease) => {
+                        let (parts, body) = response.into_parts();
+                        let (content_type, content_length, date) = head(&parts.headers);
+                        return Ok(Response {
+                            status: parts.status.as_u16(),
+                            content_type,
+                            content_length,
+                            date,
+                            body: Body::Pooled(body, Some(lease)),
+                        });
+                    }
+                    super::pool::Sent::Elsewhere(request) => request,
+                };
+                let response = client.request(request).await.map_err(direct_send_failure)?;
                 let (parts, body) = response.into_parts();
                 let (content_type, content_length, date) = head(&parts.headers);
                 Ok(Response {
@@ -264,8 +293,8 @@ impl Transport {
                     .map_err(|e| {
                         SendFailure::new(SendFailureKind::Connect, Box::new(e.without_url()))
                     })?;
-                let response = client
-                    .execute(request)
+                // Boxed: its future would make every call's larger, on every transport.
+                let response = Box::pin(client.execute(request))
                     .await
                     .map_err(reqwest_send_failure)?;
                 let (content_type, content_length, date) = head(response.headers());
@@ -305,10 +334,31 @@ fn head(headers: &HeaderMap) -> (Option<HeaderValue>, Option<u64>, Option<Header
     )
 }
 
-impl Response {
+impl Response<'_> {
     /// The next chunk of the body, `None` at its end.
     pub(crate) async fn chunk(&mut self) -> Result<Option<Bytes>, BodyFailure> {
         match &mut self.body {
+            Body::Pooled(body, lease) => loop {
+                match body.frame().await {
+                    None => {
+                        if let Some(lease) = lease.take() {
+                            lease.release();
+                        }
+                        return Ok(None);
+                    }
+                    Some(Ok(frame)) => {
+                        if let Ok(data) = frame.into_data() {
+                            return Ok(Some(data));
+                        }
+                    }
+                    Some(Err(e)) => {
+                        return Err(BodyFailure {
+                            timeout: e.is_timeout(),
+                            source: Box::new(e),
+                        })
+                    }
+                }
+            },
             Body::Direct(body) => loop {
                 match body.frame().await {
                     None => return Ok(None),
@@ -341,6 +391,19 @@ fn proxy_configured(var: impl Fn(&str) -> Option<std::ffi::OsString>) -> bool {
     PROXY_ENV
         .iter()
         .any(|k| var(k).is_some_and(|v| !v.is_empty()))
+}
+
+/// A connector's failure: nothing was sent.
+pub(crate) fn connect_failure(e: Box<dyn StdError + Send + Sync>) -> SendFailure {
+    if let Some(tls) = tls_failure(&*e) {
+        return tls;
+    }
+    let kind = if caused_by_timeout(&*e) {
+        SendFailureKind::ConnectTimeout
+    } else {
+        SendFailureKind::Connect
+    };
+    SendFailure::new(kind, e)
 }
 
 fn direct_send_failure(e: hyper_util::client::legacy::Error) -> SendFailure {
