@@ -119,17 +119,17 @@ fn another_service_imports_to_the_checked_in_fixture() {
     let names: Vec<&str> = req.members.iter().map(|m| m.name.as_str()).collect();
     assert_eq!(
         names,
-        ["Name", "Tags", "ClientToken", "Internal", "Weight"],
+        ["Name", "Tags", "ClientToken", "Weight", "Internal"],
         "disabled members are kept"
     );
-    assert!(req.members[3].deprecated && !req.members[3].required);
+    assert!(req.members[4].deprecated && !req.members[4].required);
     assert!(req.members.iter().filter(|m| m.deprecated).count() == 1);
     assert_eq!(req.members[1].ty, "list<Tag>");
     assert_eq!(
         req.members[1].example, None,
         "free-text examples that do not fit are dropped"
     );
-    assert_eq!(req.members[4].example, Some(serde_json::json!(1.5)));
+    assert_eq!(req.members[3].example, Some(serde_json::json!(1.5)));
     assert!(spec
         .errors
         .service
