@@ -334,48 +334,41 @@ fn head(headers: &HeaderMap) -> (Option<HeaderValue>, Option<u64>, Option<Header
     )
 }
 
+/// The next data frame of a hyper body, `None` at its end; trailers carry nothing we read.
+async fn next_data(body: &mut hyper::body::Incoming) -> Result<Option<Bytes>, BodyFailure> {
+    loop {
+        match body.frame().await {
+            None => return Ok(None),
+            Some(Ok(frame)) => {
+                if let Ok(data) = frame.into_data() {
+                    return Ok(Some(data));
+                }
+            }
+            Some(Err(e)) => {
+                return Err(BodyFailure {
+                    timeout: e.is_timeout(),
+                    source: Box::new(e),
+                })
+            }
+        }
+    }
+}
+
 impl Response<'_> {
     /// The next chunk of the body, `None` at its end.
     pub(crate) async fn chunk(&mut self) -> Result<Option<Bytes>, BodyFailure> {
         match &mut self.body {
-            Body::Pooled(body, lease) => loop {
-                match body.frame().await {
-                    None => {
-                        if let Some(lease) = lease.take() {
-                            lease.release();
-                        }
-                        return Ok(None);
-                    }
-                    Some(Ok(frame)) => {
-                        if let Ok(data) = frame.into_data() {
-                            return Ok(Some(data));
-                        }
-                    }
-                    Some(Err(e)) => {
-                        return Err(BodyFailure {
-                            timeout: e.is_timeout(),
-                            source: Box::new(e),
-                        })
+            Body::Pooled(body, lease) => {
+                let chunk = next_data(body).await?;
+                if chunk.is_none() {
+                    // Read to its end: the connection can serve the next request.
+                    if let Some(lease) = lease.take() {
+                        lease.release();
                     }
                 }
-            },
-            Body::Direct(body) => loop {
-                match body.frame().await {
-                    None => return Ok(None),
-                    Some(Ok(frame)) => {
-                        if let Ok(data) = frame.into_data() {
-                            return Ok(Some(data));
-                        }
-                        // Trailers carry nothing we read.
-                    }
-                    Some(Err(e)) => {
-                        return Err(BodyFailure {
-                            timeout: e.is_timeout(),
-                            source: Box::new(e),
-                        })
-                    }
-                }
-            },
+                Ok(chunk)
+            }
+            Body::Direct(body) => next_data(body).await,
             Body::Reqwest(response) => response.chunk().await.map_err(|e| BodyFailure {
                 timeout: e.is_timeout(),
                 source: Box::new(e.without_url()),
