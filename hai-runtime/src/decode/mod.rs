@@ -298,12 +298,7 @@ fn lenient<T: DeserializeOwned>(
                 if cause.at.as_ref().is_some_and(|(_, found)| found == "null") {
                     return Err(DecodeFailure::from_walk(root, e));
                 }
-                let cause = WalkError {
-                    kind: cause.kind.clone(),
-                    message: cause.message.clone(),
-                    at: cause.at.clone(),
-                };
-                return Err(DecodeFailure::from_walk(root, cause));
+                return Err(DecodeFailure::from_walk(root, cause.clone()));
             }
         }
         if !matches!(e.kind, Kind::Mismatch { .. }) || absent.len() >= MAX_ABSENT {

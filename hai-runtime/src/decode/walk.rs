@@ -104,7 +104,7 @@ pub(super) enum Kind {
 }
 
 /// The deserializer's error: what failed, where and with what value.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) struct WalkError {
     pub(super) kind: Kind,
     pub(super) message: String,
