@@ -19,17 +19,16 @@ use serde_json::Value;
 /// Finds a generated tree's types by action name: the tree's `visit_action`.
 pub type VisitAction = fn(&str, Check<'_>) -> Option<Decoded>;
 
-/// The example values one action is checked with.
+/// The example value one action is checked with.
 #[derive(Clone, Copy)]
-pub struct Check<'a> {
-    kind: Kind,
-    value: &'a [u8],
-}
+pub struct Check<'a>(Input<'a>);
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Answer,
-    Request,
+#[derive(Clone, Copy)]
+enum Input<'a> {
+    /// A whole answer body, decoded as a call decodes it.
+    Answer(&'a [u8]),
+    /// A request body, already parsed.
+    Request(&'a Value),
 }
 
 /// One example decoded: the value serialised back and the mismatches, or the failure.
@@ -55,12 +54,9 @@ impl ActionVisitor for Check<'_> {
         A: Action + DeserializeOwned,
         A::Output: Serialize,
     {
-        match self.kind {
-            Kind::Answer => finish(decode::from_answer::<A::Output>(self.value)),
-            Kind::Request => match serde_json::from_slice::<Value>(self.value) {
-                Ok(v) => finish(decode::request_from_value::<A>(&v)),
-                Err(e) => Decoded::NoSerialise(format!("not JSON: {e}")),
-            },
+        match self.0 {
+            Input::Answer(body) => finish(decode::from_answer::<A::Output>(body)),
+            Input::Request(v) => finish(decode::request_from_value::<A>(v)),
         }
     }
 }
@@ -212,25 +208,17 @@ fn answer(
     if response.get("Error").is_some() {
         return;
     }
-    let check = Check {
-        kind: Kind::Answer,
-        value: text.as_bytes(),
-    };
-    let Some(decoded) = visit(name, check) else {
-        report.unknown_actions += 1;
-        return;
-    };
-    tally(
-        spec,
+    let check = Check(Input::Answer(text.as_bytes()));
+    let example = Example {
         shape,
-        response,
-        "Response",
-        decoded,
+        value: response,
+        root: "Response",
         at,
-        "answer",
-        &mut report.answers,
-        &mut report.problems,
-    );
+        what: "answer",
+    };
+    record(spec, &example, visit(name, check), report, |r| {
+        (&mut r.answers, &mut r.problems)
+    });
 }
 
 fn request(
@@ -249,43 +237,67 @@ fn request(
     if !body.starts_with('{') {
         return;
     }
-    let Ok(example) = serde_json::from_str::<Value>(body) else {
+    let Ok(value) = serde_json::from_str::<Value>(body) else {
         report.not_json += 1;
         return;
     };
-    let check = Check {
-        kind: Kind::Request,
-        value: body.as_bytes(),
+    let check = Check(Input::Request(&value));
+    let example = Example {
+        shape,
+        value: &value,
+        root: "",
+        at,
+        what: "request",
     };
-    let Some(decoded) = visit(name, check) else {
+    record(spec, &example, visit(name, check), report, |r| {
+        (&mut r.requests, &mut r.problems)
+    });
+}
+
+/// One example as the comparison sees it.
+struct Example<'a> {
+    /// Its shape in the spec (the action's input or output).
+    shape: &'a str,
+    /// The documented value (an answer's `Response` object, or a request body).
+    value: &'a Value,
+    /// How paths into it start.
+    root: &'a str,
+    /// `Action#index`, for problem lines.
+    at: &'a str,
+    /// `answer` or `request`.
+    what: &'a str,
+}
+
+/// Counts what the tree made of `example` into the tally (and problem list) `which` picks.
+fn record(
+    spec: &Spec,
+    example: &Example<'_>,
+    decoded: Option<Decoded>,
+    report: &mut Report,
+    which: fn(&mut Report) -> (&mut Tally, &mut Vec<String>),
+) {
+    let Some(decoded) = decoded else {
         report.unknown_actions += 1;
         return;
     };
-    tally(
-        spec,
-        shape,
-        &example,
-        "",
-        decoded,
-        at,
-        "request",
-        &mut report.requests,
-        &mut report.problems,
-    );
+    let (t, problems) = which(report);
+    tally(spec, example, decoded, t, problems);
 }
 
-#[allow(clippy::too_many_arguments)]
 fn tally(
     spec: &Spec,
-    shape: &str,
-    example: &Value,
-    root: &str,
+    example: &Example<'_>,
     decoded: Decoded,
-    at: &str,
-    what: &str,
     t: &mut Tally,
     problems: &mut Vec<String>,
 ) {
+    let Example {
+        shape,
+        value: example,
+        root,
+        at,
+        what,
+    } = *example;
     t.examples += 1;
     let (back, mismatches) = match decoded {
         Decoded::Ok { back, mismatches } => (back, mismatches),
