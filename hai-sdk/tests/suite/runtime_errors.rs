@@ -66,6 +66,24 @@ error_matrix! {
         (err, server)
     }
 
+    /// One StopInstance call, without retries, answered with a `TaskId` that is no number.
+    async fn call_mistyped_task_id(
+        strict: bool,
+    ) -> (Result<hai_sdk::stop_instance::StopInstanceResponse, CallError>, Server) {
+        let server = Server::start(vec![Reply::json(
+            200,
+            r#"{"Response":{"TaskId":"not a number","RequestId":"req-shape"}}"#,
+        )])
+        .await;
+        let client = builder(&server)
+            .retry_policy(RetryPolicy::disabled())
+            .strict_decoding(strict)
+            .build()
+            .unwrap();
+        let result = client.call(StopInstanceRequest::new("hai-1")).await;
+        (result, server)
+    }
+
     /// One StopInstance call to `endpoint` (no test server behind it), without retries, with
     /// a 200 ms connect timeout.
     async fn call_endpoint(endpoint: String) -> CallError {
@@ -190,20 +208,8 @@ error_matrix! {
 
     #[tokio::test]
     async fn status_200_wrong_shape_is_a_decode_error_with_request_id_when_strict() {
-        let server = Server::start(vec![Reply::json(
-            200,
-            r#"{"Response":{"TaskId":"not a number","RequestId":"req-shape"}}"#,
-        )])
-        .await;
-        let client = builder(&server)
-            .retry_policy(RetryPolicy::disabled())
-            .strict_decoding(true)
-            .build()
-            .unwrap();
-        let err = client
-            .call(StopInstanceRequest::new("hai-1"))
-            .await
-            .unwrap_err();
+        let (result, _s) = call_mistyped_task_id(true).await;
+        let err = result.unwrap_err();
         let Error::Decode(d) = &err else {
             panic!("{err:?}")
         };
@@ -215,19 +221,8 @@ error_matrix! {
 
     #[tokio::test]
     async fn status_200_wrong_shape_reads_as_absent_and_is_reported_by_default() {
-        let server = Server::start(vec![Reply::json(
-            200,
-            r#"{"Response":{"TaskId":"not a number","RequestId":"req-shape"}}"#,
-        )])
-        .await;
-        let client = builder(&server)
-            .retry_policy(RetryPolicy::disabled())
-            .build()
-            .unwrap();
-        let out = client
-            .call(StopInstanceRequest::new("hai-1"))
-            .await
-            .expect("the lenient rule keeps the rest of the answer");
+        let (result, _s) = call_mistyped_task_id(false).await;
+        let out = result.expect("the lenient rule keeps the rest of the answer");
         assert_eq!(out.task_id, None);
         assert_eq!(out.request_id, "req-shape");
         let m = &out.decode_report().mismatches()[0];
